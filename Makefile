@@ -1,0 +1,53 @@
+# The project's vocabulary: make run, make test, make lint, make bench, make migrations-check.
+PYTHON ?= python3
+PORT ?= 8000
+VENV := .venv
+PY := $(VENV)/bin/python
+DEV := DJANGO_DEBUG=1
+
+.PHONY: run test lint format migrations-check pytest bench setup clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.runtime-installed: requirements.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.runtime-installed
+
+## make run: the site on an embedded SQLite database with the 153 councils and the seed story.
+setup: $(VENV)/.runtime-installed
+	$(DEV) $(PY) manage.py migrate --noinput
+	$(DEV) $(PY) manage.py import_councils
+	$(DEV) $(PY) manage.py load_seed_story
+	$(DEV) $(PY) manage.py create_demo_users
+
+run: setup
+	$(DEV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+## make test: lint, migrations check and the whole suite (DATABASE_URL picks the database).
+test: $(VENV)/.dev-installed lint migrations-check pytest
+
+lint: $(VENV)/.dev-installed
+	$(VENV)/bin/ruff check .
+
+format: $(VENV)/.dev-installed
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+migrations-check: $(VENV)/.runtime-installed
+	$(DEV) $(PY) manage.py makemigrations --check --dry-run
+
+pytest: $(VENV)/.dev-installed
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+## make bench: throughput and latency of the main pages under load (PostgreSQL).
+bench: $(VENV)/.dev-installed
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,8 @@
+"""Admin for the journalism. (Placeholder registration.)"""
+
+from django.contrib import admin
+
+from .models import Article, Comment, CommentReport, Correction, ModerationWord, Person, Quote
+
+for model in (Article, Comment, CommentReport, Correction, ModerationWord, Person, Quote):
+    admin.site.register(model)

@@ -1,0 +1,142 @@
+"""Writes with side effects. Every change of a council's status comes through here."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from .choices import PilotStatus, is_allowed_transition
+from .models import Council, StatusChange, StatusChangeCorrection
+
+OVERRIDE_PERMISSION = "councils.override_status_rules"
+CORRECT_PERMISSION = "councils.correct_statuschange"
+
+
+class StatusChangeRefused(ValidationError):
+    """The move is not one the rules allow (and no editor overrode them)."""
+
+
+@transaction.atomic
+def council_set_status(
+    *,
+    council,
+    status,
+    effective_on=None,
+    note="",
+    source_url="",
+    source_title="",
+    by=None,
+    override=False,
+):
+    """Move ``council`` to ``status`` and record the StatusChange, in one transaction.
+
+    The council row is locked first, so two journalists saving at once each record
+    their change against the status the other left: neither is lost. Moves the
+    rules refuse raise StatusChangeRefused unless ``override`` is set by a user
+    holding the editors' override permission.
+    """
+    status = PilotStatus(status)
+    locked = Council.objects.select_for_update().get(pk=council.pk)
+    from_status = PilotStatus(locked.status)
+    if from_status == status:
+        raise StatusChangeRefused(f"{locked} is already “{status.label}”.", code="unchanged")
+    allowed = is_allowed_transition(from_status, status)
+    if not allowed:
+        if not override:
+            raise StatusChangeRefused(
+                f"{locked} cannot move from “{from_status.label}” to “{status.label}”. "
+                "An editor can override this if the reporting supports it.",
+                code="transition",
+            )
+        if by is not None and not by.has_perm(OVERRIDE_PERMISSION):
+            raise PermissionDenied("Only editors can override the status rules.")
+    today = timezone.localdate()
+    effective_on = effective_on or today
+    if effective_on > today:
+        raise StatusChangeRefused({"effective_on": "The effective date cannot be in the future."}, code="future")
+    if locked.status_effective_on and effective_on < locked.status_effective_on:
+        raise StatusChangeRefused(
+            {
+                "effective_on": (
+                    f"The effective date cannot be before {locked.status_effective_on:%-d %B %Y}, "
+                    f"when {locked} became “{from_status.label}”."
+                )
+            },
+            code="out_of_order",
+        )
+    change = StatusChange(
+        council=locked,
+        from_status=from_status,
+        to_status=status,
+        effective_on=effective_on,
+        note=note,
+        source_url=source_url,
+        source_title=source_title,
+        recorded_by=by,
+        overridden=not allowed,
+    )
+    change.full_clean()
+    change.save()
+
+    locked.status = status
+    locked.status_effective_on = effective_on
+    locked.save(update_fields=["status", "status_effective_on", "updated_at"])
+    council.status = locked.status
+    council.status_effective_on = locked.status_effective_on
+    return change
+
+
+CORRECTABLE_FIELDS = ("effective_on", "note", "source_url", "source_title")
+
+
+@transaction.atomic
+def status_change_correct(*, change, by, reason, **fields):
+    """An editor's correction of a recorded change's date, note or source.
+
+    The previous values are kept in a StatusChangeCorrection, shown with the change.
+    """
+    if by is None or not by.has_perm(CORRECT_PERMISSION):
+        raise PermissionDenied("Only editors can correct the status history.")
+    unknown = set(fields) - set(CORRECTABLE_FIELDS)
+    if unknown:
+        raise ValidationError(f"These fields cannot be corrected: {', '.join(sorted(unknown))}.")
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the record is being corrected."})
+    change = StatusChange.objects.select_for_update().get(pk=change.pk)
+    previous = {
+        name: (getattr(change, name).isoformat() if name == "effective_on" else getattr(change, name))
+        for name, value in fields.items()
+        if getattr(change, name) != value
+    }
+    if not previous:
+        raise ValidationError("Nothing was changed.")
+    if "effective_on" in previous:
+        _check_correction_keeps_order(change, fields["effective_on"])
+    for name, value in fields.items():
+        setattr(change, name, value)
+    change.full_clean()
+    change.save()
+    if "effective_on" in previous:
+        council = Council.objects.select_for_update().get(pk=change.council_id)
+        if council.status_changes.order_by("-recorded_at", "-pk").first().pk == change.pk:
+            council.status_effective_on = change.effective_on
+            council.save(update_fields=["status_effective_on", "updated_at"])
+    return StatusChangeCorrection.objects.create(
+        status_change=change, corrected_by=by, reason=reason, previous=previous
+    )
+
+
+def _check_correction_keeps_order(change, effective_on):
+    """A corrected date must stay between the council's previous and next changes."""
+    siblings = StatusChange.objects.filter(council_id=change.council_id).exclude(pk=change.pk)
+    before = siblings.filter(recorded_at__lt=change.recorded_at).order_by("-recorded_at").first()
+    after = siblings.filter(recorded_at__gt=change.recorded_at).order_by("recorded_at").first()
+    if before and effective_on < before.effective_on:
+        raise ValidationError(
+            {"effective_on": f"The date cannot be before the previous change ({before.effective_on:%-d %B %Y})."}
+        )
+    if after and effective_on > after.effective_on:
+        raise ValidationError(
+            {"effective_on": f"The date cannot be after the next change ({after.effective_on:%-d %B %Y})."}
+        )
+    if effective_on > timezone.localdate():
+        raise ValidationError({"effective_on": "The effective date cannot be in the future."})

@@ -1,0 +1,83 @@
+"""Staff roles and their least-privilege permissions, kept in one place.
+
+Journalists keep the tracker's facts and write articles, but cannot publish,
+manage users, moderate comments or rewrite history. Moderators work the
+"Your thoughts" queue only. Editors can do all of that and publish, correct the
+status history and read the admin's audit log.
+"""
+
+CRUD = ("add", "change", "delete", "view")
+
+
+def perms(app, model, actions):
+    return [f"{app}.{action}_{model}" for action in actions]
+
+
+JOURNALIST = [
+    *perms("councils", "council", ("change", "view")),
+    *perms("councils", "integratedcareboard", ("add", "change", "view")),
+    *perms("councils", "sendinspection", CRUD),
+    *perms("councils", "statuschange", ("add", "view")),
+    *perms("councils", "statuschangecorrection", ("view",)),
+    *perms("councils", "partnership", ("add", "change", "view")),
+    *perms("councils", "partnershipmembership", CRUD),
+    *perms("councils", "programme", ("change", "view")),
+    *perms("councils", "keyfigure", CRUD),
+    *perms("councils", "contract", CRUD),
+    *perms("articles", "article", ("add", "change", "view")),
+    *perms("articles", "correction", ("add", "view")),
+    *perms("articles", "person", ("add", "change", "view")),
+    *perms("articles", "quote", CRUD),
+]
+
+MODERATOR = [
+    *perms("articles", "article", ("view",)),
+    *perms("articles", "comment", ("change", "view")),
+    *perms("articles", "commentreport", ("change", "view", "delete")),
+    *perms("articles", "moderationword", CRUD),
+]
+
+EDITOR = sorted(
+    {
+        *JOURNALIST,
+        *MODERATOR,
+        *perms("councils", "council", CRUD),
+        *perms("councils", "integratedcareboard", CRUD),
+        *perms("councils", "statuschange", ("add", "change", "view")),
+        *perms("councils", "partnership", CRUD),
+        *perms("councils", "programme", CRUD),
+        *perms("articles", "article", CRUD),
+        *perms("articles", "correction", CRUD),
+        *perms("articles", "person", CRUD),
+        *perms("articles", "comment", CRUD),
+        "councils.override_status_rules",
+        "councils.correct_statuschange",
+        "articles.publish_article",
+        "admin.view_logentry",
+    }
+)
+
+ROLES = {"Journalists": JOURNALIST, "Moderators": MODERATOR, "Editors": EDITOR}
+
+
+def sync_roles(apps=None):
+    """Create the three groups and set exactly their permissions (used by a data migration)."""
+    if apps is None:
+        from django.apps import apps as global_apps
+
+        apps = global_apps
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, verbosity=0, apps=apps)
+        app_config.models_module = None
+    group_model = apps.get_model("auth", "Group")
+    permission_model = apps.get_model("auth", "Permission")
+    for name, codes in ROLES.items():
+        group, _ = group_model.objects.get_or_create(name=name)
+        wanted = []
+        for code in codes:
+            app_label, codename = code.split(".")
+            wanted.append(permission_model.objects.get(content_type__app_label=app_label, codename=codename))
+        group.permissions.set(wanted)

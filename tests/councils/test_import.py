@@ -1,0 +1,88 @@
+"""import_councils: the 153 real authorities, idempotent, with clear errors for bad rows."""
+
+import csv
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from councils.importers import DEFAULT_CSV
+from councils.models import Council
+
+pytestmark = pytest.mark.django_db
+
+
+def run_import(*args):
+    out = io.StringIO()
+    call_command("import_councils", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_imports_all_153_english_education_authorities():
+    output = run_import()
+
+    assert Council.objects.count() == 153
+    assert "153 created, 0 updated, 0 unchanged" in output
+    hereford = Council.objects.get(slug="herefordshire")
+    assert (hereford.code, hereford.gss_code, hereford.la_number) == ("HEF", "E06000019", 884)
+    assert hereford.region == "West Midlands"
+    assert Council.objects.get(slug="brighton-and-hove").name == "Brighton and Hove City Council"
+
+
+def test_rerun_updates_without_duplicating(tmp_path):
+    run_import()
+    Council.objects.filter(slug="herefordshire").update(population=1)
+
+    output = run_import()
+
+    assert Council.objects.count() == 153
+    assert "0 created, 1 updated, 152 unchanged" in output
+    assert Council.objects.get(slug="herefordshire").population == 193615
+
+
+def test_rerun_keeps_editorial_fields():
+    run_import()
+    Council.objects.filter(slug="herefordshire").update(ofsted_judgement="inadequate", in_safety_valve=True)
+
+    run_import()
+
+    hereford = Council.objects.get(slug="herefordshire")
+    assert (hereford.ofsted_judgement, hereford.in_safety_valve) == ("inadequate", True)
+
+
+def write_csv_with(tmp_path, line_index, field, value):
+    with open(DEFAULT_CSV, newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+        fieldnames = list(rows[0].keys())
+    rows[line_index][field] = value
+    path = tmp_path / "councils.csv"
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=fieldnames)
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("lat", "north-ish", "“north-ish” is not a number"),
+        ("region", "Wessex", "“Wessex” is not one of the nine English regions"),
+        ("gss-code", "W06000001", "not an English nine-character GSS code"),
+        ("nice-name", "", "is empty"),
+    ],
+)
+def test_malformed_row_names_line_and_field_and_imports_nothing(tmp_path, field, value, message):
+    path = write_csv_with(tmp_path, 100, field, value)
+
+    with pytest.raises(CommandError) as error:
+        run_import(str(path))
+
+    assert f"Line 102, field “{field}”" in str(error.value)
+    assert message in str(error.value)
+    assert Council.objects.count() == 0
+
+
+def test_missing_file_is_a_clear_error(tmp_path):
+    with pytest.raises(CommandError, match="Cannot read"):
+        run_import(str(tmp_path / "nope.csv"))

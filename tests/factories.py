@@ -1,0 +1,150 @@
+"""factory_boy factories for the tracker's models."""
+
+import datetime
+from decimal import Decimal
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from articles.models import Article, Comment, Correction, Person, Quote
+from councils.choices import CouncilType, Region
+from councils.models import Contract, Council, IntegratedCareBoard, KeyFigure, Partnership, Programme
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@newsroom.example")
+    is_staff = True
+    password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery-staple")
+
+    @factory.post_generation
+    def role(self, create, extracted, **kwargs):
+        """UserFactory(role="Journalists") puts the user in that staff group."""
+        if extracted:
+            self.groups.add(Group.objects.get(name=extracted))
+        if create:
+            self.save()
+
+
+class IntegratedCareBoardFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = IntegratedCareBoard
+
+    name = factory.Sequence(lambda n: f"NHS Test Integrated Care Board {n}")
+    slug = factory.Sequence(lambda n: f"icb-{n}")
+
+
+class CouncilFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Council
+
+    code = factory.Sequence(lambda n: "".join(chr(65 + (n // 26**i) % 26) for i in (2, 1, 0)))
+    short_name = factory.Sequence(lambda n: f"Testshire {n}")
+    name = factory.LazyAttribute(lambda council: f"{council.short_name} Council")
+    slug = factory.LazyAttribute(lambda council: council.short_name.lower().replace(" ", "-"))
+    gss_code = factory.Sequence(lambda n: f"E06{n:06d}")
+    la_number = factory.Sequence(lambda n: 100 + n)
+    region = Region.WEST_MIDLANDS
+    council_type = CouncilType.UNITARY
+    population = 190000
+    latitude = factory.Sequence(lambda n: 51.0 + (n % 30) * 0.1)
+    longitude = factory.Sequence(lambda n: -2.5 + (n % 30) * 0.1)
+
+
+class ProgrammeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Programme
+        django_get_or_create = ("slug",)
+
+    name = "SEND and AP change programme"
+    slug = "send-ap-change-programme"
+    budget = Decimal("70000000")
+    max_partnerships = 9
+
+
+class KeyFigureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = KeyFigure
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    key = factory.Sequence(lambda n: f"figure-{n}")
+    label = "councils shortlisted"
+    value = Decimal("20")
+    unit = "councils"
+    reported_on = datetime.date(2023, 5, 19)
+
+
+class PartnershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Partnership
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    name = factory.Sequence(lambda n: f"Test regional expert partnership {n}")
+    slug = factory.Sequence(lambda n: f"test-partnership-{n}")
+    lead_council = factory.SubFactory(CouncilFactory)
+
+
+class ContractFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Contract
+
+    role = "Safety valve financial adviser"
+    value = Decimal("16000")
+    term = "one year"
+
+
+class ArticleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Article
+
+    headline = factory.Sequence(lambda n: f"SEND pilot update {n}")
+    slug = factory.Sequence(lambda n: f"send-pilot-update-{n}")
+    standfirst = "What changed this week."
+    body = "<p>Councils are still deciding.</p>"
+    byline = "Staff reporter"
+    status = Article.Status.PUBLISHED
+    published_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(hours=1))
+
+
+class CorrectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Correction
+
+    article = factory.SubFactory(ArticleFactory)
+    text = "An earlier version misnamed the council."
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    name = factory.Sequence(lambda n: f"Spokesperson {n}")
+    slug = factory.Sequence(lambda n: f"spokesperson-{n}")
+    role = "Spokesperson"
+
+
+class QuoteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Quote
+
+    person = factory.SubFactory(PersonFactory)
+    text = "We are considering the proposals."
+    said_on = datetime.date(2023, 5, 19)
+
+
+class CommentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Comment
+
+    article = factory.SubFactory(ArticleFactory)
+    display_name = factory.Sequence(lambda n: f"Reader {n}")
+    email = factory.Sequence(lambda n: f"reader{n}@example.org")
+    body = "My son waited a year for his EHC plan."
+    status = Comment.Status.APPROVED
