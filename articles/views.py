@@ -2,6 +2,7 @@
 
 from django.shortcuts import get_object_or_404, render
 
+from .comments import your_thoughts_context
 from .models import Article, Quote
 
 
@@ -14,7 +15,7 @@ def article_detail(request, slug):
     return render(
         request,
         "articles/article_detail.html",
-        {"article": article, "comments": article.comments.approved()},
+        {"article": article, **your_thoughts_context(request, article)},
     )
 
 
