@@ -3,7 +3,7 @@ PYTHON ?= python3
 PORT ?= 8000
 VENV := .venv
 PY := $(VENV)/bin/python
-DEV := DJANGO_DEBUG=1
+DEV := DJANGO_DEBUG=1 DJANGO_SITE_URL=http://127.0.0.1:$(PORT)
 
 .PHONY: run test lint format migrations-check pytest bench setup clean
 
