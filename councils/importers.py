@@ -11,6 +11,8 @@ from .choices import CouncilType, Region
 from .models import Council
 
 DEFAULT_CSV = Path(__file__).resolve().parent / "data" / "england-education-authorities.csv"
+# Known errors in the shipped register, corrected on import, each with its source (see data/README.md).
+CORRECTIONS_CSV = Path(__file__).resolve().parent / "data" / "corrections.csv"
 
 REQUIRED_COLUMNS = (
     "local-authority-code",
@@ -100,8 +102,26 @@ def parse_row(row, line):
     }
 
 
-def read_councils(path):
-    """Every row parsed, or an CouncilImportError before anything is written."""
+def read_corrections(path=CORRECTIONS_CSV):
+    """{code: {column: value}} from the corrections file (code, field, value, source)."""
+    corrections = {}
+    if not Path(path).exists():
+        return corrections
+    with open(path, newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            if row["field"] not in REQUIRED_COLUMNS:
+                raise CouncilImportError(f"{Path(path).name}: “{row['field']}” is not a column of the register.")
+            corrections.setdefault(row["code"], {})[row["field"]] = row["value"]
+    return corrections
+
+
+def read_councils(path, corrections=None):
+    """Every row parsed, or an CouncilImportError before anything is written.
+
+    ``corrections`` ({code: {column: value}}) replace known errors in the register
+    before the row is validated; by default those in councils/data/corrections.csv.
+    """
+    corrections = read_corrections() if corrections is None else corrections
     try:
         handle = open(path, newline="", encoding="utf-8-sig")  # noqa: SIM115 - closed by the with below
     except OSError as error:
@@ -115,6 +135,7 @@ def read_councils(path):
         seen = {}
         try:
             for row in reader:
+                row.update(corrections.get((row.get("local-authority-code") or "").strip(), {}))
                 values = parse_row(row, reader.line_num)
                 for unique in ("code", "slug", "gss_code"):
                     key = (unique, values[unique])

@@ -86,3 +86,15 @@ def test_malformed_row_names_line_and_field_and_imports_nothing(tmp_path, field,
 def test_missing_file_is_a_clear_error(tmp_path):
     with pytest.raises(CommandError, match="Cannot read"):
         run_import(str(tmp_path / "nope.csv"))
+
+
+def test_known_errors_in_the_register_are_corrected_on_import():
+    run_import()
+
+    assert Council.objects.get(code="DBY").region == "East Midlands"
+    assert Council.objects.get(code="LIN").region == "East Midlands"
+    lancashire = Council.objects.get(code="LAN")
+    # A point in Lancashire, not in Northamptonshire where the register puts it.
+    assert 53.5 < lancashire.latitude < 54.2
+    assert -3.1 < lancashire.longitude < -2.2
+    assert Council.objects.filter(region="East Midlands").count() == 10
