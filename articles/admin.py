@@ -17,6 +17,8 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
+from councils.admin_base import HTTPS_URLS
+
 from .comments import your_thoughts_context
 from .models import Article, Correction, Person, Quote
 
@@ -167,6 +169,7 @@ class CorrectionAdmin(admin.ModelAdmin):
 
 
 class QuoteInline(admin.StackedInline):
+    formfield_overrides = HTTPS_URLS
     model = Quote
     extra = 0
     fields = ("text", "said_on", "context", "article", "source_url", "councils")
@@ -186,6 +189,7 @@ class PersonAdmin(admin.ModelAdmin):
 
 @admin.register(Quote)
 class QuoteAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_URLS
     list_display = ("person", "text_excerpt", "said_on", "article")
     list_filter = ("said_on", "councils__region")
     list_select_related = ("person", "article")

@@ -17,6 +17,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
+from .admin_base import HTTPS_URLS
 from .admin_partnerships import PartnershipAdmin  # noqa: F401  (registers itself)
 from .admin_status import (
     RECORD_PERMISSION,
@@ -62,6 +63,7 @@ def excerpt(text, words=12):
 
 
 class SendInspectionInline(admin.TabularInline):
+    formfield_overrides = HTTPS_URLS
     model = SendInspection
     extra = 0
     fields = ("published_on", "outcome", "is_revisit", "report_url", "note")
@@ -370,6 +372,7 @@ class IntegratedCareBoardAdmin(admin.ModelAdmin):
 
 @admin.register(SendInspection)
 class SendInspectionAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_URLS
     list_display = ("council", "published_on", "outcome", "is_revisit")
     list_filter = ("outcome", "is_revisit", "published_on")
     list_select_related = ("council",)
@@ -378,6 +381,7 @@ class SendInspectionAdmin(admin.ModelAdmin):
 
 
 class KeyFigureInline(admin.TabularInline):
+    formfield_overrides = HTTPS_URLS
     model = KeyFigure
     extra = 0
     fields = ("position", "key", "label", "value", "unit", "reported_on", "source_url", "source_title")
@@ -385,6 +389,7 @@ class KeyFigureInline(admin.TabularInline):
 
 @admin.register(Programme)
 class ProgrammeAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_URLS
     list_display = ("name", "budget", "max_partnerships", "announced_on", "expected_launch")
     search_fields = ("name", "description")
     prepopulated_fields = {"slug": ("name",)}
@@ -393,6 +398,7 @@ class ProgrammeAdmin(admin.ModelAdmin):
 
 @admin.register(KeyFigure)
 class KeyFigureAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_URLS
     list_display = ("label", "figure", "reported_on", "programme", "position")
     list_filter = ("programme", "reported_on", "unit")
     list_select_related = ("programme",)
@@ -405,6 +411,7 @@ class KeyFigureAdmin(admin.ModelAdmin):
 
 @admin.register(Contract)
 class ContractAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_URLS
     list_display = ("role", "supplier_or_unnamed", "value", "starts_on", "ends_on", "published_on")
     list_filter = ("role", "buyer", "published_on", "programme")
     search_fields = ("role", "supplier", "buyer", "reference", "notes")

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.utils.html import format_html_join
 
+from .admin_base import HTTPS_URLS
 from .choices import MembershipRole, PartnershipStatus
 from .models import FAR_APART_KM, Partnership, PartnershipMembership, distance_km
 
@@ -98,6 +99,7 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Partnership)
 class PartnershipAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_URLS
     form = PartnershipForm
     list_display = ("name", "lead_council", "status", "member_count", "launched_on", "checks_summary")
     list_filter = ("status", "region", "programme")
