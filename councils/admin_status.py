@@ -27,6 +27,9 @@ from .services import (
 
 RECORD_PERMISSION = "councils.add_statuschange"
 
+# The browser's own date picker; it needs ISO dates, whatever the site's display format.
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
 STATUS_FIELDS = (
     "pilot_status",
     "status_effective_date",
@@ -92,7 +95,7 @@ class CouncilChangeForm(forms.ModelForm):
     status_effective_date = forms.DateField(
         label="Effective date",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DATE_INPUT,
         help_text="When the change happened, as reported. Leave blank for today.",
     )
     status_note = forms.CharField(
@@ -192,7 +195,7 @@ class StatusDetailsForm(forms.Form):
 
     effective_on = forms.DateField(
         label="Effective date",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DATE_INPUT,
         help_text="When the change happened, as reported.",
     )
     note = forms.CharField(
@@ -283,6 +286,7 @@ def mark_status(modeladmin, request, queryset, status):
         "opts": opts,
         "status": status,
         "rows": rows,
+        "refused_count": sum(1 for _council, problem in rows if problem),
         "councils": councils,
         "form": form,
         "action": request.POST.get("action", ""),
@@ -308,7 +312,7 @@ mark_status_actions = [_mark_status_action(status) for status in PilotStatus]
 class StatusChangeCorrectionForm(forms.Form):
     """An editor's correction of a recorded change: the reason is required and shown publicly."""
 
-    effective_on = forms.DateField(label="Effective date", widget=forms.DateInput(attrs={"type": "date"}))
+    effective_on = forms.DateField(label="Effective date", widget=DATE_INPUT)
     note = forms.CharField(label="Public note", required=False, widget=forms.Textarea(attrs={"rows": 3, "cols": 60}))
     source_url = forms.URLField(label="Source URL", required=False, max_length=500, assume_scheme="https")
     source_title = forms.CharField(label="Source title", required=False, max_length=300)

@@ -375,6 +375,8 @@ def test_mark_as_asks_for_date_note_and_source_first(journalist):
     for label in ("Effective date", "Public note", "Source URL", "Source title"):
         assert label in response.text
     assert "Override the usual rules" not in response.text
+    assert f'value="{timezone.localdate().isoformat()}"' in response.text  # the date picker starts on today
+    assert "2 selected: 1 will be refused as things stand" in response.text
     assert re.search(r"Stuckshire.*Will be refused: Stuckshire cannot move", response.text, re.S)
     assert not StatusChange.objects.exists()
 
@@ -475,6 +477,7 @@ def test_an_editor_corrects_a_change_and_the_correction_is_shown(editor, facts):
     client = client_for(editor)
     url = reverse("admin:councils_statuschange_correct", args=[change.pk])
     assert "Correct this change" in client.get(reverse("admin:councils_statuschange_change", args=[change.pk])).text
+    assert 'value="2023-05-19"' in client.get(url).text  # the form starts from the recorded values
 
     refused = client.post(url, {"effective_on": "2023-05-18", "note": "", "reason": ""})
     assert refused.status_code == 200
@@ -634,3 +637,48 @@ def test_users_are_not_a_journalists_business(journalist, moderator):
         assert client_for(user).get(reverse("admin:auth_user_changelist")).status_code == 403
         assert client_for(user).get(reverse("admin:auth_group_changelist")).status_code == 403
     assert UserFactory(username="another").is_staff
+
+
+def test_a_refusal_at_save_time_rolls_back_the_whole_form(journalist, monkeypatch):
+    """If the status moves between the form's check and the save, the service refuses and nothing is kept."""
+    council = CouncilFactory(status=PilotStatus.DECLINED)
+    monkeypatch.setattr("councils.admin_status.status_move_check", lambda **kwargs: None)
+
+    response = post_change_form(
+        client_for(journalist), council, pilot_status=PilotStatus.SHORTLISTED, ofsted_judgement="good"
+    )
+
+    assert response.status_code == 302
+    assert any(m.startswith("Nothing was saved") for m in messages_of(response))
+    council.refresh_from_db()
+    assert (council.status, council.ofsted_judgement) == (PilotStatus.DECLINED, "not_inspected")
+    assert not StatusChange.objects.exists()
+
+
+def test_an_editor_adds_a_council_with_its_status(editor):
+    data = {
+        "code": "ZZZ",
+        "name": "Newtown Council",
+        "short_name": "Newtown",
+        "slug": "newtown",
+        "gss_code": "E06999998",
+        "region": "London",
+        "council_type": "UA",
+        "ofsted_judgement": "good",
+        "pilot_status": "shortlisted",
+        "status_note": "Named on the shortlist.",
+        "send_inspections-TOTAL_FORMS": 0,
+        "send_inspections-INITIAL_FORMS": 0,
+    }
+
+    response = client_for(editor).post(reverse("admin:councils_council_add"), data)
+
+    assert response.status_code == 302
+    council = Council.objects.get(code="ZZZ")
+    assert council.status == PilotStatus.SHORTLISTED
+    change = StatusChange.objects.get(council=council)
+    assert (change.from_status, change.note, change.recorded_by) == (
+        "not_shortlisted",
+        "Named on the shortlist.",
+        editor,
+    )
