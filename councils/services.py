@@ -34,35 +34,10 @@ def council_set_status(
     rules refuse raise StatusChangeRefused unless ``override`` is set by a user
     holding the editors' override permission.
     """
-    status = PilotStatus(status)
     locked = Council.objects.select_for_update().get(pk=council.pk)
-    from_status = PilotStatus(locked.status)
-    if from_status == status:
-        raise StatusChangeRefused(f"{locked} is already “{status.label}”.", code="unchanged")
-    allowed = is_allowed_transition(from_status, status)
-    if not allowed:
-        if not override:
-            raise StatusChangeRefused(
-                f"{locked} cannot move from “{from_status.label}” to “{status.label}”. "
-                "An editor can override this if the reporting supports it.",
-                code="transition",
-            )
-        if by is not None and not by.has_perm(OVERRIDE_PERMISSION):
-            raise PermissionDenied("Only editors can override the status rules.")
-    today = timezone.localdate()
-    effective_on = effective_on or today
-    if effective_on > today:
-        raise StatusChangeRefused({"effective_on": "The effective date cannot be in the future."}, code="future")
-    if locked.status_effective_on and effective_on < locked.status_effective_on:
-        raise StatusChangeRefused(
-            {
-                "effective_on": (
-                    f"The effective date cannot be before {locked.status_effective_on:%-d %B %Y}, "
-                    f"when {locked} became “{from_status.label}”."
-                )
-            },
-            code="out_of_order",
-        )
+    from_status, status, effective_on, allowed = status_move_check(
+        council=locked, status=status, effective_on=effective_on, by=by, override=override
+    )
     change = StatusChange(
         council=locked,
         from_status=from_status,
@@ -83,6 +58,44 @@ def council_set_status(
     council.status = locked.status
     council.status_effective_on = locked.status_effective_on
     return change
+
+
+def status_move_check(*, council, status, effective_on=None, by=None, override=False):
+    """Raise StatusChangeRefused (or PermissionDenied) if the rules refuse this move.
+
+    Reads ``council`` as given: council_set_status passes the locked row, and admin
+    forms call it to show a refusal as a form error before anything is saved.
+    Returns ``(from_status, status, effective_on, allowed)``.
+    """
+    status = PilotStatus(status)
+    from_status = PilotStatus(council.status)
+    if from_status == status:
+        raise StatusChangeRefused(f"{council} is already “{status.label}”.", code="unchanged")
+    allowed = is_allowed_transition(from_status, status)
+    if not allowed:
+        if not override:
+            raise StatusChangeRefused(
+                f"{council} cannot move from “{from_status.label}” to “{status.label}”. "
+                "An editor can override this if the reporting supports it.",
+                code="transition",
+            )
+        if by is not None and not by.has_perm(OVERRIDE_PERMISSION):
+            raise PermissionDenied("Only editors can override the status rules.")
+    today = timezone.localdate()
+    effective_on = effective_on or today
+    if effective_on > today:
+        raise StatusChangeRefused({"effective_on": "The effective date cannot be in the future."}, code="future")
+    if council.status_effective_on and effective_on < council.status_effective_on:
+        raise StatusChangeRefused(
+            {
+                "effective_on": (
+                    f"The effective date cannot be before {council.status_effective_on:%-d %B %Y}, "
+                    f"when {council} became “{from_status.label}”."
+                )
+            },
+            code="out_of_order",
+        )
+    return from_status, status, effective_on, allowed
 
 
 CORRECTABLE_FIELDS = ("effective_on", "note", "source_url", "source_title")

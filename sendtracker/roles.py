@@ -1,9 +1,11 @@
 """Staff roles and their least-privilege permissions, kept in one place.
 
-Journalists keep the tracker's facts and write articles, but cannot publish,
-manage users, moderate comments or rewrite history. Moderators work the
-"Your thoughts" queue only. Editors can do all of that and publish, correct the
-status history and read the admin's audit log.
+Journalists keep the tracker's facts, record status changes (add_statuschange is
+what lets them move a council's status in the admin) and write articles as drafts,
+but cannot publish, add corrections to articles, manage users, moderate comments
+or rewrite history. Moderators work the "Your thoughts" queue only. Editors can
+do all of that and publish, correct the status history (correct_statuschange;
+nobody edits or deletes a StatusChange row directly) and read the admin's audit log.
 """
 
 CRUD = ("add", "change", "delete", "view")
@@ -25,7 +27,7 @@ JOURNALIST = [
     *perms("councils", "keyfigure", CRUD),
     *perms("councils", "contract", CRUD),
     *perms("articles", "article", ("add", "change", "view")),
-    *perms("articles", "correction", ("add", "view")),
+    *perms("articles", "correction", ("view",)),
     *perms("articles", "person", ("add", "change", "view")),
     *perms("articles", "quote", CRUD),
 ]
@@ -43,7 +45,7 @@ EDITOR = sorted(
         *MODERATOR,
         *perms("councils", "council", CRUD),
         *perms("councils", "integratedcareboard", CRUD),
-        *perms("councils", "statuschange", ("add", "change", "view")),
+        *perms("councils", "statuschange", ("add", "view")),
         *perms("councils", "partnership", CRUD),
         *perms("councils", "programme", CRUD),
         *perms("articles", "article", CRUD),

@@ -1,0 +1,169 @@
+"""Admin for regional expert partnerships: the rules it enforces and the warnings it raises (DESIGN §4).
+
+Refused (form errors): more active partnerships than the programme allows; more than
+three partner councils besides the lead; the lead also listed as a partner.
+Flagged without blocking (admin messages, and a "Checks" column): members in
+different ICBs, a partner far from the lead, fewer than two partners.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.utils.html import format_html_join
+
+from .admin_base import HTTPS_URLS
+from .choices import MembershipRole, PartnershipStatus
+from .models import FAR_APART_KM, Partnership, PartnershipMembership, distance_km
+
+MAX_PARTNERS = 3
+MIN_PARTNERS = 2
+
+
+def partnership_warnings(partnership, memberships=None):
+    """What a journalist should double-check about a partnership (nothing here blocks a save)."""
+    lead = partnership.lead_council
+    if memberships is None:
+        memberships = PartnershipMembership.objects.filter(partnership=partnership).select_related("council__icb")
+    partners = [m.council for m in memberships if m.council_id != lead.pk]
+    warnings = []
+    councils = [lead, *partners]
+    icbs = {council.icb for council in councils if council.icb_id}
+    if len(icbs) > 1:
+        where = "; ".join(f"{council} ({council.icb or 'ICB not recorded'})" for council in councils)
+        warnings.append(f"Members sit in {len(icbs)} different integrated care boards: {where}.")
+    for partner in partners:
+        km = distance_km(lead, partner)
+        if km is not None and km > FAR_APART_KM:
+            warnings.append(f"{partner} is {km:.0f} km from the lead council, {lead} (more than {FAR_APART_KM} km).")
+    if len(partners) < MIN_PARTNERS:
+        warnings.append(
+            f"{len(partners)} partner council{'s' if len(partners) != 1 else ''} so far: "
+            f"a partnership has {MIN_PARTNERS} or {MAX_PARTNERS} besides the lead."
+        )
+    return warnings
+
+
+class PartnershipForm(forms.ModelForm):
+    """The admin supplies the model and fields."""
+
+    def clean(self):
+        cleaned = super().clean()
+        programme = cleaned.get("programme")
+        status = cleaned.get("status")
+        if programme and status and status != PartnershipStatus.WITHDRAWN:
+            active = Partnership.objects.active().filter(programme=programme).exclude(pk=self.instance.pk).count()
+            if active >= programme.max_partnerships:
+                raise ValidationError(
+                    f"{programme} allows at most {programme.max_partnerships} partnerships and {active} are already "
+                    "active. Mark one as withdrawn, or save this one as withdrawn.",
+                    code="too_many_partnerships",
+                )
+        return cleaned
+
+
+class MembershipFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        lead = self.instance.lead_council if self.instance.lead_council_id else None
+        partners = []
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or data.get("DELETE") or not data.get("council"):
+                continue
+            council, role = data["council"], data.get("role")
+            if lead and council.pk == lead.pk:
+                if role != MembershipRole.LEAD:
+                    form.add_error("council", f"{council} leads this partnership, so it cannot also be a partner.")
+            elif role == MembershipRole.LEAD:
+                form.add_error("role", f"Only the lead council{f' ({lead})' if lead else ''} has the lead role.")
+            else:
+                partners.append(council)
+        if len(partners) > MAX_PARTNERS:
+            raise ValidationError(
+                f"A partnership has at most {MAX_PARTNERS} partner councils besides the lead; this one lists "
+                f"{len(partners)}: {', '.join(str(c) for c in partners)}.",
+                code="too_many_partners",
+            )
+
+
+class MembershipInline(admin.TabularInline):
+    model = PartnershipMembership
+    formset = MembershipFormSet
+    extra = 0
+    fields = ("council", "role", "joined_on")
+    autocomplete_fields = ("council",)
+    verbose_name = "member council"
+    verbose_name_plural = "member councils (two or three besides the lead)"
+
+
+@admin.register(Partnership)
+class PartnershipAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_URLS
+    form = PartnershipForm
+    list_display = ("name", "lead_council", "status", "member_count", "launched_on", "checks_summary")
+    list_filter = ("status", "region", "programme")
+    search_fields = ("name", "slug", "lead_council__short_name", "memberships__council__short_name")
+    autocomplete_fields = ("lead_council", "icbs")
+    prepopulated_fields = {"slug": ("name",)}
+    readonly_fields = ("checks", "created_at", "updated_at")
+    inlines = (MembershipInline,)
+    fieldsets = (
+        (None, {"fields": ("programme", "name", "slug", "region", "lead_council", "status", "launched_on")}),
+        ("Health", {"fields": ("icbs",)}),
+        ("Reporting", {"fields": ("note", "source_url")}),
+        ("Checks", {"fields": ("checks",)}),
+        ("Record", {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
+    )
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("lead_council__icb", "programme")
+            .prefetch_related(
+                Prefetch("memberships", queryset=PartnershipMembership.objects.select_related("council__icb"))
+            )
+        )
+
+    @admin.display(description="Partner councils")
+    def member_count(self, obj):
+        return sum(1 for m in obj.memberships.all() if m.council_id != obj.lead_council_id)
+
+    @admin.display(description="Checks")
+    def checks_summary(self, obj):
+        warnings = partnership_warnings(obj, obj.memberships.all())
+        return f"{len(warnings)} to check" if warnings else "OK"
+
+    @admin.display(description="To double-check")
+    def checks(self, obj):
+        if obj is None or obj.pk is None:
+            return "Shown once the partnership is saved."
+        warnings = partnership_warnings(obj)
+        if not warnings:
+            return "Nothing to flag: one ICB, members close together."
+        return format_html_join("", "<p>{}</p>", ((w,) for w in warnings))
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        for warning in partnership_warnings(form.instance):
+            self.message_user(request, warning, messages.WARNING)
+
+
+@admin.register(PartnershipMembership)
+class PartnershipMembershipAdmin(admin.ModelAdmin):
+    """A searchable list of who is in which partnership; edit members on the partnership itself."""
+
+    list_display = ("council", "partnership", "role", "joined_on")
+    list_filter = ("role", "partnership")
+    list_select_related = ("council", "partnership")
+    search_fields = ("council__short_name", "partnership__name")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,684 @@
+"""The journalists' admin for the tracker's facts: who sees what, and every status path through the one door."""
+
+import datetime
+import re
+
+import pytest
+from django.contrib.messages import get_messages
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from councils.choices import MembershipRole, PartnershipStatus, PilotStatus
+from councils.models import (
+    Council,
+    Partnership,
+    PartnershipMembership,
+    SendInspection,
+    StatusChange,
+    StatusChangeCorrection,
+)
+from councils.services import council_set_status
+from tests.factories import (
+    ContractFactory,
+    CouncilFactory,
+    IntegratedCareBoardFactory,
+    KeyFigureFactory,
+    PartnershipFactory,
+    ProgrammeFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+DAY = datetime.date(2023, 5, 19)
+OK, REFUSED, LOGIN = 200, 403, 302
+
+
+def client_for(user):
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def messages_of(response):
+    return [str(message) for message in get_messages(response.wsgi_request)]
+
+
+@pytest.fixture
+def facts(journalist):
+    council = CouncilFactory(short_name="Herefordshire")
+    change = council_set_status(council=council, status=PilotStatus.SHORTLISTED, effective_on=DAY, by=journalist)
+    partnership = PartnershipFactory()
+    membership = PartnershipMembership.objects.create(partnership=partnership, council=CouncilFactory())
+    return {
+        "council": council,
+        "statuschange": change,
+        "statuschangecorrection": StatusChangeCorrection.objects.create(
+            status_change=change, reason="Date corrected.", previous={"effective_on": "2023-05-18"}
+        ),
+        "partnership": partnership,
+        "partnershipmembership": membership,
+        "programme": partnership.programme,
+        "keyfigure": KeyFigureFactory(programme=partnership.programme),
+        "contract": ContractFactory(),
+        "integratedcareboard": IntegratedCareBoardFactory(),
+        "sendinspection": SendInspection.objects.create(council=council, published_on=DAY, outcome="positive"),
+    }
+
+
+# What each role may open, per model: (changelist, add, change) for journalist, moderator, editor.
+# Read-only records (status history, corrections, memberships) have no add page for anyone.
+PAGES = {
+    "council": ((OK, REFUSED, OK), (REFUSED,) * 3, (OK, OK, OK)),
+    "statuschange": ((OK, REFUSED, OK), (REFUSED,) * 3, (OK, REFUSED, OK)),
+    "statuschangecorrection": ((OK, REFUSED, OK), (REFUSED,) * 3, (OK, REFUSED, OK)),
+    "partnership": ((OK, OK, OK), (REFUSED,) * 3, (OK, OK, OK)),
+    "partnershipmembership": ((OK, REFUSED, OK), (REFUSED,) * 3, (OK, REFUSED, OK)),
+    "programme": ((OK, REFUSED, OK), (REFUSED,) * 3, (OK, OK, OK)),
+    "keyfigure": ((OK, OK, OK), (REFUSED,) * 3, (OK, OK, OK)),
+    "contract": ((OK, OK, OK), (REFUSED,) * 3, (OK, OK, OK)),
+    "integratedcareboard": ((OK, OK, OK), (REFUSED,) * 3, (OK, OK, OK)),
+    "sendinspection": ((OK, OK, OK), (REFUSED,) * 3, (OK, OK, OK)),
+}
+ROLES = ("journalist", "moderator", "editor")
+
+
+@pytest.mark.parametrize("model", PAGES)
+@pytest.mark.parametrize("role", ROLES)
+def test_each_admin_page_loads_for_the_roles_that_may_see_it(request, facts, model, role):
+    client = client_for(request.getfixturevalue(role))
+    expected = dict(zip(("changelist", "add", "change"), PAGES[model][ROLES.index(role)], strict=True))
+
+    assert client.get(reverse(f"admin:councils_{model}_changelist")).status_code == expected["changelist"]
+    assert client.get(reverse(f"admin:councils_{model}_add")).status_code == expected["add"]
+    assert (
+        client.get(reverse(f"admin:councils_{model}_change", args=[facts[model].pk])).status_code
+        == (expected["change"])
+    )
+
+
+@pytest.mark.parametrize("who", ["anonymous", "reader"])
+def test_the_admin_sends_everyone_else_to_the_login_page(request, facts, who):
+    client = client_for(None if who == "anonymous" else request.getfixturevalue("reader"))
+    for url in (
+        reverse("admin:councils_council_changelist"),
+        reverse("admin:councils_council_change", args=[facts["council"].pk]),
+        reverse("admin:councils_statuschange_correct", args=[facts["statuschange"].pk]),
+    ):
+        response = client.get(url)
+        assert response.status_code == LOGIN
+        assert "/admin/login/" in response["Location"]
+
+
+def test_admin_index_says_what_the_site_is_and_links_to_the_tracker(journalist):
+    response = client_for(journalist).get(reverse("admin:index"))
+
+    assert "follows the Department for Education's £70 million pilot of SEND reforms" in response.text
+    assert f'href="{reverse("councils:tracker")}"' in response.text
+
+
+def test_council_page_links_to_the_public_page(journalist, facts):
+    response = client_for(journalist).get(reverse("admin:councils_council_change", args=[facts["council"].pk]))
+
+    assert "View on site" in response.text
+
+
+# --- the council change form ---------------------------------------------------------------
+
+
+def change_form_data(client, council, **changes):
+    """The change form's own values (as a browser would post them back), with some changed."""
+    response = client.get(reverse("admin:councils_council_change", args=[council.pk]))
+    form = response.context["adminform"].form
+    data = {}
+    for name in form.fields:
+        value = form[name].value()
+        if value is None or value is False:
+            continue
+        data[name] = value
+    data["initial-pilot_status"] = council.status
+    for prefix in ("send_inspections",):
+        data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
+    data.update(changes)
+    return data
+
+
+def post_change_form(client, council, **changes):
+    url = reverse("admin:councils_council_change", args=[council.pk])
+    return client.post(url, change_form_data(client, council, **changes))
+
+
+def test_change_form_records_a_status_change_with_its_details(journalist):
+    council = CouncilFactory(short_name="Brighton and Hove")
+    council_set_status(council=council, status=PilotStatus.SHORTLISTED, effective_on=DAY, by=journalist)
+    council_set_status(council=council, status=PilotStatus.CONSIDERING, effective_on=DAY, by=journalist)
+    client = client_for(journalist)
+
+    response = post_change_form(
+        client,
+        council,
+        pilot_status=PilotStatus.DECLINED,
+        status_effective_date="2023-06-01",
+        status_note="The council said it lacked the staff.",
+        status_source_url="https://example.org/brighton",
+        status_source_title="Council statement",
+    )
+
+    assert response.status_code == 302
+    change = StatusChange.objects.filter(council=council).latest()
+    assert (change.from_status, change.to_status, change.recorded_by) == (
+        PilotStatus.CONSIDERING,
+        PilotStatus.DECLINED,
+        journalist,
+    )
+    assert (change.effective_on, change.note, change.source_url, change.source_title) == (
+        datetime.date(2023, 6, 1),
+        "The council said it lacked the staff.",
+        "https://example.org/brighton",
+        "Council statement",
+    )
+    council.refresh_from_db()
+    assert council.status == PilotStatus.DECLINED
+    page = client.get(reverse("admin:councils_council_change", args=[council.pk])).text
+    assert "Considering → Declined" in page
+    assert "The council said it lacked the staff." in page
+
+
+def test_change_form_shows_a_refused_move_and_saves_nothing(journalist):
+    council = CouncilFactory()
+    council_set_status(council=council, status=PilotStatus.SHORTLISTED, effective_on=DAY, by=journalist)
+    council_set_status(council=council, status=PilotStatus.DECLINED, effective_on=DAY, by=journalist)
+    client = client_for(journalist)
+
+    response = post_change_form(
+        client, council, pilot_status=PilotStatus.SHORTLISTED, ofsted_judgement="good", status_note="Back in."
+    )
+
+    assert response.status_code == 200
+    assert "cannot move from “Declined” to “Shortlisted”" in response.text
+    council.refresh_from_db()
+    assert council.status == PilotStatus.DECLINED
+    assert council.ofsted_judgement == "not_inspected"
+    assert StatusChange.objects.filter(council=council).count() == 2
+
+
+def test_change_form_refuses_a_future_date_on_the_date_field(journalist):
+    council = CouncilFactory()
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+
+    response = post_change_form(
+        client_for(journalist), council, pilot_status=PilotStatus.SHORTLISTED, status_effective_date=tomorrow
+    )
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["status_effective_date"] == [
+        "The effective date cannot be in the future."
+    ]
+    assert not StatusChange.objects.filter(council=council).exists()
+
+
+def test_a_note_without_a_status_change_is_not_silently_dropped(journalist):
+    council = CouncilFactory()
+
+    response = post_change_form(client_for(journalist), council, status_note="Said no.")
+
+    assert response.status_code == 200
+    assert "go with a status change" in response.text
+    assert not StatusChange.objects.exists()
+
+
+def test_saving_other_facts_never_writes_the_status(journalist, editor):
+    council = CouncilFactory()
+    client = client_for(journalist)
+    data = change_form_data(client, council, ofsted_judgement="good")
+    # An editor moves the council while the journalist has the form open.
+    council_set_status(council=council, status=PilotStatus.SHORTLISTED, effective_on=DAY, by=editor)
+
+    response = client.post(reverse("admin:councils_council_change", args=[council.pk]), data)
+
+    assert response.status_code == 302
+    council.refresh_from_db()
+    assert (council.status, council.ofsted_judgement) == (PilotStatus.SHORTLISTED, "good")
+    assert StatusChange.objects.filter(council=council).count() == 1
+
+
+def test_a_status_moved_by_someone_else_meanwhile_is_not_overwritten(journalist, editor):
+    council = CouncilFactory(status=PilotStatus.SHORTLISTED)
+    client = client_for(journalist)
+    data = change_form_data(client, council, pilot_status=PilotStatus.CONSIDERING)
+    council_set_status(council=council, status=PilotStatus.DECLINED, effective_on=DAY, by=editor)
+
+    response = client.post(reverse("admin:councils_council_change", args=[council.pk]), data)
+
+    assert response.status_code == 200
+    assert "While you were editing" in response.text
+    council.refresh_from_db()
+    assert council.status == PilotStatus.DECLINED
+
+
+def test_only_editors_see_and_use_the_override(journalist, editor):
+    council = CouncilFactory(status=PilotStatus.DECLINED)
+    url = reverse("admin:councils_council_change", args=[council.pk])
+
+    assert "Override the usual rules" not in client_for(journalist).get(url).text
+    response = post_change_form(
+        client_for(journalist), council, pilot_status=PilotStatus.SHORTLISTED, override_rules="on"
+    )
+    assert "cannot move from “Declined” to “Shortlisted”" in response.text
+    assert not StatusChange.objects.exists()
+
+    assert "Override the usual rules" in client_for(editor).get(url).text
+    response = post_change_form(
+        client_for(editor),
+        council,
+        pilot_status=PilotStatus.SHORTLISTED,
+        override_rules="on",
+        status_note="The council reversed its decision.",
+    )
+    assert response.status_code == 302
+    change = StatusChange.objects.get(council=council)
+    assert (change.to_status, change.overridden, change.recorded_by) == (PilotStatus.SHORTLISTED, True, editor)
+
+
+def test_journalists_cannot_edit_register_data(journalist):
+    council = CouncilFactory(gss_code="E06000019")
+
+    post_change_form(client_for(journalist), council, gss_code="E06999999")
+
+    council.refresh_from_db()
+    assert council.gss_code == "E06000019"
+
+
+# --- the list-editable status column -------------------------------------------------------
+
+
+def list_edit(client, rows):
+    """Post the council list's editable column for (council, new status) rows, as the page would."""
+    data = {"form-TOTAL_FORMS": len(rows), "form-INITIAL_FORMS": len(rows), "_save": "Save"}
+    for i, (council, status) in enumerate(rows):
+        data.update(
+            {f"form-{i}-id": council.pk, f"form-{i}-status": status, f"initial-form-{i}-status": council.status}
+        )
+    return client.post(reverse("admin:councils_council_changelist"), data)
+
+
+def test_list_edit_records_each_change(journalist):
+    first, second = CouncilFactory(), CouncilFactory()
+
+    response = list_edit(client_for(journalist), [(first, "shortlisted"), (second, "partner")])
+
+    assert response.status_code == 302
+    moves = set(StatusChange.objects.values_list("council", "from_status", "to_status", "recorded_by", "effective_on"))
+    today = timezone.localdate()
+    assert moves == {
+        (first.pk, "not_shortlisted", "shortlisted", journalist.pk, today),
+        (second.pk, "not_shortlisted", "partner", journalist.pk, today),
+    }
+
+
+def test_list_edit_refuses_the_whole_save_when_one_row_is_refused(journalist):
+    allowed, refused = CouncilFactory(), CouncilFactory(short_name="Declinedshire", status=PilotStatus.DECLINED)
+
+    response = list_edit(client_for(journalist), [(allowed, "shortlisted"), (refused, "shortlisted")])
+
+    assert response.status_code == 200
+    assert "Please correct the error below." in response.text
+    assert "Declinedshire cannot move from “Declined” to “Shortlisted”" in response.text
+    assert not StatusChange.objects.exists()
+    assert Council.objects.get(pk=allowed.pk).status == PilotStatus.NOT_SHORTLISTED
+
+
+def test_list_edit_ignores_rows_left_alone_even_if_they_moved_meanwhile(journalist, editor):
+    moved, edited = CouncilFactory(), CouncilFactory()
+    client = client_for(journalist)
+    rows = [(moved, "not_shortlisted"), (edited, "shortlisted")]
+    council_set_status(council=moved, status=PilotStatus.SHORTLISTED, effective_on=DAY, by=editor)
+    moved.status = PilotStatus.NOT_SHORTLISTED  # what the journalist's page still shows
+
+    response = list_edit(client, rows)
+
+    assert response.status_code == 302
+    assert Council.objects.get(pk=moved.pk).status == PilotStatus.SHORTLISTED
+    assert Council.objects.get(pk=edited.pk).status == PilotStatus.SHORTLISTED
+
+
+def test_moderators_cannot_edit_councils(moderator):
+    council = CouncilFactory()
+
+    response = list_edit(client_for(moderator), [(council, "shortlisted")])
+
+    assert response.status_code == 403
+    assert not StatusChange.objects.exists()
+
+
+# --- the "Mark as …" bulk actions ----------------------------------------------------------
+
+
+def run_action(client, councils, status, **form):
+    data = {"action": f"mark_{status}", "_selected_action": [c.pk for c in councils], **form}
+    if not form:
+        data["index"] = 0
+    return client.post(reverse("admin:councils_council_changelist"), data)
+
+
+def test_mark_as_asks_for_date_note_and_source_first(journalist):
+    fine = CouncilFactory(short_name="Fineshire", status=PilotStatus.SHORTLISTED)
+    stuck = CouncilFactory(short_name="Stuckshire", status=PilotStatus.WITHDRAWN)
+
+    response = run_action(client_for(journalist), [fine, stuck], "declined")
+
+    assert response.status_code == 200
+    assert "Mark as “Declined”" in response.text
+    assert 'name="csrfmiddlewaretoken"' in response.text
+    for label in ("Effective date", "Public note", "Source URL", "Source title"):
+        assert label in response.text
+    assert "Override the usual rules" not in response.text
+    assert f'value="{timezone.localdate().isoformat()}"' in response.text  # the date picker starts on today
+    assert "2 selected: 1 will be refused as things stand" in response.text
+    assert re.search(r"Stuckshire.*Will be refused: Stuckshire cannot move", response.text, re.S)
+    assert not StatusChange.objects.exists()
+
+
+def test_mark_as_records_each_allowed_change_and_says_which_were_refused(journalist):
+    fine = CouncilFactory(short_name="Fineshire", status=PilotStatus.SHORTLISTED)
+    also = CouncilFactory(short_name="Alsoshire", status=PilotStatus.CONSIDERING)
+    stuck = CouncilFactory(short_name="Stuckshire", status=PilotStatus.WITHDRAWN)
+
+    response = run_action(
+        client_for(journalist),
+        [fine, also, stuck],
+        "declined",
+        apply="yes",
+        effective_on="2023-06-01",
+        note="Both councils said no.",
+        source_url="https://example.org/story",
+        source_title="Schools Week",
+    )
+
+    assert response.status_code == 302
+    changes = StatusChange.objects.order_by("council__short_name")
+    assert [(c.council, c.from_status, c.to_status, c.note, c.recorded_by) for c in changes] == [
+        (also, "considering", "declined", "Both councils said no.", journalist),
+        (fine, "shortlisted", "declined", "Both councils said no.", journalist),
+    ]
+    assert {c.effective_on for c in changes} == {datetime.date(2023, 6, 1)}
+    said = messages_of(response)
+    assert "Marked 2 councils as “Declined”: Alsoshire, Fineshire." in said
+    assert any(m.startswith("1 refused") and "Stuckshire cannot move from “Withdrawn”" in m for m in said)
+
+
+def test_mark_as_with_a_bad_form_shows_errors_and_records_nothing(journalist):
+    council = CouncilFactory(status=PilotStatus.SHORTLISTED)
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+
+    response = run_action(
+        client_for(journalist), [council], "declined", apply="yes", effective_on=tomorrow, source_url="not a url"
+    )
+
+    assert response.status_code == 200
+    assert "The effective date cannot be in the future." in response.text
+    assert "Enter a valid URL." in response.text
+    assert not StatusChange.objects.exists()
+
+
+def test_mark_as_needs_the_csrf_token(journalist):
+    council = CouncilFactory(status=PilotStatus.SHORTLISTED)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(journalist)
+
+    response = run_action(client, [council], "declined", apply="yes", effective_on="2023-06-01")
+
+    assert response.status_code == 403
+    assert not StatusChange.objects.exists()
+
+
+def test_editors_can_override_in_a_bulk_action(editor):
+    council = CouncilFactory(status=PilotStatus.DECLINED)
+
+    run_action(
+        client_for(editor), [council], "shortlisted", apply="yes", effective_on="2023-06-01", override_rules="on"
+    )
+
+    change = StatusChange.objects.get()
+    assert (change.to_status, change.overridden) == ("shortlisted", True)
+
+
+# --- the status history: read-only, corrected by editors ------------------------------------
+
+
+def test_nobody_edits_or_deletes_the_history_directly(journalist, editor, facts):
+    change = facts["statuschange"]
+    for user in (journalist, editor):
+        client = client_for(user)
+        change_url = reverse("admin:councils_statuschange_change", args=[change.pk])
+        assert client.post(change_url, {"note": "Rewritten."}).status_code == 403
+        delete_url = reverse("admin:councils_statuschange_delete", args=[change.pk])
+        assert client.post(delete_url, {"post": "yes"}).status_code == 403
+    change.refresh_from_db()
+    assert change.note == ""
+
+
+def test_journalists_cannot_correct_the_history(journalist, facts):
+    url = reverse("admin:councils_statuschange_correct", args=[facts["statuschange"].pk])
+    client = client_for(journalist)
+
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"effective_on": "2023-05-18", "reason": "x"}).status_code == 403
+    assert (
+        "Correct this change"
+        not in client.get(reverse("admin:councils_statuschange_change", args=[facts["statuschange"].pk])).text
+    )
+
+
+def test_an_editor_corrects_a_change_and_the_correction_is_shown(editor, facts):
+    change = facts["statuschange"]
+    client = client_for(editor)
+    url = reverse("admin:councils_statuschange_correct", args=[change.pk])
+    assert "Correct this change" in client.get(reverse("admin:councils_statuschange_change", args=[change.pk])).text
+    assert 'value="2023-05-19"' in client.get(url).text  # the form starts from the recorded values
+
+    refused = client.post(url, {"effective_on": "2023-05-18", "note": "", "reason": ""})
+    assert refused.status_code == 200
+    assert "This field is required." in refused.text
+
+    response = client.post(
+        url,
+        {"effective_on": "2023-05-18", "note": "Named in a letter.", "reason": "The letter was dated 18 May."},
+    )
+
+    assert response.status_code == 302
+    change.refresh_from_db()
+    assert (change.effective_on, change.note) == (datetime.date(2023, 5, 18), "Named in a letter.")
+    correction = change.corrections.latest("corrected_at")
+    assert (correction.corrected_by, correction.previous["effective_on"]) == (editor, "2023-05-19")
+    page = client.get(reverse("admin:councils_council_change", args=[change.council_id])).text
+    assert "The letter was dated 18 May." in page
+
+
+def test_a_correction_that_breaks_the_order_is_shown_on_the_form(editor, journalist):
+    council = CouncilFactory()
+    first = council_set_status(council=council, status=PilotStatus.SHORTLISTED, effective_on=DAY, by=journalist)
+    council_set_status(council=council, status=PilotStatus.DECLINED, effective_on=datetime.date(2023, 6, 1))
+
+    response = client_for(editor).post(
+        reverse("admin:councils_statuschange_correct", args=[first.pk]),
+        {"effective_on": "2023-07-01", "reason": "Wrong date."},
+    )
+
+    assert response.status_code == 200
+    assert "cannot be after the next change" in response.text
+    assert not StatusChangeCorrection.objects.exists()
+
+
+# --- partnerships: warnings and refusals ----------------------------------------------------
+
+
+def partnership_data(partnership=None, members=(), **fields):
+    data = {
+        "programme": fields.pop("programme").pk,
+        "name": "Test partnership",
+        "slug": "test-partnership",
+        "region": "",
+        "lead_council": fields.pop("lead").pk,
+        "status": PartnershipStatus.PROPOSED,
+        "memberships-TOTAL_FORMS": len(members),
+        "memberships-INITIAL_FORMS": 0,
+        **fields,
+    }
+    for i, (council, role) in enumerate(members):
+        data.update({f"memberships-{i}-council": council.pk, f"memberships-{i}-role": role})
+    return data
+
+
+def add_partnership(client, **kwargs):
+    return client.post(reverse("admin:councils_partnership_add"), partnership_data(**kwargs))
+
+
+def test_partnership_warns_but_saves_when_members_sit_in_different_icbs_or_far_apart(journalist):
+    north, south = IntegratedCareBoardFactory(name="NHS North ICB"), IntegratedCareBoardFactory(name="NHS South ICB")
+    lead = CouncilFactory(short_name="Leadshire", icb=north, latitude=52.0, longitude=-2.7)
+    near = CouncilFactory(short_name="Nearshire", icb=north, latitude=52.1, longitude=-2.6)
+    far = CouncilFactory(short_name="Farshire", icb=south, latitude=50.8, longitude=0.1)
+
+    response = add_partnership(
+        client_for(journalist),
+        programme=ProgrammeFactory(),
+        lead=lead,
+        members=[(near, MembershipRole.PARTNER), (far, MembershipRole.PARTNER)],
+    )
+
+    assert response.status_code == 302
+    partnership = Partnership.objects.get()
+    assert partnership.memberships.count() == 2
+    said = messages_of(response)
+    assert any("2 different integrated care boards" in m and "Farshire (NHS South ICB)" in m for m in said)
+    assert any(re.match(r"Farshire is \d+ km from the lead council, Leadshire", m) for m in said)
+    assert not any("Nearshire is" in m for m in said)
+    page = client_for(journalist).get(reverse("admin:councils_partnership_change", args=[partnership.pk])).text
+    assert "Farshire is" in page
+
+
+def test_partnership_refuses_more_than_three_partners(journalist):
+    lead = CouncilFactory()
+    members = [(CouncilFactory(), MembershipRole.PARTNER) for _ in range(4)]
+
+    response = add_partnership(client_for(journalist), programme=ProgrammeFactory(), lead=lead, members=members)
+
+    assert response.status_code == 200
+    assert "at most 3 partner councils besides the lead; this one lists 4" in response.text
+    assert not Partnership.objects.exists()
+
+
+def test_the_lead_cannot_also_be_a_partner(journalist):
+    lead = CouncilFactory(short_name="Leadshire")
+
+    response = add_partnership(
+        client_for(journalist),
+        programme=ProgrammeFactory(),
+        lead=lead,
+        members=[(lead, MembershipRole.PARTNER), (CouncilFactory(), MembershipRole.PARTNER)],
+    )
+
+    assert response.status_code == 200
+    assert "Leadshire leads this partnership, so it cannot also be a partner." in response.text
+    assert not Partnership.objects.exists()
+
+
+def test_partnership_refuses_more_active_partnerships_than_the_programme_allows(journalist):
+    programme = ProgrammeFactory(max_partnerships=2)
+    PartnershipFactory(programme=programme)
+    PartnershipFactory(programme=programme)
+    PartnershipFactory(programme=programme, status=PartnershipStatus.WITHDRAWN)
+    client = client_for(journalist)
+
+    response = add_partnership(client, programme=programme, lead=CouncilFactory())
+
+    assert response.status_code == 200
+    assert "allows at most 2 partnerships and 2 are already active" in response.text
+    assert Partnership.objects.count() == 3
+
+    withdrawn = add_partnership(client, programme=programme, lead=CouncilFactory(), status="withdrawn")
+    assert withdrawn.status_code == 302
+
+
+# --- query budgets --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("rows", [10, 100])
+def test_council_list_queries_do_not_grow_with_rows(journalist, django_assert_max_num_queries, rows):
+    icb = IntegratedCareBoardFactory()
+    CouncilFactory.create_batch(rows, icb=icb)
+    client = client_for(journalist)
+
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("admin:councils_council_changelist"), {"all": ""})
+
+    assert response.status_code == 200
+    assert len(response.context["cl"].result_list) == rows
+
+
+@pytest.mark.parametrize("rows", [10, 100])
+def test_status_history_list_queries_do_not_grow_with_rows(journalist, django_assert_max_num_queries, rows):
+    for council in CouncilFactory.create_batch(rows):
+        council_set_status(council=council, status=PilotStatus.SHORTLISTED, effective_on=DAY, by=journalist)
+    client = client_for(journalist)
+
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("admin:councils_statuschange_changelist"))
+
+    assert response.status_code == 200
+    assert response.context["cl"].result_count == rows
+
+
+def test_users_are_not_a_journalists_business(journalist, moderator):
+    for user in (journalist, moderator):
+        assert client_for(user).get(reverse("admin:auth_user_changelist")).status_code == 403
+        assert client_for(user).get(reverse("admin:auth_group_changelist")).status_code == 403
+    assert UserFactory(username="another").is_staff
+
+
+def test_a_refusal_at_save_time_rolls_back_the_whole_form(journalist, monkeypatch):
+    """If the status moves between the form's check and the save, the service refuses and nothing is kept."""
+    council = CouncilFactory(status=PilotStatus.DECLINED)
+    monkeypatch.setattr("councils.admin_status.status_move_check", lambda **kwargs: None)
+
+    response = post_change_form(
+        client_for(journalist), council, pilot_status=PilotStatus.SHORTLISTED, ofsted_judgement="good"
+    )
+
+    assert response.status_code == 302
+    assert any(m.startswith("Nothing was saved") for m in messages_of(response))
+    council.refresh_from_db()
+    assert (council.status, council.ofsted_judgement) == (PilotStatus.DECLINED, "not_inspected")
+    assert not StatusChange.objects.exists()
+
+
+def test_an_editor_adds_a_council_with_its_status(editor):
+    data = {
+        "code": "ZZZ",
+        "name": "Newtown Council",
+        "short_name": "Newtown",
+        "slug": "newtown",
+        "gss_code": "E06999998",
+        "region": "London",
+        "council_type": "UA",
+        "ofsted_judgement": "good",
+        "pilot_status": "shortlisted",
+        "status_note": "Named on the shortlist.",
+        "send_inspections-TOTAL_FORMS": 0,
+        "send_inspections-INITIAL_FORMS": 0,
+    }
+
+    response = client_for(editor).post(reverse("admin:councils_council_add"), data)
+
+    assert response.status_code == 302
+    council = Council.objects.get(code="ZZZ")
+    assert council.status == PilotStatus.SHORTLISTED
+    change = StatusChange.objects.get(council=council)
+    assert (change.from_status, change.note, change.recorded_by) == (
+        "not_shortlisted",
+        "Named on the shortlist.",
+        editor,
+    )
