@@ -6,3 +6,5 @@ from .models import Article, Comment, CommentReport, Correction, ModerationWord,
 
 for model in (Article, Comment, CommentReport, Correction, ModerationWord, Person, Quote):
     admin.site.register(model)
+
+from . import admin_comments  # noqa: E402, F401  (comment moderation, owned by "Your thoughts")
