@@ -96,16 +96,14 @@ class CommentAdmin(admin.ModelAdmin):
     )
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                report_count=Count("reports", distinct=True),
-                queue_order=Case(
-                    When(status=Comment.Status.PENDING, then=Value(0)), default=Value(1), output_field=IntegerField()
-                ),
-            )
+        # ModelAdmin.get_queryset orders before we could annotate, so build it here.
+        queryset = self.model._default_manager.get_queryset().annotate(
+            report_count=Count("reports", distinct=True),
+            queue_order=Case(
+                When(status=Comment.Status.PENDING, then=Value(0)), default=Value(1), output_field=IntegerField()
+            ),
         )
+        return queryset.order_by(*self.get_ordering(request))
 
     def get_ordering(self, request):
         # The queue: pending first, then oldest first, so nobody waits longest.
