@@ -67,13 +67,12 @@ class CommentForm(forms.Form):
                 field.widget.attrs["aria-describedby"] = " ".join(ids)
 
     @classmethod
-    def for_article(cls, article, *, user=None, reply_to=None, data=None):
+    def for_article(cls, article, *, reply_to=None, data=None):
         from .comments import form_token
 
+        # Nothing about the signed-in user is put in the form: the article page stays the same
+        # for everyone, so no cached copy of it can carry a member of staff's details.
         initial = {"started": form_token(article), "reply_to": reply_to.pk if reply_to else None}
-        if user is not None and user.is_authenticated and user.is_staff:
-            initial["display_name"] = user.get_full_name() or user.get_username()
-            initial["email"] = user.email
         return cls(data=data, article=article, initial=initial)
 
     def clean_display_name(self):

@@ -342,7 +342,7 @@ def your_thoughts_context(request, article, form=None, comments=None):
         reply_to = next((comment for comment in comments if str(comment.pk) == str(wanted)), None)
     closed = closed_reason(article)
     if form is None and not closed:
-        form = CommentForm.for_article(article, user=request.user, reply_to=reply_to)
+        form = CommentForm.for_article(article, reply_to=reply_to)
     return {
         "comments": comments,
         "comment_count": sum(1 + len(comment.approved_replies) for comment in comments),

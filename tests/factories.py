@@ -5,12 +5,24 @@ from decimal import Decimal
 
 import factory
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 
 from articles.models import Article, Comment, Correction, Person, Quote
 from councils.choices import CouncilType, Region
 from councils.models import Contract, Council, IntegratedCareBoard, KeyFigure, Partnership, Programme
+from sendtracker.roles import ROLES
+
+
+def staff_group(name):
+    """The role's group. A transactional test's flush deletes the groups the migration made, so remake it."""
+    group, created = Group.objects.get_or_create(name=name)
+    if created:
+        codes = [code.split(".") for code in ROLES[name]]
+        group.permissions.set(
+            [Permission.objects.get(content_type__app_label=app, codename=codename) for app, codename in codes]
+        )
+    return group
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -28,7 +40,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     def role(self, create, extracted, **kwargs):
         """UserFactory(role="Journalists") puts the user in that staff group."""
         if extracted:
-            self.groups.add(Group.objects.get(name=extracted))
+            self.groups.add(staff_group(extracted))
         if create:
             self.save()
 

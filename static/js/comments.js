@@ -21,7 +21,8 @@
     }
     var timer = null;
     function update() {
-      var remaining = max - textarea.value.length;
+      // Count characters as the server does (code points, so an emoji is one).
+      var remaining = max - Array.from(textarea.value.replace(/\r\n/g, "\n")).length;
       output.textContent = describe(remaining);
       output.classList.toggle("yt-charcount-over", remaining < 0);
       textarea.classList.toggle("yt-over-limit", remaining < 0);

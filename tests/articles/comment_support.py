@@ -32,10 +32,12 @@ def comment_data(article, **overrides):
     return data
 
 
-def post_comment(client, article, ip="198.51.100.7", **overrides):
+def post_comment(client, article, ip="198.51.100.7", HTTP_X_FORWARDED_FOR=None, **overrides):
+    headers = {"HTTP_X_FORWARDED_FOR": HTTP_X_FORWARDED_FOR} if HTTP_X_FORWARDED_FOR else {}
     return client.post(
         reverse("articles:comment_submit", kwargs={"slug": article.slug}),
         comment_data(article, **overrides),
         REMOTE_ADDR=ip,
         HTTP_USER_AGENT="Mozilla/5.0 (test)",
+        **headers,
     )

@@ -6,7 +6,7 @@ import pytest
 from django.core.cache import cache
 
 from articles.comment_checks import fingerprint
-from articles.comments import form_token, over_rate_limit
+from articles.comments import form_token, hash_ip, over_rate_limit
 from articles.models import Comment, ModerationWord
 from tests.articles.comment_support import comment_settings, post_comment  # noqa: F401
 from tests.factories import ArticleFactory, CommentFactory
@@ -215,3 +215,24 @@ def test_nothing_is_stored_and_no_500_for_junk_posts(client, article):
         response = client.post(url, junk)
         assert response.status_code == 400
     assert not Comment.objects.exists()
+
+
+def test_behind_trusted_proxies_the_readers_own_address_is_limited(client, article, settings):
+    settings.COMMENTS_TRUSTED_PROXIES = 1
+    settings.COMMENTS_RATE_LIMIT_PER_IP = (1, 600)
+    proxy = "10.0.0.1"  # every request arrives from the load balancer
+
+    def via_proxy(reader_ip, n):
+        return post_comment(
+            client,
+            article,
+            ip=proxy,
+            email=f"p{n}@example.org",
+            body=f"Via proxy {n}",
+            HTTP_X_FORWARDED_FOR=f"6.6.6.6, {reader_ip}",
+        )
+
+    assert via_proxy("203.0.113.1", 1).status_code == 302
+    assert via_proxy("203.0.113.2", 2).status_code == 302  # a different reader behind the same proxy
+    assert via_proxy("203.0.113.1", 3).status_code == 429  # the first reader again; a spoofed first hop is ignored
+    assert Comment.objects.get(body="Via proxy 1").ip_hash == hash_ip("203.0.113.1")

@@ -293,3 +293,27 @@ def test_purge_comment_pii_clears_old_personal_data(capsys):
 def test_purge_comment_pii_needs_a_sensible_age():
     with pytest.raises(CommandError):
         call_command("purge_comment_pii", "--older-than", "-1")
+
+
+def test_an_editor_can_moderate_too(client, editor):
+    comment = CommentFactory(status="pending")
+    client.force_login(editor)
+    act(client, "reject_comments", [comment], confirm="yes", reason="Off topic")
+    comment.refresh_from_db()
+    assert (comment.status, comment.moderated_by) == ("rejected", editor)
+
+
+def test_the_queue_query_count_does_not_grow_with_comments(client, moderator, django_assert_max_num_queries):
+    article = ArticleFactory()
+    parent = CommentFactory(article=article)
+    CommentFactory.create_batch(3, article=article, parent=parent, status="pending")
+    client.force_login(moderator)
+    client.get(CHANGELIST)  # warm the session and permission caches
+    with django_assert_max_num_queries(20) as few:
+        client.get(CHANGELIST)
+    for _ in range(5):
+        other = CommentFactory(moderated_by=moderator)
+        CommentFactory.create_batch(4, article=other.article, parent=other, status="pending")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(CHANGELIST)
+    assert len(response.context["cl"].result_list) == 29
