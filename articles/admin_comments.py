@@ -60,7 +60,6 @@ class CommentAdmin(admin.ModelAdmin):
     list_display = (
         "excerpt",
         "display_name",
-        "reader_role",
         "article_link",
         "in_reply_to",
         "status",
@@ -68,7 +67,6 @@ class CommentAdmin(admin.ModelAdmin):
         "reports",
         "created_at",
         "moderated_by",
-        "moderated_at",
     )
     list_filter = ("status", ReportedFilter, ("article", admin.RelatedOnlyFieldListFilter), "reader_role")
     list_select_related = ("article", "parent", "moderated_by")
@@ -119,7 +117,9 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.display(description="article", ordering="article__headline")
     def article_link(self, comment):
-        return format_html('<a href="{}">{}</a>', comment.get_absolute_url(), comment.article.headline)
+        return format_html(
+            '<a href="{}">{}</a>', comment.get_absolute_url(), Truncator(comment.article.headline).chars(40)
+        )
 
     @admin.display(description="in reply to")
     def in_reply_to(self, comment):

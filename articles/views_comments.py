@@ -56,7 +56,7 @@ def comment_submit(request, slug):
             400,
         )
     if not form.is_valid():
-        return _form_page(request, article, form, "There is a problem with your comment.", 400)
+        return _form_page(request, article, form, None, 400)  # the form's error summary says what is wrong
     try:
         service.check_form_token(form.cleaned_data["started"], article)
         ip_hash = service.hash_ip(service.client_ip(request))
