@@ -10,6 +10,7 @@ import time
 from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import CharField, Prefetch, Q, Value
 from django.db.models.functions import Cast, Concat
@@ -220,6 +221,9 @@ def submit_comment(*, article, display_name, email, reader_role, body, parent, i
         comment.full_clean()
         with transaction.atomic():
             comment.save()
+    except ValidationError as error:
+        cache.delete(duplicate_key)
+        raise CommentRefused("Your comment could not be saved: " + " ".join(error.messages)) from None
     except Exception:
         cache.delete(duplicate_key)
         raise
@@ -340,6 +344,8 @@ def your_thoughts_context(request, article, form=None, comments=None):
     wanted = request.GET.get("reply_to") if form is None else (form.data.get("reply_to") or None)
     if wanted:
         reply_to = next((comment for comment in comments if str(comment.pk) == str(wanted)), None)
+        if reply_to is None and str(wanted).isdigit():  # the error page does not list the comments
+            reply_to = article.comments.approved().filter(pk=int(wanted), parent__isnull=True).first()
     closed = closed_reason(article)
     if form is None and not closed:
         form = CommentForm.for_article(article, reply_to=reply_to)

@@ -197,3 +197,12 @@ def test_form_token_is_per_article(client, article):
     response = post_comment(client, article, started=form_token(other))
     assert response.status_code == 400
     assert "belongs to another article" in response.content.decode()
+
+
+def test_an_error_on_a_reply_keeps_it_a_reply(client, article):
+    parent = CommentFactory(article=article, display_name="Alex")
+    response = post_comment(client, article, reply_to=str(parent.pk), email="")
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Reply to Alex" in html
+    assert f'name="reply_to" value="{parent.pk}"' in html
