@@ -5,8 +5,6 @@ schedule, or edit an article once it is published. Comment moderation lives in
 admin_comments.py, imported at the bottom.
 """
 
-import importlib.util
-
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
@@ -201,6 +199,6 @@ class QuoteAdmin(admin.ModelAdmin):
         return excerpt(obj.text)
 
 
-# Comment moderation is built in its own module; import it once it exists.
-if importlib.util.find_spec("articles.admin_comments") is not None:
-    from . import admin_comments  # noqa: F401,E402
+# Comment moderation ("Your thoughts") has its own module.
+from . import admin_comments  # noqa: E402, F401
+

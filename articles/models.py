@@ -41,6 +41,16 @@ class ArticleQuerySet(models.QuerySet):
         """Published and not scheduled for later."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
 
+    def with_comment_counts(self):
+        """Annotate ``comment_count``: the approved comments readers can see under "Your thoughts"."""
+        return self.annotate(
+            comment_count=models.Count(
+                "comments",
+                filter=Q(comments__status="approved")
+                & (Q(comments__parent__isnull=True) | Q(comments__parent__status="approved")),
+            )
+        )
+
 
 class Article(models.Model):
     class Status(models.TextChoices):
@@ -192,6 +202,9 @@ class Comment(models.Model):
     )
     ip_hash = models.CharField("IP hash", max_length=64, blank=True, help_text="Salted hash, never the IP.")
     user_agent = models.CharField(max_length=200, blank=True)
+    fingerprint = models.CharField(
+        max_length=64, blank=True, editable=False, help_text="Digest of the normalised text, to spot duplicates."
+    )
 
     objects = CommentQuerySet.as_manager()
 
@@ -200,6 +213,7 @@ class Comment(models.Model):
         indexes = [
             models.Index(fields=["article", "status", "created_at"], name="comment_article_idx"),
             models.Index(fields=["status", "created_at"], name="comment_queue_idx"),
+            models.Index(fields=["fingerprint", "created_at"], name="comment_fingerprint_idx"),
         ]
 
     def __str__(self):

@@ -182,3 +182,29 @@ SPECTACULAR_SETTINGS = {
 SITE_NAME = "SEND Tracker"
 SITE_URL = env("DJANGO_SITE_URL", "http://127.0.0.1:8000")
 ADMIN_URL = env("DJANGO_ADMIN_URL", "admin/")
+
+# --- "Your thoughts" reader comments (issue 4): moderation, spam defences and privacy. ---
+# Articles stop taking comments this many days after publication (0 = never auto-close).
+COMMENTS_AUTO_CLOSE_DAYS = env_int("DJANGO_COMMENTS_AUTO_CLOSE_DAYS", 30)
+# Distinct readers' reports that send an approved comment back to the moderators' queue.
+COMMENTS_REPORT_THRESHOLD = env_int("DJANGO_COMMENTS_REPORT_THRESHOLD", 3)
+COMMENTS_MAX_LENGTH = env_int("DJANGO_COMMENTS_MAX_LENGTH", 3000)
+COMMENTS_MAX_LINKS = env_int("DJANGO_COMMENTS_MAX_LINKS", 2)
+# The form carries a signed timestamp: sent sooner than the minimum (a bot) or later
+# than the maximum (a replayed or very stale form) is refused, with the text kept.
+COMMENTS_FORM_MIN_AGE_SECONDS = env_int("DJANGO_COMMENTS_FORM_MIN_AGE_SECONDS", 3)
+COMMENTS_FORM_MAX_AGE_SECONDS = env_int("DJANGO_COMMENTS_FORM_MAX_AGE_SECONDS", 6 * 60 * 60)
+# Rate limits as (submissions, window in seconds), counted in the shared cache (Redis
+# when REDIS_URL is set) so they hold across every app process and server.
+COMMENTS_RATE_LIMIT_PER_IP = (env_int("DJANGO_COMMENTS_RATE_PER_IP", 5), 10 * 60)
+COMMENTS_RATE_LIMIT_PER_EMAIL = (env_int("DJANGO_COMMENTS_RATE_PER_EMAIL", 3), 10 * 60)
+COMMENTS_REPORT_RATE_LIMIT_PER_IP = (env_int("DJANGO_COMMENTS_REPORT_RATE_PER_IP", 20), 60 * 60)
+# The same text on the same article within this window is refused as a duplicate.
+COMMENTS_DUPLICATE_WINDOW_SECONDS = env_int("DJANGO_COMMENTS_DUPLICATE_WINDOW_SECONDS", 7 * 24 * 60 * 60)
+# Readers' IPs are stored only as a salted HMAC. Set a salt of its own in production;
+# without one it is derived from SECRET_KEY (rotating the key then changes the hashes).
+COMMENTS_IP_HASH_SALT = env("DJANGO_COMMENTS_IP_HASH_SALT", "") or ("comments-ip-hash:" + SECRET_KEY)
+# How many reverse proxies (load balancers) append to X-Forwarded-For in front of the
+# app; 0 means REMOTE_ADDR is the reader's address.
+COMMENTS_TRUSTED_PROXIES = env_int("DJANGO_TRUSTED_PROXIES", 0)
+# --- end of "Your thoughts" settings. ---
