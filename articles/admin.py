@@ -57,7 +57,7 @@ class ArticleAdmin(admin.ModelAdmin):
             },
         ),
         ("Related", {"fields": ("councils", "partnerships")}),
-        ("Your thoughts", {"fields": ("comment_moderation",)}),
+        ("Your thoughts", {"fields": ("comment_moderation", "comments_close_at")}),
         ("Record", {"fields": ("created_by", "created_at", "updated_at"), "classes": ("collapse",)}),
     )
 

@@ -74,6 +74,8 @@ def trimmed_user_agent(request):
 
 
 def closes_at(article):
+    if article.comments_close_at is not None:
+        return article.comments_close_at
     days = settings.COMMENTS_AUTO_CLOSE_DAYS
     if not days or article.published_at is None:
         return None

@@ -74,6 +74,12 @@ class Article(models.Model):
     councils = models.ManyToManyField(Council, blank=True, related_name="articles")
     partnerships = models.ManyToManyField(Partnership, blank=True, related_name="articles")
     comment_moderation = models.CharField("Your thoughts", max_length=8, choices=Moderation, default=Moderation.PRE)
+    comments_close_at = models.DateTimeField(
+        "comments close",
+        null=True,
+        blank=True,
+        help_text="When “Your thoughts” stops taking comments. Blank: the usual number of days after publication.",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

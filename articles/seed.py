@@ -183,6 +183,8 @@ def load_seed_story(*, by=None):
             "status": Article.Status.PUBLISHED,
             "published_at": published_at,
             "comment_moderation": Article.Moderation.PRE,
+            # The story the tracker follows stays open for readers' thoughts for a year from loading.
+            "comments_close_at": timezone.now() + datetime.timedelta(days=365),
         },
     )
     source = {"source_url": settings.SITE_URL.rstrip("/") + article.get_absolute_url(), "source_title": HEADLINE}

@@ -53,3 +53,13 @@ def test_loading_twice_duplicates_nothing(seeded):
     call_command("import_councils", verbosity=0)
 
     assert counts() == before
+
+
+def test_seed_article_is_open_for_your_thoughts(seeded, client):
+    article = Article.objects.get()
+
+    response = client.get(article.get_absolute_url())
+
+    assert "Your thoughts" in response.text
+    assert "closed" not in response.text.lower()
+    assert 'name="body"' in response.text
