@@ -29,7 +29,7 @@ SHAPE_NAMES = {
     "square": "square",
     "cross": "cross",
     "triangle": "triangle",
-    "triangle-down": "upside-down triangle",
+    "triangle-down": "downward triangle",
     "bar": "bar",
 }
 
