@@ -1,17 +1,34 @@
 """Public pages for the journalism."""
 
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
 
 from .comments import your_thoughts_context
-from .models import Article, Quote
+from .models import Article, Correction, Quote
+
+ARTICLES_PER_PAGE = 20
 
 
+@require_safe
 def article_list(request):
-    return render(request, "articles/article_list.html", {"articles": Article.objects.published()})
+    paginator = Paginator(Article.objects.published(), ARTICLES_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    return render(request, "articles/article_list.html", {"page": page, "articles": page.object_list})
 
 
+@require_safe
 def article_detail(request, slug):
-    article = get_object_or_404(Article.objects.published(), slug=slug)
+    """A published article; drafts and scheduled articles are 404 to the public."""
+    article = get_object_or_404(
+        Article.objects.published().prefetch_related(
+            Prefetch("corrections", queryset=Correction.objects.order_by("published_at")),
+            "councils",
+            "partnerships",
+        ),
+        slug=slug,
+    )
     return render(
         request,
         "articles/article_detail.html",
@@ -19,6 +36,7 @@ def article_detail(request, slug):
     )
 
 
+@require_safe
 def quote_list(request):
-    quotes = Quote.objects.select_related("person").prefetch_related("councils")
+    quotes = Quote.objects.select_related("person", "article").prefetch_related("councils")
     return render(request, "articles/quote_list.html", {"quotes": quotes})

@@ -4,11 +4,44 @@ import datetime
 
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
 from django.utils import timezone
+from django_filters.constants import EMPTY_VALUES
 
 from .choices import IN_PILOT_STATUSES, OfstedJudgement, PilotStatus, Region
 from .models import Council, Partnership
+
+
+def _rank(field, choices):
+    """Order by a choice's position in its declaration (Outstanding before Good), not alphabetically."""
+    return Case(
+        *(When(**{field: value}, then=Value(rank)) for rank, value in enumerate(choices.values)), default=Value(99)
+    )
+
+
+class CouncilOrderingFilter(django_filters.OrderingFilter):
+    """Sorts judgements and statuses in their meaningful order; ties break by name.
+
+    With ``as_of`` the status sort reads the rebuilt status.
+    """
+
+    def filter(self, qs, value):
+        if value in EMPTY_VALUES:
+            return qs
+        ordering = []
+        for param in value:
+            descending = param.startswith("-")
+            field = self.param_map.get(param.lstrip("-"), param.lstrip("-"))
+            if field == "ofsted_judgement":
+                expression = _rank("ofsted_judgement", OfstedJudgement)
+            elif field == "status":
+                status_field = "status_as_of" if "status_as_of" in qs.query.annotations else "status"
+                expression = _rank(status_field, PilotStatus)
+            else:
+                ordering.append(self.get_ordering_value(param))
+                continue
+            ordering.append(expression.desc() if descending else expression.asc())
+        return qs.order_by(*ordering, "short_name")
 
 
 class CouncilFilter(django_filters.FilterSet):
@@ -43,6 +76,7 @@ class CouncilFilter(django_filters.FilterSet):
         to_field_name="slug",
         method="filter_partnership",
         label="Partnership",
+        empty_label="Any partnership",
     )
     as_of = django_filters.DateFilter(
         method="filter_as_of",
@@ -50,7 +84,7 @@ class CouncilFilter(django_filters.FilterSet):
         widget=forms.DateInput(attrs={"type": "date"}),
         validators=[lambda value: validate_as_of(value)],
     )
-    ordering = django_filters.OrderingFilter(
+    ordering = CouncilOrderingFilter(
         fields=(
             ("short_name", "name"),
             ("region", "region"),
@@ -60,6 +94,7 @@ class CouncilFilter(django_filters.FilterSet):
             ("population", "population"),
         ),
         label="Sort by",
+        empty_label="Council name (A to Z)",
     )
 
     class Meta:

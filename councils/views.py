@@ -1,45 +1,105 @@
-"""Public pages for the tracker's facts. Thin: fetch through a queryset, render."""
+"""Public pages for the tracker's facts. Thin: fetch through a queryset or selector, render."""
 
+from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.http import require_safe
 
-from .models import Contract, Council, KeyFigure, Partnership, StatusChange
+from . import charts, selectors
+from .choices import IN_PILOT_STATUSES, PilotStatus
+from .exports import tracker_csv_response
+from .filters import CouncilFilter
+from .models import Contract, Council, StatusChange
+from .tracker import sort_columns, tracker_rows
+
+CHANGES_PER_PAGE = 50
 
 
-def home(request):
+def _tracker_context(request):
+    """What /tracker/, /tracker.csv and /embed/tracker/ share: the filter, its rows and the counts."""
+    council_filter = CouncilFilter(request.GET, queryset=Council.objects.all())
+    valid = council_filter.is_valid()
+    as_of = council_filter.form.cleaned_data.get("as_of") if valid else None
+    rows = tracker_rows(council_filter, as_of=as_of) if valid else []
+    return {"filter": council_filter, "form": council_filter.form, "valid": valid, "as_of": as_of, "rows": rows}
+
+
+@require_safe
+def tracker(request):
+    context = _tracker_context(request)
+    points = selectors.council_points(as_of=context["as_of"])
+    counts = selectors.status_counts(points)
+    figures = selectors.key_figures()
+    in_pilot = [count for count in counts if count.status in IN_PILOT_STATUSES]
+    query = request.GET.copy()
+    query.pop("page", None)
+    context.update(
+        {
+            "total_councils": len(points),
+            "status_counts": counts,
+            "status_chart": charts.status_bar_chart(in_pilot),
+            "not_shortlisted": sum(c.count for c in counts if c.status == PilotStatus.NOT_SHORTLISTED),
+            "map": charts.dot_map(points, {row.pk for row in context["rows"]}),
+            "columns": sort_columns(request.GET),
+            "query": query.urlencode(),
+            "gap": selectors.shortlist_gap(figures, selectors.named_on_shortlist_count()),
+            "last_updated": selectors.last_updated(),
+            "filtered": any(value for key, value in request.GET.items() if key != "ordering"),
+        }
+    )
+    return render(request, "councils/tracker.html", context, status=200 if context["valid"] else 400)
+
+
+@require_safe
+def tracker_csv(request):
+    context = _tracker_context(request)
+    if not context["valid"]:
+        message = "The filters could not be applied:\n" + "\n".join(
+            f"{name}: {' '.join(errors)}" for name, errors in context["form"].errors.items()
+        )
+        return HttpResponse(message + "\n", status=400, content_type="text/plain; charset=utf-8")
+    return tracker_csv_response(context["rows"], as_of=context["as_of"], request=request)
+
+
+@require_safe
+@xframe_options_exempt
+def tracker_embed(request):
+    """The tracker table for other sites to frame: the one page that may be framed."""
+    context = _tracker_context(request)
+    query = request.GET.copy()
+    context["query"] = query.urlencode()
+    context["columns"] = sort_columns(request.GET, sortable=False)
+    return render(request, "councils/embed_tracker.html", context, status=200 if context["valid"] else 400)
+
+
+@require_safe
+def council_detail(request, slug):
+    council = get_object_or_404(selectors.council_detail_queryset(), slug=slug)
     return render(
         request,
-        "councils/home.html",
+        "councils/council_detail.html",
         {
-            "key_figures": KeyFigure.objects.select_related("programme"),
-            "latest_changes": StatusChange.objects.for_timeline()[:10],
+            "council": council,
+            "shape": charts.legend([council.status])[0],
+            "quotes": council.quotes.select_related("person", "article"),
+            "articles": council.articles.published(),
         },
     )
 
 
-def tracker(request):
-    councils = Council.objects.in_pilot().select_related("icb")
-    return render(request, "councils/tracker.html", {"councils": councils})
-
-
-def council_detail(request, slug):
-    council = get_object_or_404(Council.objects.select_related("icb"), slug=slug)
-    return render(
-        request,
-        "councils/council_detail.html",
-        {"council": council, "timeline": council.status_changes.order_by("-effective_on", "-recorded_at")},
-    )
-
-
+@require_safe
 def partnership_list(request):
-    partnerships = Partnership.objects.select_related("lead_council").prefetch_related("memberships__council")
-    return render(request, "councils/partnership_list.html", {"partnerships": partnerships})
+    return render(request, "councils/partnership_list.html", {"partnerships": selectors.partnerships_with_members()})
 
 
+@require_safe
 def partnership_detail(request, slug):
-    partnership = get_object_or_404(Partnership.objects.select_related("lead_council"), slug=slug)
+    partnership = get_object_or_404(selectors.partnerships_with_members(), slug=slug)
     return render(request, "councils/partnership_detail.html", {"partnership": partnership})
 
 
+@require_safe
 def contract_list(request):
     contracts = Contract.objects.all()
     return render(
@@ -49,5 +109,13 @@ def contract_list(request):
     )
 
 
+@require_safe
 def change_list(request):
-    return render(request, "councils/change_list.html", {"changes": StatusChange.objects.for_timeline()[:100]})
+    paginator = Paginator(StatusChange.objects.for_timeline(), CHANGES_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    return render(request, "councils/change_list.html", {"page": page, "changes": page.object_list})
+
+
+@require_safe
+def how_we_track(request):
+    return render(request, "councils/how_we_track.html", {"statuses": charts.legend(PilotStatus)})

@@ -2,17 +2,31 @@
 
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from councils import views as council_views
+from articles.sitemaps import ArticleSitemap
+from councils.sitemaps import CouncilSitemap, PartnershipSitemap, StaticSitemap
+
+from . import views
 
 admin.site.site_header = "SEND Tracker newsroom"
 admin.site.site_title = "SEND Tracker admin"
 admin.site.index_title = "Tracker facts, journalism and readers' comments"
 
+# Public pages (issue 3): sitemap sections.
+SITEMAPS = {
+    "pages": StaticSitemap,
+    "councils": CouncilSitemap,
+    "partnerships": PartnershipSitemap,
+    "articles": ArticleSitemap,
+}
+
 urlpatterns = [
-    path("", council_views.home, name="home"),
+    path("", views.home, name="home"),
     path("", include("councils.urls")),
     path("articles/", include("articles.urls")),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", views.robots_txt, name="robots"),
     path(settings.ADMIN_URL, admin.site.urls),
 ]

@@ -14,17 +14,34 @@ def seeded(db):
 
 
 @pytest.fixture
-def journalist(db):
+def staff_roles(db):
+    """The staff groups. A data migration creates them, but a transactional test (e.g. a
+    browser test) empties every table when it ends, so tests that run after one need them back."""
+    from django.contrib.auth.models import Group, Permission
+
+    from sendtracker.roles import ROLES
+
+    for name, codes in ROLES.items():
+        group, created = Group.objects.get_or_create(name=name)
+        if created:
+            group.permissions.set(
+                Permission.objects.get(content_type__app_label=code.split(".")[0], codename=code.split(".")[1])
+                for code in codes
+            )
+
+
+@pytest.fixture
+def journalist(staff_roles):
     return UserFactory(username="journalist", role="Journalists")
 
 
 @pytest.fixture
-def moderator(db):
+def moderator(staff_roles):
     return UserFactory(username="moderator", role="Moderators")
 
 
 @pytest.fixture
-def editor(db):
+def editor(staff_roles):
     return UserFactory(username="editor", role="Editors")
 
 

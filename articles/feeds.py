@@ -1,0 +1,37 @@
+"""Atom feed of published articles."""
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+
+from .models import Article
+
+FEED_LENGTH = 20
+
+
+class ArticleFeed(Feed):
+    feed_type = Atom1Feed
+    title = f"{settings.SITE_NAME}: articles"
+    subtitle = "Reporting on the DfE's £70m SEND reform pilot."
+
+    def link(self):
+        return reverse("articles:list")
+
+    def items(self):
+        return Article.objects.published()[:FEED_LENGTH]
+
+    def item_title(self, item):
+        return item.headline
+
+    def item_description(self, item):
+        return item.standfirst
+
+    def item_author_name(self, item):
+        return item.byline
+
+    def item_pubdate(self, item):
+        return item.published_at
+
+    def item_updateddate(self, item):
+        return max(item.published_at, item.updated_at)

@@ -1,0 +1,106 @@
+"""Reads the public pages share: each is one query, however many councils or changes there are.
+
+Views call these (and the queryset methods on the models); they do not rebuild
+filters inline. Nothing here writes.
+"""
+
+from collections import Counter
+from dataclasses import dataclass
+
+from django.db.models import Max, Prefetch
+
+from .choices import IN_PILOT_STATUSES, PilotStatus
+from .models import Council, KeyFigure, Partnership, PartnershipMembership, StatusChange
+
+
+@dataclass(frozen=True)
+class StatusCount:
+    status: PilotStatus
+    count: int
+
+    @property
+    def label(self):
+        return self.status.label
+
+
+def council_points(as_of=None):
+    """Every council with its place and its status (as it stood on ``as_of``, if given): one query.
+
+    Drives the map and the counts per status.
+    """
+    queryset = Council.objects.order_by("short_name")
+    field = "status"
+    if as_of:
+        queryset = queryset.as_of(as_of)
+        field = "status_as_of"
+    return [
+        {"pk": pk, "name": name, "slug": slug, "latitude": lat, "longitude": lon, "status": PilotStatus(status)}
+        for pk, name, slug, lat, lon, status in queryset.values_list(
+            "pk", "short_name", "slug", "latitude", "longitude", field
+        )
+    ]
+
+
+def status_counts(points, statuses=None):
+    """Counts per status over ``points`` (from council_points), in the order the choices are declared."""
+    counter = Counter(point["status"] for point in points)
+    return [StatusCount(status, counter[status]) for status in (statuses or PilotStatus) if counter[status]]
+
+
+def in_pilot_counts(points):
+    return status_counts(points, statuses=IN_PILOT_STATUSES)
+
+
+def key_figures():
+    return {figure.key: figure for figure in KeyFigure.objects.select_related("programme")}
+
+
+def shortlist_gap(figures, named):
+    """The reported shortlist against the councils named so far: (reported or None, named)."""
+    reported = figures.get("shortlisted")
+    return {"reported": int(reported.value) if reported else None, "named": named, "figure": reported}
+
+
+def named_on_shortlist_count():
+    """Councils the reporting has named on the shortlist (whatever their status since)."""
+    return StatusChange.objects.filter(to_status=PilotStatus.SHORTLISTED).values("council").distinct().count()
+
+
+def last_updated():
+    """When the tracker last changed: the newest recorded status change."""
+    return StatusChange.objects.aggregate(latest=Max("recorded_at"))["latest"]
+
+
+def council_detail_queryset():
+    """A council with everything its page shows, in a fixed number of queries."""
+    return Council.objects.select_related("icb").prefetch_related(
+        Prefetch(
+            "status_changes",
+            queryset=StatusChange.objects.order_by("-effective_on", "-recorded_at", "-pk").prefetch_related(
+                "corrections"
+            ),
+            to_attr="timeline",
+        ),
+        Prefetch(
+            "memberships",
+            queryset=PartnershipMembership.objects.select_related("partnership__lead_council"),
+            to_attr="partnership_memberships",
+        ),
+        "send_inspections",
+    )
+
+
+def partnerships_with_members():
+    return (
+        Partnership.objects.select_related("lead_council")
+        .prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=PartnershipMembership.objects.select_related("council").order_by(
+                    "role", "council__short_name"
+                ),
+            ),
+            "icbs",
+        )
+        .order_by("name")
+    )

@@ -1,0 +1,45 @@
+"""Sitemaps for the tracker's pages."""
+
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+from .models import Council, Partnership
+
+
+class StaticSitemap(Sitemap):
+    changefreq = "daily"
+
+    def items(self):
+        return [
+            "home",
+            "councils:tracker",
+            "councils:partnerships",
+            "councils:contracts",
+            "councils:changes",
+            "councils:how-we-track",
+            "articles:list",
+            "articles:quotes",
+        ]
+
+    def location(self, item):
+        return reverse(item)
+
+
+class CouncilSitemap(Sitemap):
+    changefreq = "weekly"
+
+    def items(self):
+        return Council.objects.order_by("slug").only("slug", "updated_at")
+
+    def lastmod(self, council):
+        return council.updated_at
+
+
+class PartnershipSitemap(Sitemap):
+    changefreq = "weekly"
+
+    def items(self):
+        return Partnership.objects.order_by("slug").only("slug", "updated_at")
+
+    def lastmod(self, partnership):
+        return partnership.updated_at

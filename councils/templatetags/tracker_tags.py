@@ -1,0 +1,27 @@
+"""Status badges: a status's colour, shape and words together, so colour is never the only cue."""
+
+from django import template
+
+from councils.charts import legend
+
+register = template.Library()
+
+
+@register.inclusion_tag("councils/_status_badge.html")
+def status_badge(status):
+    return {"entry": legend([status], r=5)[0]}
+
+
+@register.simple_tag
+def status_entry(status):
+    return legend([status], r=5)[0]
+
+
+@register.filter
+def figure_value(figure):
+    """A key figure as a headline number: £70m rather than £70,000,000."""
+    value = figure.value
+    if figure.unit == "£" and value >= 1_000_000:
+        millions = value / 1_000_000
+        return f"£{millions:.0f}m" if millions == millions.to_integral_value() else f"£{millions:.1f}m"
+    return figure.display_value

@@ -1,0 +1,115 @@
+"""axe-core in Chromium finds nothing on the public pages; a reader filters the tracker by keyboard and mouse."""
+
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from councils.choices import MembershipRole
+from councils.models import Council, PartnershipMembership
+from tests.factories import PartnershipFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+ARTICLE = "/articles/twenty-councils-shortlisted-to-lead-70m-send-pilot/"
+
+
+@pytest.fixture
+def story(seeded):
+    brighton = Council.objects.get(slug="brighton-and-hove")
+    partnership = PartnershipFactory(
+        name="South East regional expert partnership", slug="south-east", lead_council=brighton
+    )
+    PartnershipMembership.objects.create(partnership=partnership, council=brighton, role=MembershipRole.LEAD)
+    PartnershipMembership.objects.create(
+        partnership=partnership, council=Council.objects.get(slug="west-sussex"), role=MembershipRole.PARTNER
+    )
+    return partnership
+
+
+PAGES = [
+    "/",
+    "/tracker/",
+    "/tracker/?status=considering&status=declined&region=South+East&ordering=-status",
+    "/tracker/?as_of=2023-05-19&scope=all&ordering=-ofsted",
+    "/tracker/?status=bogus",
+    "/tracker/?q=nowhere",
+    "/councils/herefordshire/",
+    "/councils/brighton-and-hove/",
+    "/partnerships/",
+    "/partnerships/south-east/",
+    "/contracts/",
+    "/changes/",
+    "/articles/",
+    ARTICLE,
+    "/embed/tracker/",
+    "/how-we-track-this/",
+    "/no-such-page/",
+]
+
+
+def test_axe_finds_no_wcag_22_aa_violations(page, story):
+    """One seeded database, every listed page: the report names each page's violations."""
+    axe = Axe()
+    reports = {}
+    for path in PAGES:
+        response = page.goto(path)
+        assert response.status in (200, 400, 404), path
+        assert page.locator("h1").count() == 1, path
+        results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_22_AA}})
+        if results.violations_count:
+            reports[path] = results.generate_report()
+
+    assert not reports, "\n\n".join(f"{path}:\n{report}" for path, report in reports.items())
+
+
+def test_a_reader_filters_the_tracker_to_considering_and_gets_brighton_and_hove(page, story):
+    page.goto("/tracker/")
+    page.get_by_role("checkbox", name="Considering").check()
+    page.get_by_role("button", name="Apply filters").click()
+    page.wait_for_url("**/tracker/?*status=considering*")
+
+    table = page.get_by_role("table", name="Councils and their pilot status")
+    rows = table.locator("tbody tr")
+    assert rows.count() == 1
+    assert rows.first.get_by_role("rowheader").inner_text() == "Brighton and Hove"
+    assert "1 of 153 councils shown" in page.locator("#result-count").inner_text()
+
+    # The download link keeps the filter.
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download these 1 council as CSV").click()
+    assert "Brighton and Hove" in Path(download.value.path()).read_text(encoding="utf-8")
+
+
+def test_the_tracker_works_with_javascript_off(browser, live_server, story):
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    page = context.new_page()
+    page.goto("/tracker/")
+    page.get_by_label("Council name").fill("hereford")
+    page.get_by_role("button", name="Apply filters").click()
+    assert page.locator("#tracker-table tbody tr").count() == 1
+    page.get_by_role("link", name="Herefordshire").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Herefordshire Council"
+    context.close()
+
+
+def test_typing_a_name_narrows_the_table_before_submitting(page, story):
+    page.goto("/tracker/?scope=all")
+    page.get_by_label("Council name").fill("brigh")
+    visible = page.locator("#tracker-table tbody tr:visible")
+    visible.first.wait_for()
+    page.wait_for_function("document.querySelectorAll('#tracker-table tbody tr:not([hidden])').length === 1")
+    assert visible.count() == 1
+    assert "1 of 153 councils shown" in page.locator("#result-count").inner_text()
+
+
+def test_keyboard_reaches_the_skip_link_first_and_focus_is_visible(page, story):
+    page.goto("/tracker/")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.textContent")
+    assert focused == "Skip to main content"
+    outline = page.evaluate(
+        "getComputedStyle(document.activeElement).outlineStyle + getComputedStyle(document.activeElement).backgroundColor"
+    )
+    assert "rgb(255, 221, 0)" in outline
