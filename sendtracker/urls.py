@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from councils import views as council_views
+from sendtracker import views as ops_views
 
 admin.site.site_header = "SEND Tracker newsroom"
 admin.site.site_title = "SEND Tracker admin"
@@ -15,4 +16,5 @@ urlpatterns = [
     path("", include("councils.urls")),
     path("articles/", include("articles.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
+    path("healthz", ops_views.healthz, name="healthz"),
 ]
