@@ -205,6 +205,9 @@ ADMIN_URL = env("DJANGO_ADMIN_URL", "admin/")
 # and DATABASE_URL set.
 # ---------------------------------------------------------------------------
 
+# Key rotation: the previous key(s), comma-separated, keep sessions valid while servers roll (docs/operations.md).
+SECRET_KEY_FALLBACKS = env_list("DJANGO_SECRET_KEY_FALLBACKS")
+
 # HTTPS only. Behind a TLS-terminating proxy or load balancer set
 # DJANGO_SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO (or NAME=value when the
 # proxy sends something other than "https"), and make sure the proxy overwrites

@@ -111,3 +111,8 @@ def test_sessions_live_in_the_database_or_redis_never_in_one_server():
     with_redis = settings_with(["SESSION_ENGINE", "CACHES"], **PRODUCTION, REDIS_URL="redis://cache.internal:6379/0")
     assert with_redis["SESSION_ENGINE"] == "django.contrib.sessions.backends.cached_db"
     assert with_redis["CACHES"]["default"]["BACKEND"] == "sendtracker.cache_backends.TolerantRedisCache"
+
+
+def test_old_secret_keys_can_be_kept_as_fallbacks_while_rotating():
+    values = settings_with(["SECRET_KEY_FALLBACKS"], **PRODUCTION, DJANGO_SECRET_KEY_FALLBACKS="old-key-1,old-key-2")
+    assert values["SECRET_KEY_FALLBACKS"] == ["old-key-1", "old-key-2"]
