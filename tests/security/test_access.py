@@ -84,3 +84,17 @@ def test_a_moderator_sees_only_the_comment_queue(client, moderator):
     assert client.get("/admin/articles/comment/").status_code == 200
     for path in ("/admin/councils/council/", "/admin/councils/statuschange/", "/admin/auth/user/"):
         assert client.get(path).status_code == 403, path
+
+
+def test_admin_forms_refuse_a_post_without_a_csrf_token(editor):
+    from councils.models import Council
+
+    council = CouncilFactory(name="Testshire County Council")
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(editor)
+    change = f"/admin/councils/council/{council.pk}/change/"
+    assert client.get(change).status_code == 200
+    assert client.post(change, {"name": "Renamed by a forged form"}).status_code == 403
+    assert client.post(f"/admin/councils/council/{council.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert client.post("/admin/logout/").status_code == 403
+    assert Council.objects.get(pk=council.pk).name == "Testshire County Council"
