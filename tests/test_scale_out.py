@@ -212,7 +212,15 @@ class Cluster:
             stderr=subprocess.DEVNULL,
         )
         self.processes.append(self.redis)
-        wait_for(lambda: self.redis_client().ping(), "redis-server")
+        wait_for(self._redis_answers, "redis-server")
+
+    def _redis_answers(self):
+        import redis
+
+        try:
+            return self.redis_client().ping()
+        except redis.exceptions.ConnectionError:
+            return False
 
     def stop_redis(self):
         self.redis.terminate()
