@@ -343,5 +343,7 @@ LOGGING = {
     "loggers": {
         # Requests are logged once, by sendtracker.requests; django.server would repeat them.
         "django.server": {"level": "WARNING"},
+        # django-axes: failures and lockouts are warnings; its INFO chatter is not needed.
+        "axes": {"level": "WARNING"},
     },
 }

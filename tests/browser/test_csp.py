@@ -14,7 +14,10 @@ def violations(page):
 
     def on_console(message):
         # A browser asks for /favicon.ico on its own; whether the site has one is not a policy question.
-        if message.type == "error" and not message.location.get("url", "").endswith("/favicon.ico"):
+        unrecognised_header = "Permissions-Policy" in message.text  # a warning, for features Chromium does not know
+        if unrecognised_header or (
+            message.type == "error" and not message.location.get("url", "").endswith("/favicon.ico")
+        ):
             found.append(f"{message.text} ({message.location.get('url')})")
 
     page.on("console", on_console)
