@@ -269,13 +269,15 @@ class Cluster:
 
 
 SETUP_DATA = """
+from decimal import Decimal
 from councils.choices import PilotStatus
-from tests.factories import CouncilFactory, UserFactory
+from tests.factories import CouncilFactory, KeyFigureFactory, UserFactory
 UserFactory(username="editor", role="Editors")
 UserFactory(username="journalist", role="Journalists")
-council = CouncilFactory(short_name="Scaleshire", slug="scaleshire", name="Scaleshire County Council",
-                         status=PilotStatus.SHORTLISTED)
-print(council.pk)
+CouncilFactory(short_name="Scaleshire", slug="scaleshire", name="Scaleshire County Council",
+               status=PilotStatus.SHORTLISTED)
+figure = KeyFigureFactory(key="shortlisted", label="councils shortlisted to lead a partnership", value=Decimal("20"))
+print(figure.pk)
 """
 
 
@@ -289,7 +291,7 @@ def cluster():
         cluster.create_database()
         cluster.start_redis()
         cluster.manage_all([("migrate", "--noinput"), ("collectstatic", "--noinput", "--verbosity", "0")])
-        cluster.council_pk = int(cluster.manage("shell", stdin=SETUP_DATA).strip().splitlines()[-1])
+        cluster.key_figure_pk = int(cluster.manage("shell", stdin=SETUP_DATA).strip().splitlines()[-1])
         cluster.start_servers(cluster.port_a, cluster.port_b)
         yield cluster
     finally:
@@ -320,16 +322,18 @@ def test_an_edit_through_one_server_is_seen_through_the_other_on_the_next_reques
     browser = Browser()
     browser.log_in(cluster.port_a, "editor")
     public = Browser()
-    assert "Scaleshire County Council" in public.get(cluster.port_b, "/councils/scaleshire/").text
+    assert "councils shortlisted to lead a partnership" in public.get(cluster.port_b, "/").text
 
-    change_url = f"/admin/councils/council/{cluster.council_pk}/change/"
-    form = form_data(browser.get(cluster.port_a, change_url).text, "council_form", {"name": "Scaleshire Council"})
+    change_url = f"/admin/councils/keyfigure/{cluster.key_figure_pk}/change/"
+    form = form_data(
+        browser.get(cluster.port_a, change_url).text, "keyfigure_form", {"label": "councils on the shortlist"}
+    )
     assert browser.post(cluster.port_a, change_url, form).status == 302
 
-    page = public.get(cluster.port_b, "/councils/scaleshire/")
+    page = public.get(cluster.port_b, "/")
     assert page.status == 200
-    assert "Scaleshire Council" in page.text
-    assert "Scaleshire County Council" not in page.text
+    assert "councils on the shortlist" in page.text
+    assert "councils shortlisted to lead a partnership" not in page.text
 
 
 def test_failed_logins_count_across_both_servers(cluster):
