@@ -201,4 +201,3 @@ class QuoteAdmin(admin.ModelAdmin):
 
 # Comment moderation ("Your thoughts") has its own module.
 from . import admin_comments  # noqa: E402, F401
-

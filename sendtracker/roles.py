@@ -69,11 +69,18 @@ def sync_roles(apps=None):
 
         apps = global_apps
     from django.contrib.auth.management import create_permissions
+    from django.contrib.contenttypes.management import create_contenttypes
 
+    # Content types and permissions are made after migrations; make them now. In a
+    # migration the app configs have no models module, which create_permissions needs.
     for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, verbosity=0, apps=apps)
-        app_config.models_module = None
+        original = getattr(app_config, "models_module", None)
+        app_config.models_module = original or True
+        try:
+            create_contenttypes(app_config, verbosity=0, apps=apps)
+            create_permissions(app_config, verbosity=0, apps=apps)
+        finally:
+            app_config.models_module = original
     group_model = apps.get_model("auth", "Group")
     permission_model = apps.get_model("auth", "Permission")
     for name, codes in ROLES.items():

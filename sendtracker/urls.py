@@ -8,7 +8,7 @@ from django.urls import include, path
 from articles.sitemaps import ArticleSitemap
 from councils.sitemaps import CouncilSitemap, PartnershipSitemap, StaticSitemap
 
-from . import views
+from . import ops_views, views
 
 admin.site.site_header = "SEND Tracker newsroom"
 admin.site.site_title = "SEND Tracker admin"
@@ -29,4 +29,5 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots"),
     path(settings.ADMIN_URL, admin.site.urls),
+    path("healthz", ops_views.healthz, name="healthz"),
 ]
