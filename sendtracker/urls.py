@@ -14,5 +14,6 @@ urlpatterns = [
     path("", council_views.home, name="home"),
     path("", include("councils.urls")),
     path("articles/", include("articles.urls")),
+    path("api/", include("sendtracker.api.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]
