@@ -89,7 +89,6 @@ class StatusChangeViewSet(PublicReadOnlyViewSet):
     filterset_class = StatusChangeFilter
     lookup_value_regex = "[0-9]{1,18}"
     last_modified_field = "recorded_at"
-    csv_name = "status-changes"
 
 
 @extend_schema_view(
@@ -114,4 +113,3 @@ class KeyFigureViewSet(PublicReadOnlyViewSet):
     serializer_class = serializers.KeyFigureSerializer
     filterset_class = KeyFigureFilter
     lookup_value_regex = "[0-9]{1,18}"
-    csv_name = "key-figures"

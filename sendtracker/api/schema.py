@@ -58,6 +58,11 @@ BOUNDS = {
     "value_max": {"minimum": 0, "maximum": 999999999999},
 }
 
+PATH_PARAMETERS = {
+    "slug": "The object's slug, as in its public page address (e.g. `herefordshire`).",
+    "id": "The object's number, as in its `id` field.",
+}
+
 FORMAT_PARAMETER = {
     "name": "format",
     "in": "query",
@@ -135,6 +140,8 @@ def _describe_parameter(operation_id, parameter):
             parameter["example"] = example
     elif name in EXAMPLES and "example" not in parameter:
         parameter["example"] = EXAMPLES[name]
+    if parameter.get("in") == "path" and not parameter.get("description"):
+        parameter["description"] = PATH_PARAMETERS.get(name, "")
     schema.update(BOUNDS.get(name, {}))
     if name == "as_of":
         schema["pattern"] = dates_until(timezone.localdate())

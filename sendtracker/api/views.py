@@ -70,7 +70,8 @@ class ConditionalGetMixin:
         else:
             queryset = self.filter_queryset(self.get_queryset()).order_by()
             value = queryset.aggregate(latest=Max(self.last_modified_field))["latest"]
-        return value.timestamp() if value else None
+        # Whole seconds: HTTP dates carry no fractions, so If-Modified-Since can match.
+        return int(value.timestamp()) if value else None
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
@@ -111,7 +112,6 @@ class PublicReadOnlyViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
     pagination_class = APIPagination
     filter_backends = [APIFilterBackend]
     throttle_classes = [AnonymousThrottle]
-    csv_name = None
 
     def filter_queryset(self, queryset):
         # Filters narrow lists; a detail address names its object whatever the query string says.
@@ -140,7 +140,8 @@ class PublicReadOnlyViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
         response = super().finalize_response(request, response, *args, **kwargs)
         renderer = getattr(request, "accepted_renderer", None)
         if renderer is not None and renderer.format == "csv" and response.status_code == 200:
-            name = self.csv_name or self.basename
+            # Named after the address: councils.csv, status-changes.csv, councils-herefordshire.csv.
+            name = "-".join(part for part in request.path.split("/")[2:] if part) or "api"
             response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
         return response
 
