@@ -23,6 +23,10 @@ def _whole_number(request, name):
     return int(raw) if len(raw) <= 100 else 10**100
 
 
+def page_number(request):
+    return _whole_number(request, APIPagination.page_query_param) or 1
+
+
 class APIPagination(pagination.PageNumberPagination):
     """``?page=`` from 1, ``?page_size=`` up to 200 (larger values are capped at 200).
 
@@ -40,7 +44,7 @@ class APIPagination(pagination.PageNumberPagination):
     def paginate_queryset(self, queryset, request, view=None):
         self.request = request
         page_size = self.get_page_size(request)
-        number = _whole_number(request, self.page_query_param) or 1
+        number = page_number(request)
         paginator = self.django_paginator_class(queryset, page_size)
         try:
             self.page = paginator.page(number)

@@ -19,7 +19,7 @@ from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from .filters import APIFilterBackend
-from .pagination import APIPagination
+from .pagination import APIPagination, page_number
 from .renderers import CSVRenderer
 
 
@@ -127,6 +127,9 @@ class PublicReadOnlyViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
         # CSV is a download of every matching row, not one page of them.
         renderer = getattr(getattr(self, "request", None), "accepted_renderer", None)
         if renderer is not None and renderer.format == "csv":
+            # Still refuse malformed paging values, so the rules are the same in every format.
+            APIPagination().get_page_size(self.request)
+            page_number(self.request)
             return None
         return super().paginator
 

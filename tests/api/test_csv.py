@@ -92,3 +92,9 @@ def test_errors_are_json_even_when_csv_was_asked_for(client, tracker):
     assert response.status_code == 400
     assert response["Content-Type"] == "application/json"
     assert "status" in response.json()
+
+
+def test_csv_refuses_malformed_paging_like_json_does(client, tracker):
+    response = client.get("/api/councils/", {"format": "csv", "page_size": "-1"})
+    assert response.status_code == 400
+    assert "page_size" in response.json()
