@@ -3,7 +3,13 @@
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -24,6 +30,69 @@ def council_refs(prefix=""):
     return Prefetch(f"{prefix}memberships", queryset=PartnershipMembership.objects.select_related("partnership"))
 
 
+HEREFORDSHIRE = OpenApiExample(
+    "Herefordshire",
+    response_only=True,
+    value={
+        "slug": "herefordshire",
+        "name": "Herefordshire",
+        "gss_code": "E06000019",
+        "la_number": 884,
+        "url": "https://send-tracker.example/api/councils/herefordshire/",
+        "page_url": "https://send-tracker.example/councils/herefordshire/",
+        "official_name": "Herefordshire Council",
+        "code": "HEF",
+        "region": "West Midlands",
+        "council_type": "UA",
+        "council_type_label": "Unitary authority",
+        "population": 193615,
+        "latitude": 52.0765,
+        "longitude": -2.6544,
+        "status": "declined",
+        "status_label": "Declined",
+        "status_effective_on": "2023-05-19",
+        "status_as_of": None,
+        "status_effective_as_of": None,
+        "ofsted_judgement": "inadequate",
+        "ofsted_judgement_label": "Inadequate",
+        "ofsted_judgement_on": None,
+        "in_safety_valve": False,
+        "safety_valve_amount": None,
+        "icb": None,
+        "partnerships": [],
+        "updated_at": "2023-05-19T09:00:00Z",
+    },
+)
+
+CHANGE = OpenApiExample(
+    "Herefordshire declines",
+    response_only=True,
+    value={
+        "id": 3,
+        "url": "https://send-tracker.example/api/status-changes/3/",
+        "page_url": "https://send-tracker.example/councils/herefordshire/#change-3",
+        "council": {
+            "slug": "herefordshire",
+            "name": "Herefordshire",
+            "gss_code": "E06000019",
+            "la_number": 884,
+            "url": "https://send-tracker.example/api/councils/herefordshire/",
+            "page_url": "https://send-tracker.example/councils/herefordshire/",
+        },
+        "from_status": "shortlisted",
+        "from_status_label": "Shortlisted",
+        "to_status": "declined",
+        "to_status_label": "Declined",
+        "effective_on": "2023-05-19",
+        "recorded_at": "2023-05-19T10:30:00Z",
+        "note": "Said it must prioritise its resources for delivery and development work.",
+        "source_url": "",
+        "source_title": "Schools Week",
+        "corrections": [],
+    },
+)
+
+
 @extend_schema_view(
     list=extend_schema(
         summary="Councils",
@@ -33,7 +102,7 @@ def council_refs(prefix=""):
             "status as it stood on that date, as the tracker page does."
         ),
     ),
-    retrieve=extend_schema(summary="One council, by slug"),
+    retrieve=extend_schema(summary="One council, by slug", examples=[HEREFORDSHIRE]),
 )
 class CouncilViewSet(PublicReadOnlyViewSet):
     queryset = Council.objects.select_related("icb").prefetch_related(council_refs())
@@ -81,7 +150,7 @@ class PartnershipViewSet(PublicReadOnlyViewSet):
         summary="Status changes: the change feed",
         description="Every recorded change of a council's pilot status, newest first. Use `since` for what changed recently.",
     ),
-    retrieve=extend_schema(summary="One status change"),
+    retrieve=extend_schema(summary="One status change", examples=[CHANGE]),
 )
 class StatusChangeViewSet(PublicReadOnlyViewSet):
     queryset = StatusChange.objects.for_timeline().prefetch_related("corrections")
