@@ -120,7 +120,7 @@ def test_page_links(client, tracker):
 
 
 def test_unknown_address_under_api_is_a_json_404(client):
-    for url in ("/api/nothing-here/", "/api/councils/a.b/", "/api/councils/by-gss/X/"):
+    for url in ("/api/nothing-here/", "/api/councils/a.b/", "/api/councils/by-gss/X/", "/api/people/a%0Ab/"):
         response = client.get(url)
         assert response.status_code == 404
         assert response["Content-Type"] == "application/json"
