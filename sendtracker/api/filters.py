@@ -43,11 +43,14 @@ def refuse_unclear_booleans(request, filterset):
 
 
 def refuse_empty_values(request, filterset):
-    """``?status=`` or ``?since=`` says nothing; only text, slug and list (``ordering``) filters may be blank."""
+    """``?status=``, ``?since=`` or ``?ordering=name,,`` say nothing; only text and slug filters may be blank."""
     for name, field in filterset.filters.items():
-        if isinstance(field, filters.CharFilter | filters.ModelChoiceFilter | filters.BaseCSVFilter):
+        if isinstance(field, filters.CharFilter | filters.ModelChoiceFilter):
             continue
-        if "" in request.query_params.getlist(name, []):
+        values = request.query_params.getlist(name, [])
+        if isinstance(field, filters.BaseCSVFilter):
+            values = [item for value in values for item in value.split(",")]
+        if "" in values:
             raise ValidationError({name: ["Give a value, or leave the parameter out."]})
 
 

@@ -143,6 +143,9 @@ def _describe_parameter(operation_id, parameter):
     if parameter.get("in") == "path" and not parameter.get("description"):
         parameter["description"] = PATH_PARAMETERS.get(name, "")
     schema.update(BOUNDS.get(name, {}))
+    if schema.get("type") == "array":
+        # An empty list cannot be told from an empty value on the wire; both are refused.
+        schema["minItems"] = 1
     if name == "as_of":
         schema["pattern"] = dates_until(timezone.localdate())
     if schema.get("type") == "string" and "enum" not in schema and "format" not in schema and "pattern" not in schema:

@@ -94,6 +94,9 @@ def test_as_of_rebuilds_the_status_on_that_date(client, tracker):
         ({"as_of": ""}, "as_of"),
         ({"scope": "everything"}, "scope"),
         ({"ordering": "shoe_size"}, "ordering"),
+        ({"ordering": ""}, "ordering"),
+        ({"ordering": "name,,"}, "ordering"),
+        ({"status": ""}, "status"),
     ],
 )
 def test_bad_filter_values_are_400s_naming_the_parameter(client, tracker, query, parameter):
