@@ -184,12 +184,31 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # --- Open-data API (issue 5): anonymous requests per client address. The default is
+    # generous (data users page through lists); DJANGO_API_ANON_RATE tightens it, e.g. "120/minute".
+    "DEFAULT_THROTTLE_RATES": {"anon": env("DJANGO_API_ANON_RATE", "1000/minute")},
+    # How many proxies (load balancers) sit in front of the app; 0 trusts no X-Forwarded-For.
+    "NUM_PROXIES": env_int("DJANGO_NUM_PROXIES", 0),
 }
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "SEND Tracker API",
     "DESCRIPTION": "Open data on the DfE's £70m SEND and AP change programme pilot.",
     "VERSION": "1.0.0",
+    # --- Open-data API (issue 5): docs assets served by the site itself, never a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "PilotStatusEnum": "councils.choices.PilotStatus",
+        "PartnershipStatusEnum": "councils.choices.PartnershipStatus",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "sendtracker.api.schema.describe_api",
+    ],
 }
 
 # Editorial settings.

@@ -1,0 +1,85 @@
+"""Read-only endpoints for the journalism: published articles, people, quotes, approved comments."""
+
+from django.db.models import Count, Prefetch, Q
+from drf_spectacular.utils import extend_schema, extend_schema_view
+
+from councils.models import Council
+from sendtracker.api.views import PublicReadOnlyViewSet
+
+from ..models import Article, Comment, Person, Quote
+from . import serializers
+from .filters import ArticleFilter, CommentFilter, PersonFilter, QuoteFilter
+
+SLUG_PATTERN = "[-a-zA-Z0-9_]+"
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Published articles",
+        description="Published articles, newest first. Drafts and scheduled articles never appear.",
+    ),
+    retrieve=extend_schema(summary="One published article, by slug"),
+)
+class ArticleViewSet(PublicReadOnlyViewSet):
+    serializer_class = serializers.ArticleSerializer
+    filterset_class = ArticleFilter
+    lookup_field = "slug"
+    lookup_value_regex = SLUG_PATTERN
+    last_modified_field = "updated_at"
+
+    def get_queryset(self):
+        return (
+            Article.objects.published()
+            .annotate(comment_count=Count("comments", filter=Q(comments__status=Comment.Status.APPROVED)))
+            .prefetch_related(
+                Prefetch("councils", queryset=Council.objects.order_by("short_name")), "partnerships", "corrections"
+            )
+            .order_by("-published_at", "-pk")
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(summary="People quoted"),
+    retrieve=extend_schema(summary="One person, by slug"),
+)
+class PersonViewSet(PublicReadOnlyViewSet):
+    queryset = Person.objects.select_related("council")
+    serializer_class = serializers.PersonSerializer
+    filterset_class = PersonFilter
+    lookup_field = "slug"
+    lookup_value_regex = SLUG_PATTERN
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Quotes", description="What people said, newest first, with the councils it concerns."),
+    retrieve=extend_schema(summary="One quote"),
+)
+class QuoteViewSet(PublicReadOnlyViewSet):
+    queryset = Quote.objects.select_related("person", "article").prefetch_related("councils")
+    serializer_class = serializers.QuoteSerializer
+    filterset_class = QuoteFilter
+    lookup_value_regex = "[0-9]{1,18}"
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Approved comments (“Your thoughts”)",
+        description=(
+            "Readers' approved comments under published articles, oldest first. Filter by `article`. "
+            "Readers' emails, IP hashes and browsers are never part of the API."
+        ),
+    ),
+    retrieve=extend_schema(summary="One approved comment"),
+)
+class CommentViewSet(PublicReadOnlyViewSet):
+    serializer_class = serializers.CommentSerializer
+    filterset_class = CommentFilter
+    lookup_value_regex = "[0-9]{1,18}"
+
+    def get_queryset(self):
+        return (
+            Comment.objects.approved()
+            .filter(article__in=Article.objects.published())
+            .select_related("article")
+            .order_by("created_at", "pk")
+        )

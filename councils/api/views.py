@@ -1,0 +1,184 @@
+"""Read-only endpoints for the tracker's facts. Thin: a queryset method, a FilterSet, a serializer."""
+
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from sendtracker.api.views import PublicReadOnlyViewSet
+
+from ..filters import CouncilFilter
+from ..models import Contract, Council, KeyFigure, Partnership, PartnershipMembership, StatusChange
+from . import serializers
+from .filters import ContractFilter, KeyFigureFilter, PartnershipFilter, StatusChangeFilter
+
+SLUG_PATTERN = "[-a-zA-Z0-9_]+"
+
+# CouncilFilter filters partnerships by slug through a method; tell the schema it takes a string.
+extend_schema_field(OpenApiTypes.STR)(CouncilFilter.base_filters["partnership"])
+
+
+def council_refs(prefix=""):
+    return Prefetch(f"{prefix}memberships", queryset=PartnershipMembership.objects.select_related("partnership"))
+
+
+HEREFORDSHIRE = OpenApiExample(
+    "Herefordshire",
+    response_only=True,
+    value={
+        "slug": "herefordshire",
+        "name": "Herefordshire",
+        "gss_code": "E06000019",
+        "la_number": 884,
+        "url": "https://send-tracker.example/api/councils/herefordshire/",
+        "page_url": "https://send-tracker.example/councils/herefordshire/",
+        "official_name": "Herefordshire Council",
+        "code": "HEF",
+        "region": "West Midlands",
+        "council_type": "UA",
+        "council_type_label": "Unitary authority",
+        "population": 193615,
+        "latitude": 52.0765,
+        "longitude": -2.6544,
+        "status": "declined",
+        "status_label": "Declined",
+        "status_effective_on": "2023-05-19",
+        "status_as_of": None,
+        "status_effective_as_of": None,
+        "ofsted_judgement": "inadequate",
+        "ofsted_judgement_label": "Inadequate",
+        "ofsted_judgement_on": None,
+        "in_safety_valve": False,
+        "safety_valve_amount": None,
+        "icb": None,
+        "partnerships": [],
+        "updated_at": "2023-05-19T09:00:00Z",
+    },
+)
+
+CHANGE = OpenApiExample(
+    "Herefordshire declines",
+    response_only=True,
+    value={
+        "id": 3,
+        "url": "https://send-tracker.example/api/status-changes/3/",
+        "page_url": "https://send-tracker.example/councils/herefordshire/#change-3",
+        "council": {
+            "slug": "herefordshire",
+            "name": "Herefordshire",
+            "gss_code": "E06000019",
+            "la_number": 884,
+            "url": "https://send-tracker.example/api/councils/herefordshire/",
+            "page_url": "https://send-tracker.example/councils/herefordshire/",
+        },
+        "from_status": "shortlisted",
+        "from_status_label": "Shortlisted",
+        "to_status": "declined",
+        "to_status_label": "Declined",
+        "effective_on": "2023-05-19",
+        "recorded_at": "2023-05-19T10:30:00Z",
+        "note": "Said it must prioritise its resources for delivery and development work.",
+        "source_url": "",
+        "source_title": "Schools Week",
+        "corrections": [],
+    },
+)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Councils",
+        description=(
+            "Councils in the pilot (every status but “not shortlisted”) unless `status` or `scope=all` says "
+            "otherwise, with their GSS code, DfE LA number and public page. `as_of` rebuilds each council's "
+            "status as it stood on that date, as the tracker page does."
+        ),
+    ),
+    retrieve=extend_schema(summary="One council, by slug", examples=[HEREFORDSHIRE]),
+)
+class CouncilViewSet(PublicReadOnlyViewSet):
+    queryset = Council.objects.select_related("icb").prefetch_related(council_refs())
+    serializer_class = serializers.CouncilSerializer
+    filterset_class = CouncilFilter
+    lookup_field = "slug"
+    lookup_value_regex = SLUG_PATTERN
+    last_modified_field = "updated_at"
+
+    @extend_schema(
+        summary="One council, by GSS code",
+        parameters=[
+            OpenApiParameter(
+                "gss_code",
+                OpenApiTypes.STR,
+                OpenApiParameter.PATH,
+                pattern="^E[0-9]{8}$",
+                description="The authority's ONS GSS code, e.g. E06000019 (Herefordshire).",
+            )
+        ],
+    )
+    @action(detail=False, url_path="by-gss/(?P<gss_code>E[0-9]{8})", url_name="by-gss", filter_backends=[])
+    def by_gss(self, request, gss_code):
+        self._object = get_object_or_404(self.get_queryset(), gss_code=gss_code)
+        return Response(self.get_serializer(self._object).data)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Regional expert partnerships"),
+    retrieve=extend_schema(summary="One partnership, by slug"),
+)
+class PartnershipViewSet(PublicReadOnlyViewSet):
+    queryset = Partnership.objects.select_related("lead_council").prefetch_related(
+        Prefetch("memberships", queryset=PartnershipMembership.objects.select_related("council")), "icbs"
+    )
+    serializer_class = serializers.PartnershipSerializer
+    filterset_class = PartnershipFilter
+    lookup_field = "slug"
+    lookup_value_regex = SLUG_PATTERN
+    last_modified_field = "updated_at"
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Status changes: the change feed",
+        description="Every recorded change of a council's pilot status, newest first. Use `since` for what changed recently.",
+    ),
+    retrieve=extend_schema(summary="One status change", examples=[CHANGE]),
+)
+class StatusChangeViewSet(PublicReadOnlyViewSet):
+    queryset = StatusChange.objects.for_timeline().prefetch_related("corrections")
+    serializer_class = serializers.StatusChangeSerializer
+    filterset_class = StatusChangeFilter
+    lookup_value_regex = "[0-9]{1,18}"
+    last_modified_field = "recorded_at"
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Contracts", description="Contracts published for the programme, with their value in pounds."
+    ),
+    retrieve=extend_schema(summary="One contract"),
+)
+class ContractViewSet(PublicReadOnlyViewSet):
+    queryset = Contract.objects.select_related("programme")
+    serializer_class = serializers.ContractSerializer
+    filterset_class = ContractFilter
+    lookup_value_regex = "[0-9]{1,18}"
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Key figures", description="Figures as reported, with their source and date."),
+    retrieve=extend_schema(summary="One key figure"),
+)
+class KeyFigureViewSet(PublicReadOnlyViewSet):
+    queryset = KeyFigure.objects.select_related("programme")
+    serializer_class = serializers.KeyFigureSerializer
+    filterset_class = KeyFigureFilter
+    lookup_value_regex = "[0-9]{1,18}"

@@ -1,0 +1,47 @@
+"""Serializer fields every endpoint uses: the object's public page, and how to join on councils."""
+
+from django.conf import settings
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import reverse as drf_reverse
+from rest_framework import serializers
+
+
+def page_url(obj):
+    """The absolute address of the object's public page, on the site's canonical host."""
+    return settings.SITE_URL.rstrip("/") + obj.get_absolute_url()
+
+
+@extend_schema_field(OpenApiTypes.URI)
+class PageURLField(serializers.Field):
+    """The public page for the object (absolute URL)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("source", "*")
+        kwargs.setdefault("read_only", True)
+        kwargs.setdefault("help_text", "The object's public page on the tracker (absolute URL).")
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        return page_url(value)
+
+
+def _plain_reverse(viewname, args=None, kwargs=None, request=None, format=None, **extra):
+    # DRF's reverse() carries ?format=csv into every link; an object's API address is the same in any format.
+    return drf_reverse._reverse(viewname, args=args, kwargs=kwargs, request=request, format=format, **extra)
+
+
+class APIIdentityField(serializers.HyperlinkedIdentityField):
+    """The object's own address in the API (absolute URL)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.reverse = _plain_reverse
+
+
+class APIRelatedField(serializers.HyperlinkedRelatedField):
+    """A related object's address in the API (absolute URL)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.reverse = _plain_reverse

@@ -1,0 +1,98 @@
+"""CSV for every list: a header row, one row per object, nested objects flattened.
+
+Written here rather than adopted: djangorestframework-csv is unmaintained, and what
+the API needs is small. Nested objects become dotted columns (``council.gss_code``);
+lists join their values with "; " (``councils.slug`` = ``herefordshire; brighton-and-hove``).
+Text starting with ``=``, ``+``, ``-`` or ``@`` (or a tab or carriage return) is prefixed
+with an apostrophe so a spreadsheet shows it rather than running it as a formula.
+"""
+
+import csv
+import io
+from decimal import Decimal
+
+from rest_framework import serializers
+from rest_framework.renderers import BaseRenderer
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+LIST_SEPARATOR = "; "
+
+
+def neutralise(text):
+    """A cell a spreadsheet will show as text, never evaluate."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def cell(value):
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float | Decimal):
+        # Numbers are numbers: -2.7 (a longitude) is not a formula.
+        return str(value)
+    return neutralise(str(value))
+
+
+def columns_for(serializer, prefix=""):
+    """Column names for a serializer, in field order, nested serializers flattened."""
+    names = []
+    for name, field in serializer.fields.items():
+        if isinstance(field, serializers.ListSerializer):
+            field = field.child
+        if isinstance(field, serializers.Serializer):
+            names += columns_for(field, f"{prefix}{name}.")
+        else:
+            names.append(prefix + name)
+    return names
+
+
+def flatten(value, prefix, row):
+    """Write ``value`` into ``row`` under dotted keys starting with ``prefix``."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            flatten(item, f"{prefix}.{key}" if prefix else key, row)
+    elif isinstance(value, list):
+        parts = {}
+        for item in value:
+            flat = {}
+            flatten(item, prefix, flat)
+            for key, text in flat.items():
+                parts.setdefault(key, []).append(text)
+        for key, texts in parts.items():
+            row[key] = LIST_SEPARATOR.join(text for text in texts if text)
+    else:
+        row[prefix] = cell(value)
+
+
+class CSVRenderer(BaseRenderer):
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        renderer_context = renderer_context or {}
+        view = renderer_context.get("view")
+        if data is None:
+            return b""
+        if isinstance(data, dict) and isinstance(data.get("results"), list):
+            objects = data["results"]
+        elif isinstance(data, list):
+            objects = data
+        else:
+            objects = [data]
+
+        header = columns_for(view.get_serializer()) if view is not None and hasattr(view, "get_serializer") else []
+        rows = []
+        for obj in objects:
+            row = {}
+            flatten(obj, "", row)
+            rows.append(row)
+        for row in rows:
+            header += [key for key in row if key not in header and key]
+
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=header, extrasaction="ignore", lineterminator="\r\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        return out.getvalue().encode(self.charset)

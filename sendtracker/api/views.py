@@ -1,0 +1,187 @@
+"""The base every API endpoint shares: read-only, anonymous, JSON or CSV, cacheable, throttled."""
+
+import hashlib
+
+from django.db.models import Max
+from django.http import Http404, JsonResponse
+from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.http import http_date
+from django.views.decorators.csrf import csrf_exempt
+from drf_spectacular.utils import extend_schema
+from rest_framework import viewsets
+from rest_framework.exceptions import ValidationError
+from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.permissions import AllowAny
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+from rest_framework.reverse import reverse
+from rest_framework.settings import api_settings
+from rest_framework.throttling import AnonRateThrottle
+from rest_framework.views import APIView
+
+from .filters import APIFilterBackend
+from .pagination import APIPagination, page_number
+from .renderers import CSVRenderer
+
+
+class APIContentNegotiation(DefaultContentNegotiation):
+    """``?format=`` is json or csv; anything else is a 400 naming ``format``."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        requested = request.query_params.getlist(api_settings.URL_FORMAT_OVERRIDE)
+        if requested and not all(value in {renderer.format for renderer in renderers} for value in requested):
+            choices = " or ".join(renderer.format for renderer in renderers)
+            raise ValidationError({"format": [f"Choose {choices}."]})
+        try:
+            return super().select_renderer(request, renderers, format_suffix)
+        except Http404:
+            choices = " or ".join(renderer.format for renderer in renderers)
+            raise ValidationError({"format": [f"Choose {choices}."]}) from None
+
+
+class AnonymousThrottle(AnonRateThrottle):
+    """Requests per client address, at the rate in ``REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["anon"]``.
+
+    Reads the rate when the request arrives (DRF's own class reads it once, at import),
+    so a settings override takes effect at once.
+    """
+
+    def get_rate(self):
+        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
+
+class ConditionalGetMixin:
+    """ETag, Last-Modified and 304 for GET and HEAD; CORS for public reads.
+
+    The ETag hashes the body, so it changes exactly when the answer does. Last-Modified
+    is the newest ``last_modified_field`` among the objects the request selects, where the
+    model keeps such a time. This is the one place to swap in a site-wide content version.
+    """
+
+    last_modified_field = None
+
+    def get_etag(self, response):
+        return '"' + hashlib.sha256(response.content).hexdigest()[:40] + '"'
+
+    def get_last_modified(self):
+        if not self.last_modified_field:
+            return None
+        if self.detail or hasattr(self, "_object"):
+            value = getattr(self.get_object(), self.last_modified_field)
+        else:
+            queryset = self.filter_queryset(self.get_queryset()).order_by()
+            value = queryset.aggregate(latest=Max(self.last_modified_field))["latest"]
+        # Whole seconds: HTTP dates carry no fractions, so If-Modified-Since can match.
+        return int(value.timestamp()) if value else None
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if request.method in ("GET", "HEAD", "OPTIONS"):
+            response["Access-Control-Allow-Origin"] = "*"
+            response["Access-Control-Expose-Headers"] = "ETag, Last-Modified, Retry-After, Content-Disposition"
+        patch_vary_headers(response, ["Accept"])
+        if request.method not in ("GET", "HEAD") or response.status_code != 200:
+            return response
+
+        response.render()
+        etag = self.get_etag(response)
+        last_modified = self.get_last_modified()
+        response["ETag"] = etag
+        if last_modified:
+            response["Last-Modified"] = http_date(last_modified)
+        response["Cache-Control"] = "public, max-age=60"
+        conditional = get_conditional_response(
+            request._request, etag=etag, last_modified=last_modified, response=response
+        )
+        if conditional is not response:
+            for header in ("Access-Control-Allow-Origin", "Access-Control-Expose-Headers"):
+                conditional[header] = response[header]
+        return conditional
+
+
+class PublicReadOnlyViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
+    """A read-only public endpoint: list and detail, JSON or ``?format=csv``.
+
+    No authentication is read (so no cookies or credentials matter), anyone may read,
+    and writes answer 405.
+    """
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    renderer_classes = [JSONRenderer, CSVRenderer]
+    content_negotiation_class = APIContentNegotiation
+    pagination_class = APIPagination
+    filter_backends = [APIFilterBackend]
+    throttle_classes = [AnonymousThrottle]
+
+    def filter_queryset(self, queryset):
+        # Filters narrow lists; a detail address names its object whatever the query string says.
+        return super().filter_queryset(queryset) if self.action == "list" else queryset
+
+    def get_object(self):
+        if not hasattr(self, "_object"):
+            self._object = super().get_object()
+        return self._object
+
+    @property
+    def paginator(self):
+        # CSV is a download of every matching row, not one page of them.
+        renderer = getattr(getattr(self, "request", None), "accepted_renderer", None)
+        if renderer is not None and renderer.format == "csv":
+            # Still refuse malformed paging values, so the rules are the same in every format.
+            APIPagination().get_page_size(self.request)
+            page_number(self.request)
+            return None
+        return super().paginator
+
+    def handle_exception(self, exc):
+        # Errors are JSON whatever format was asked for: a CSV of an error helps nobody.
+        self.request.accepted_renderer = JSONRenderer()
+        self.request.accepted_media_type = JSONRenderer.media_type
+        return super().handle_exception(exc)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        renderer = getattr(request, "accepted_renderer", None)
+        if renderer is not None and renderer.format == "csv" and response.status_code == 200:
+            # Named after the address: councils.csv, status-changes.csv, councils-herefordshire.csv.
+            name = "-".join(part for part in request.path.split("/")[2:] if part) or "api"
+            response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        return response
+
+
+@extend_schema(exclude=True)
+class APIRootView(APIView):
+    """What the API offers, with links."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    renderer_classes = [JSONRenderer]
+    throttle_classes = [AnonymousThrottle]
+
+    endpoints = (
+        ("councils", "api:council-list"),
+        ("partnerships", "api:partnership-list"),
+        ("status_changes", "api:statuschange-list"),
+        ("contracts", "api:contract-list"),
+        ("key_figures", "api:keyfigure-list"),
+        ("people", "api:person-list"),
+        ("quotes", "api:quote-list"),
+        ("articles", "api:article-list"),
+        ("comments", "api:comment-list"),
+        ("schema", "api:schema"),
+        ("docs", "api:docs"),
+    )
+
+    def get(self, request):
+        response = Response({name: reverse(url_name, request=request) for name, url_name in self.endpoints})
+        response["Access-Control-Allow-Origin"] = "*"
+        return response
+
+
+@csrf_exempt
+def not_found(request, *args, **kwargs):
+    """Any other address under /api/: a JSON 404, not the site's HTML page."""
+    response = JsonResponse({"detail": "Not found. The endpoints are listed at /api/."}, status=404)
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
