@@ -86,6 +86,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After sessions, CSRF, auth and messages (see sendtracker/page_cache.py).
+    "sendtracker.page_cache.PageCacheMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -102,6 +104,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "sendtracker.page_cache.csrf_placeholder",
             ],
         },
     },
@@ -182,3 +185,41 @@ SPECTACULAR_SETTINGS = {
 SITE_NAME = "SEND Tracker"
 SITE_URL = env("DJANGO_SITE_URL", "http://127.0.0.1:8000")
 ADMIN_URL = env("DJANGO_ADMIN_URL", "admin/")
+
+# --- Performance (perf, issue 6): page cache, database connections, static files, gunicorn ---
+# Templates: Django wraps the loaders in the cached loader whenever OPTIONS["loaders"]
+# is not given, so each template is compiled once per process.
+#
+# Page cache (sendtracker/page_cache.py): anonymous GET responses in the shared cache,
+# keyed by the content version (sendtracker/content_version.py) that every write to
+# the councils and articles tables replaces. DJANGO_PAGE_CACHE=0 turns it off.
+PAGE_CACHE_ENABLED = env_bool("DJANGO_PAGE_CACHE", True)
+PAGE_CACHE_EXCLUDE = (
+    rf"^/{ADMIN_URL}",
+    r"^/healthz",
+    r"/comments?/",
+    r"/thanks/?$",
+    r"/report/?$",
+    r"^/bench/",
+)
+PAGE_CACHE_VARY_ON_ACCEPT = ("/api/",)  # paths whose responses depend on the Accept header
+# Entries under replaced versions are never read again; this only returns their memory.
+PAGE_CACHE_ENTRY_TIMEOUT = env_int("DJANGO_PAGE_CACHE_ENTRY_TIMEOUT", 24 * 3600)
+# Only for `make bench`: honour the X-Bench-No-Page-Cache header and serve /bench/ping.
+PAGE_CACHE_BENCH_BYPASS = env_bool("DJANGO_BENCH", False)
+
+# PostgreSQL connections: persistent connections per gunicorn thread (DJANGO_CONN_MAX_AGE,
+# above), or Django's psycopg 3 pool with DJANGO_DB_POOL=1, sized to the threads.
+# docs/performance.md has the measurement behind the default.
+GUNICORN_THREADS = env_int("GUNICORN_THREADS", 4)
+if env_bool("DJANGO_DB_POOL", False) and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1,
+        "max_size": GUNICORN_THREADS,
+        "timeout": 10,
+    }
+
+# Static files: hashed names (CompressedManifestStaticFilesStorage) are served by whitenoise
+# as immutable with a ten-year max-age; files requested by their unhashed name get a day.
+WHITENOISE_MAX_AGE = 0 if DEBUG else 24 * 3600
