@@ -190,20 +190,29 @@ def bump(refresh_expiry=True):
 
 def current():
     """The current version, or None when the cache cannot be used (then nothing is cached)."""
+    return current_and(())[0]
+
+
+def current_and(keys):
+    """``(current version, {key: value})``: the version and other cache keys in one round trip.
+
+    The page cache reads a page's entry together with the version this way.
+    """
     if _bump_failed:
         with _retry_lock:
             if _bump_failed and bump() is None:
-                return None
+                return None, {}
     try:
-        version = Version.from_value(cache.get(VERSION_KEY))
+        values = cache.get_many([VERSION_KEY, *keys]) if keys else {VERSION_KEY: cache.get(VERSION_KEY)}
     except Exception:
         logger.warning("Cache unreachable: pages are served uncached.", exc_info=True)
-        return None
+        return None, {}
+    version = Version.from_value(values.pop(VERSION_KEY, None))
     if version is not None and version.expires_at is not None and time.time() >= version.expires_at:
-        return bump()
+        return bump(), {}
     if version is None:
-        version = _seed()
-    return version
+        return _seed(), {}
+    return version, values
 
 
 def _seed():

@@ -11,10 +11,12 @@ views need no code. How it decides:
   session write, no ``Cache-Control: private/no-store/no-cache``, no ``Vary`` on a
   header the key does not include, no CSP nonce and no CSRF token obtained
   outside the template tag. Anything else is served as rendered and not stored.
-* **The key.** The content version (``sendtracker.content_version``), the full path
-  with its query string, and the ``Accept`` header for paths in
-  ``PAGE_CACHE_VARY_ON_ACCEPT`` (the API negotiates JSON, CSV and the browsable
-  page on it).
+* **The key.** The full path with its query string, and the ``Accept`` header for
+  paths in ``PAGE_CACHE_VARY_ON_ACCEPT`` (the API negotiates JSON, CSV and the
+  browsable page on it). The entry records the content version
+  (``sendtracker.content_version``) it was rendered under and is served only while
+  that is still the current version; both are read in one cache round trip
+  (``get_many``), and a page re-rendered after an edit overwrites its old entry.
 * **CSRF tokens.** While a page that may be stored is rendered, ``{% csrf_token %}``
   writes a secret placeholder (see ``csrf_placeholder``, a context processor). The
   stored body keeps the placeholder; every response, hit or miss, gets a fresh
@@ -35,7 +37,9 @@ import contextlib
 import hashlib
 import math
 import re
+import threading
 import time
+from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import cache
@@ -48,7 +52,7 @@ from django.utils.http import http_date, parse_etags, parse_http_date_safe
 
 from . import content_version
 
-ENTRY_KEY = "page:{token}:{digest}"
+ENTRY_KEY = "page:{digest}"
 BYPASS_HEADER = "HTTP_X_BENCH_NO_PAGE_CACHE"
 # Headers a stored page may vary on: Cookie (requests with session cookies never
 # use the cache), Accept-Encoding (compression is applied outside) and Accept where keyed.
@@ -72,6 +76,41 @@ def csrf_placeholder(request):
     return {}
 
 
+class LocalEntries:
+    """This process's copies of recently served entries, least recently used dropped first.
+
+    Only an optimisation: an entry is served only while its version is the current one,
+    read from the shared cache on every request.
+    """
+
+    def __init__(self, max_bytes):
+        self.max_bytes = max_bytes
+        self.entries = OrderedDict()
+        self.size = 0
+        self.lock = threading.Lock()
+
+    def get(self, digest):
+        with self.lock:
+            entry = self.entries.get(digest)
+            if entry is not None:
+                self.entries.move_to_end(digest)
+            return entry
+
+    def put(self, digest, entry):
+        size = len(entry["content"])
+        if size > self.max_bytes // 4:
+            return
+        with self.lock:
+            old = self.entries.pop(digest, None)
+            if old is not None:
+                self.size -= len(old["content"])
+            self.entries[digest] = entry
+            self.size += size
+            while self.size > self.max_bytes:
+                _digest, dropped = self.entries.popitem(last=False)
+                self.size -= len(dropped["content"])
+
+
 class PageCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -79,27 +118,45 @@ class PageCacheMiddleware:
         self.exclude = re.compile("|".join(f"(?:{p})" for p in settings.PAGE_CACHE_EXCLUDE) or r"(?!)")
         self.accept_prefixes = tuple(settings.PAGE_CACHE_VARY_ON_ACCEPT)
         self.entry_timeout = settings.PAGE_CACHE_ENTRY_TIMEOUT
-        self.bench_bypass = getattr(settings, "PAGE_CACHE_BENCH_BYPASS", False)
+        self.bench_bypass = getattr(settings, "BENCH_MODE", False)
         self.skip_cookies = {settings.SESSION_COOKIE_NAME, "messages"}
+        self.local = LocalEntries(settings.PAGE_CACHE_LOCAL_BYTES)
 
     def __call__(self, request):
         if not self.enabled or not self.cacheable_request(request):
             return self.get_response(request)
-        version = content_version.current()
-        if version is None:  # cache unreachable
-            return self.get_response(request)
         key_source = self.key_source(request)
         digest = hashlib.blake2b(key_source.encode(), digest_size=16).hexdigest()
-        entry_key = ENTRY_KEY.format(token=version.token, digest=digest)
+        entry_key = ENTRY_KEY.format(digest=digest)
+        # The version is always read from the shared cache (so an edit on any server counts at
+        # once). The page itself comes from this process's memory when it holds it under that
+        # version; otherwise from the shared cache, read in the same round trip as the version
+        # unless a local copy (or a revalidation) makes that likely wasted.
+        local = self.local.get(digest)
+        revalidating = "HTTP_IF_NONE_MATCH" in request.META or "HTTP_IF_MODIFIED_SINCE" in request.META
+        skip_entry = revalidating or local is not None
+        version, found = content_version.current_and(() if skip_entry else (entry_key,))
+        if version is None:  # cache unreachable
+            return self.get_response(request)
 
-        not_modified = self.not_modified(request, version, digest)
-        if not_modified is not None:
-            return not_modified
+        if revalidating:
+            not_modified = self.not_modified(request, version, digest)
+            if not_modified is not None:
+                return not_modified
 
-        try:
-            entry = cache.get(entry_key)
-        except Exception:
-            entry = None
+        if local is not None and local["version"] == version.token:
+            entry = local
+        else:
+            if skip_entry:
+                try:
+                    found = {entry_key: cache.get(entry_key)}
+                except Exception:
+                    found = {}
+            entry = found.get(entry_key)
+            if entry is not None and entry.get("version") == version.token:
+                self.local.put(digest, entry)
+            else:
+                entry = None
         if entry is not None:
             response = self.from_entry(entry)
             response["X-Page-Cache"] = "hit"
@@ -116,8 +173,10 @@ class PageCacheMiddleware:
                 self.fill_placeholders(request, response)
             return response
         has_csrf = str(CSRF_PLACEHOLDER).encode() in response.content
+        entry = self.to_entry(response, version, has_csrf)
+        self.local.put(digest, entry)
         with contextlib.suppress(Exception):  # cache unreachable: served uncached, the next request tries again
-            cache.set(entry_key, self.to_entry(response, has_csrf), timeout=self.entry_timeout)
+            cache.set(entry_key, entry, timeout=self.entry_timeout)
         response["X-Page-Cache"] = "miss"
         return self.finish(request, response, version, digest, has_csrf)
 
@@ -201,7 +260,7 @@ class PageCacheMiddleware:
 
     # -- storing and serving -----------------------------------------------------------
 
-    def to_entry(self, response, has_csrf):
+    def to_entry(self, response, version, has_csrf):
         headers = [
             (name, value)
             for name, value in response.items()
@@ -209,6 +268,7 @@ class PageCacheMiddleware:
         ]
         attributes = {name: value for name, value in vars(response).items() if KEPT_ATTRIBUTES.match(name)}
         return {
+            "version": version.token,
             "status": response.status_code,
             "headers": headers,
             "content": response.content,

@@ -205,8 +205,11 @@ PAGE_CACHE_EXCLUDE = (
 PAGE_CACHE_VARY_ON_ACCEPT = ("/api/",)  # paths whose responses depend on the Accept header
 # Entries under replaced versions are never read again; this only returns their memory.
 PAGE_CACHE_ENTRY_TIMEOUT = env_int("DJANGO_PAGE_CACHE_ENTRY_TIMEOUT", 24 * 3600)
-# Only for `make bench`: honour the X-Bench-No-Page-Cache header and serve /bench/ping.
-PAGE_CACHE_BENCH_BYPASS = env_bool("DJANGO_BENCH", False)
+# Each process also keeps recently served pages in memory (up to this many bytes), so a hit
+# costs one small read of the version from Redis instead of fetching the whole page.
+PAGE_CACHE_LOCAL_BYTES = env_int("DJANGO_PAGE_CACHE_LOCAL_BYTES", 32 * 1024 * 1024)
+# Only for `make bench`: serve /bench/ping and honour the X-Bench-No-Page-Cache header.
+BENCH_MODE = env_bool("DJANGO_BENCH", False)
 
 # PostgreSQL connections: persistent connections per gunicorn thread (DJANGO_CONN_MAX_AGE,
 # above), or Django's psycopg 3 pool with DJANGO_DB_POOL=1, sized to the threads.

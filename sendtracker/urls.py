@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from councils import views as council_views
+from sendtracker.views import bench_ping
 
 admin.site.site_header = "SEND Tracker newsroom"
 admin.site.site_title = "SEND Tracker admin"
@@ -16,3 +17,7 @@ urlpatterns = [
     path("articles/", include("articles.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]
+
+# `make bench` only (DJANGO_BENCH=1): the baseline endpoint (perf, issue 6).
+if settings.BENCH_MODE:
+    urlpatterns.append(path("bench/ping", bench_ping, name="bench-ping"))

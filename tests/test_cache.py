@@ -59,10 +59,12 @@ def test_status_change_shows_on_the_next_request(page, shortlisted):
 
     council_set_status(council=shortlisted, status=PilotStatus.CONSIDERING)  # what the admin's status form calls
 
+    # A fresh client is another app server; `reader` holds the old page in its process memory.
     after = Client().get(path)
     assert after.status_code == 200
     assert after["X-Page-Cache"] == "miss"
     assert "onsidering" in after.content.decode()  # "Considering" on pages, "considering" in the API
+    assert reader.get(path).content == after.content
 
 
 def test_bulk_update_without_signals_still_invalidates(client, shortlisted):
