@@ -8,8 +8,11 @@
    REDIS_URL (default: DB 5 of the local Redis), DJANGO_BENCH=1 (serves
    /bench/ping and honours the X-Bench-No-Page-Cache header).
 3. From separate processes, drives each scenario with wrk (a Python keep-alive
-   client when wrk is not installed) at 4 and at 32 connections.
-4. Prints one table and writes JSON to bench/results/.
+   client when wrk is not installed) at 4 and at 32 connections, each right after
+   a run of the baseline (/bench/ping, the full middleware stack and nothing else)
+   at the same connection count; a scenario's ratio is to that paired baseline.
+4. Prints one table (the baseline row is the median of its runs) and writes JSON
+   to bench/results/ (a timestamped file and latest.json).
 
 Usage: make bench   or   .venv/bin/python bench/run.py [--duration 5] [--db pool|persistent] [--rebuild]
 """
@@ -418,8 +421,21 @@ def run_python_client(base_url, scenario, connections, duration):
 # Report
 
 
+def measure(drive, base_url, name, scenario, connections, duration):
+    measured = drive(base_url, scenario, connections, duration)
+    print(f"  {name} at {connections} connections: {measured['rps']:.0f} req/s", flush=True)
+    return {
+        "scenario": name,
+        "connections": connections,
+        "path": scenario["path"],
+        "ok": scenario.get("ok", (200,)),
+        **measured,
+    }
+
+
 def summarise(results):
-    baselines = {r["connections"]: r["rps"] for r in results if r["scenario"] == "baseline" and "rps" in r}
+    """Errors, ratio to the paired baseline and targets for each run; baseline runs folded into one row per
+    connection count (the median), listed first."""
     for result in results:
         if "rps" not in result:
             continue
@@ -427,7 +443,7 @@ def summarise(results):
         result["errors"] = result["socket_errors"] + sum(
             count for status, count in result["statuses"].items() if status not in ok
         )
-        base = baselines.get(result["connections"])
+        base = result.get("baseline_rps", result["rps"] if result["scenario"] == "baseline" else None)
         result["ratio"] = result["rps"] / base if base else None
         target = TARGETS.get(result["scenario"])
         result["target"] = target
@@ -437,11 +453,24 @@ def summarise(results):
         if result["connections"] == 4:
             checks.append(result["p99_ms"] <= 4 * result["p50_ms"])
         result["met"] = all(checks)
-    return results
+    baselines = []
+    for connections in CONNECTIONS:
+        runs = sorted(
+            (r for r in results if r["scenario"] == "baseline" and r["connections"] == connections),
+            key=lambda r: r["rps"],
+        )
+        if runs:
+            median = dict(runs[len(runs) // 2])
+            median["runs_rps"] = [round(r["rps"]) for r in runs]
+            baselines.append(median)
+    return baselines + [r for r in results if r["scenario"] != "baseline"]
 
 
 def print_table(results):
-    header = f"{'scenario':<28}{'conns':>6}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}{'ratio':>8}{'target':>8}  met"
+    header = (
+        f"{'scenario':<28}{'conns':>6}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}"
+        f"{'baseline':>10}{'ratio':>8}{'target':>8}  met"
+    )
     print()
     print(header)
     print("-" * len(header))
@@ -453,7 +482,7 @@ def print_table(results):
         target = f"{r['target']:.2f}" if r["target"] is not None else "-"
         print(
             f"{r['scenario']:<28}{r['connections']:>6}{r['rps']:>10.0f}{r['p50_ms']:>9.2f}{r['p99_ms']:>9.2f}"
-            f"{r['errors']:>8}{ratio:>8}{target:>8}  {'yes' if r['met'] else 'NO'}"
+            f"{r['errors']:>8}{r.get('baseline_rps', r['rps']):>10.0f}{ratio:>8}{target:>8}  {'yes' if r['met'] else 'NO'}"
         )
     print()
 
@@ -464,7 +493,7 @@ def main():
     parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", 8500)))
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
-    parser.add_argument("--db", choices=("persistent", "pool"), default=os.environ.get("BENCH_DB", "persistent"))
+    parser.add_argument("--db", choices=("persistent", "pool"), default=os.environ.get("BENCH_DB", "pool"))
     parser.add_argument("--rebuild", action="store_true", help="build the data set again")
     parser.add_argument("--client", choices=("auto", "wrk", "python"), default="auto")
     parser.add_argument("--only", action="append", default=[], help="run only these scenarios (repeatable)")
@@ -485,31 +514,28 @@ def main():
     results = []
     try:
         found = scenarios(base_url, paths)
+        baseline = found.pop("baseline")
         for name, scenario in found.items():
-            if args.only and name not in args.only and name != "baseline":
+            if args.only and name not in args.only:
                 continue
             for connections in CONNECTIONS:
                 if isinstance(scenario, str):
                     results.append({"scenario": name, "connections": connections, "reason": scenario})
                     continue
+                # The baseline is measured right before each scenario, and the ratio is to that
+                # run: the machine's load drifts during a run (it is shared), pairs drift together.
+                paired = measure(drive, base_url, "baseline", baseline, connections, args.duration)
+                results.append(paired)
                 if scenario.get("method", "GET") == "GET":
                     available(base_url, scenario["path"], scenario.get("headers"))  # warm the page cache
-                measured = drive(base_url, scenario, connections, args.duration)
-                results.append(
-                    {
-                        "scenario": name,
-                        "connections": connections,
-                        "path": scenario["path"],
-                        "ok": scenario.get("ok", (200,)),
-                        **measured,
-                    }
-                )
-                print(f"  {name} at {connections} connections: {measured['rps']:.0f} req/s", flush=True)
+                result = measure(drive, base_url, name, scenario, connections, args.duration)
+                result["baseline_rps"] = paired["rps"]
+                results.append(result)
     finally:
         server.terminate()
         server.wait(timeout=30)
         log.close()
-    summarise(results)
+    results = summarise(results)
     print_table(results)
     report = {
         "started_at": started_at.isoformat(),

@@ -116,7 +116,12 @@ _expiry_providers.append(_next_midnight)
 
 
 def is_watched_write(sql):
-    return _write_pattern is not None and isinstance(sql, str) and _write_pattern.search(sql) is not None
+    if _write_pattern is None or not isinstance(sql, str):
+        return False
+    # INSERT INTO "t", UPDATE "t" and DELETE FROM "t" name their table first; a bulk INSERT can
+    # be megabytes long, so only TRUNCATE (which lists many tables) is searched whole.
+    head = sql if sql.lstrip()[:8].upper() == "TRUNCATE" else sql[:200]
+    return _write_pattern.search(head) is not None
 
 
 def _install_sql_watch(sender=None, connection=None, **kwargs):

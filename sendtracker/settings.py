@@ -211,11 +211,11 @@ PAGE_CACHE_LOCAL_BYTES = env_int("DJANGO_PAGE_CACHE_LOCAL_BYTES", 32 * 1024 * 10
 # Only for `make bench`: serve /bench/ping and honour the X-Bench-No-Page-Cache header.
 BENCH_MODE = env_bool("DJANGO_BENCH", False)
 
-# PostgreSQL connections: persistent connections per gunicorn thread (DJANGO_CONN_MAX_AGE,
-# above), or Django's psycopg 3 pool with DJANGO_DB_POOL=1, sized to the threads.
-# docs/performance.md has the measurement behind the default.
+# PostgreSQL connections: Django's psycopg 3 pool, one pool per gunicorn worker sized to its
+# threads (CONN_MAX_AGE must then be 0). DJANGO_DB_POOL=0 falls back to per-thread persistent
+# connections (DJANGO_CONN_MAX_AGE, above). docs/performance.md has the measurement.
 GUNICORN_THREADS = env_int("GUNICORN_THREADS", 4)
-if env_bool("DJANGO_DB_POOL", False) and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+if env_bool("DJANGO_DB_POOL", True) and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": 1,
