@@ -8,13 +8,14 @@
    REDIS_URL (default: DB 5 of the local Redis), DJANGO_BENCH=1 (serves
    /bench/ping and honours the X-Bench-No-Page-Cache header).
 3. From separate processes, drives each scenario with wrk (a Python keep-alive
-   client when wrk is not installed) at 4 and at 32 connections, each right after
-   a run of the baseline (/bench/ping, the full middleware stack and nothing else)
-   at the same connection count; a scenario's ratio is to that paired baseline.
+   client when wrk is not installed) at 4 and at 32 connections, in rounds (3 of
+   2 s by default) alternating with the baseline (/bench/ping: the full middleware
+   stack and nothing else) at the same connection count; a scenario's ratio is the
+   median of its rounds' ratios to the baseline round just before.
 4. Prints one table (the baseline row is the median of its runs) and writes JSON
    to bench/results/ (a timestamped file and latest.json).
 
-Usage: make bench   or   .venv/bin/python bench/run.py [--duration 5] [--db pool|persistent] [--rebuild]
+Usage: make bench   or   .venv/bin/python bench/run.py [--rounds 3] [--duration 2] [--db pool|persistent] [--rebuild] [--only NAME]
 """
 
 import argparse
@@ -24,6 +25,7 @@ import platform
 import re
 import secrets
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -421,15 +423,24 @@ def run_python_client(base_url, scenario, connections, duration):
 # Report
 
 
-def measure(drive, base_url, name, scenario, connections, duration):
-    measured = drive(base_url, scenario, connections, duration)
-    print(f"  {name} at {connections} connections: {measured['rps']:.0f} req/s", flush=True)
+def combine(name, scenario, connections, rounds):
+    """One scenario's rounds as one measurement: total throughput, median latencies, all statuses."""
+    statuses = {}
+    for r in rounds:
+        for status, count in r["statuses"].items():
+            statuses[status] = statuses.get(status, 0) + count
     return {
         "scenario": name,
         "connections": connections,
         "path": scenario["path"],
         "ok": scenario.get("ok", (200,)),
-        **measured,
+        "requests": sum(r["requests"] for r in rounds),
+        "rps": statistics.mean(r["rps"] for r in rounds),
+        "p50_ms": statistics.median(r["p50_ms"] for r in rounds),
+        "p99_ms": statistics.median(r["p99_ms"] for r in rounds),
+        "socket_errors": sum(r["socket_errors"] for r in rounds),
+        "statuses": statuses,
+        "rounds": [{k: r[k] for k in ("rps", "p50_ms", "p99_ms")} for r in rounds],
     }
 
 
@@ -443,8 +454,8 @@ def summarise(results):
         result["errors"] = result["socket_errors"] + sum(
             count for status, count in result["statuses"].items() if status not in ok
         )
-        base = result.get("baseline_rps", result["rps"] if result["scenario"] == "baseline" else None)
-        result["ratio"] = result["rps"] / base if base else None
+        if result["scenario"] == "baseline":
+            result["ratio"] = 1.0
         target = TARGETS.get(result["scenario"])
         result["target"] = target
         checks = [result["errors"] == 0]
@@ -489,7 +500,10 @@ def print_table(results):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--duration", type=int, default=int(os.environ.get("BENCH_DURATION", 5)))
+    parser.add_argument(
+        "--duration", type=int, default=int(os.environ.get("BENCH_DURATION", 2)), help="seconds per round"
+    )
+    parser.add_argument("--rounds", type=int, default=int(os.environ.get("BENCH_ROUNDS", 3)))
     parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", 8500)))
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
@@ -522,15 +536,26 @@ def main():
                 if isinstance(scenario, str):
                     results.append({"scenario": name, "connections": connections, "reason": scenario})
                     continue
-                # The baseline is measured right before each scenario, and the ratio is to that
-                # run: the machine's load drifts during a run (it is shared), pairs drift together.
-                paired = measure(drive, base_url, "baseline", baseline, connections, args.duration)
-                results.append(paired)
+                # The baseline and the scenario alternate in short rounds at the same connection
+                # count, and the ratio is the median of the rounds' ratios: the machine's load
+                # drifts during a run (it is shared), and each pair of rounds drifts together.
                 if scenario.get("method", "GET") == "GET":
                     available(base_url, scenario["path"], scenario.get("headers"))  # warm the page cache
-                result = measure(drive, base_url, name, scenario, connections, args.duration)
+                base_rounds, rounds = [], []
+                for _ in range(args.rounds):
+                    base_rounds.append(drive(base_url, baseline, connections, args.duration))
+                    rounds.append(drive(base_url, scenario, connections, args.duration))
+                paired = combine("baseline", baseline, connections, base_rounds)
+                result = combine(name, scenario, connections, rounds)
                 result["baseline_rps"] = paired["rps"]
-                results.append(result)
+                result["ratio"] = statistics.median(
+                    r["rps"] / b["rps"] for r, b in zip(rounds, base_rounds, strict=True)
+                )
+                results += [paired, result]
+                print(
+                    f"  {name} at {connections} connections: {result['rps']:.0f} req/s, ratio {result['ratio']:.2f}",
+                    flush=True,
+                )
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -546,7 +571,8 @@ def main():
         },
         "server": {"workers": args.workers, "threads": args.threads, "db_connections": args.db},
         "load_generator": "wrk" if use_wrk else "python",
-        "duration_s": args.duration,
+        "round_s": args.duration,
+        "rounds": args.rounds,
         "results": results,
     }
     out = RESULTS / f"bench-{started_at:%Y%m%d-%H%M%S}.json"

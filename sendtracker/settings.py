@@ -125,7 +125,8 @@ REDIS_URL = env("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's backend, reusing its Redis client (perf, issue 6: sendtracker/redis_cache.py).
+            "BACKEND": "sendtracker.redis_cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("DJANGO_CACHE_PREFIX", "sendtracker"),
             "TIMEOUT": None,

@@ -51,3 +51,12 @@ def test_postgresql_uses_a_connection_pool_sized_to_the_threads():
 def test_the_pool_can_be_turned_off_for_persistent_connections():
     conn_max_age, pool = read_production_database_settings(DJANGO_DB_POOL="0", DJANGO_CONN_MAX_AGE="600")
     assert (conn_max_age, pool) == (600, None)
+
+
+def test_the_redis_cache_reuses_one_client_per_connection_pool():
+    from sendtracker.redis_cache import RedisCache
+
+    backend = RedisCache("redis://127.0.0.1:6379/5", {})  # building clients opens no connection
+    client = backend._cache.get_client("key")
+    assert backend._cache.get_client("other", write=True) is client
+    assert client.connection_pool is backend._cache._get_connection_pool(write=False)
