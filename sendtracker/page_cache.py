@@ -24,9 +24,10 @@ views need no code. How it decides:
   Such pages are sent ``private`` and their ETag includes the visitor's CSRF
   secret, so a browser's copy never carries another visitor's token.
 * **Conditional GET.** Responses carry ``ETag`` (version + key) and
-  ``Last-Modified`` (when the version was made). A matching ``If-None-Match`` (or,
-  without one, a later ``If-Modified-Since``) is answered 304 before the cache
-  lookup and before any view code runs.
+  ``Last-Modified`` (when the version was made). A matching ``If-None-Match`` is
+  answered 304 from the version alone, before the page is looked up and before
+  any view code runs; without one, an ``If-Modified-Since`` not older than the
+  version is answered 304 if the page is stored under the current version.
 
 Place the middleware after SessionMiddleware, CsrfViewMiddleware,
 AuthenticationMiddleware and MessageMiddleware. Middleware placed after it has its
@@ -133,14 +134,14 @@ class PageCacheMiddleware:
         # version; otherwise from the shared cache, read in the same round trip as the version
         # unless a local copy (or a revalidation) makes that likely wasted.
         local = self.local.get(digest)
-        revalidating = "HTTP_IF_NONE_MATCH" in request.META or "HTTP_IF_MODIFIED_SINCE" in request.META
-        skip_entry = revalidating or local is not None
+        if_none_match = request.META.get("HTTP_IF_NONE_MATCH")
+        skip_entry = bool(if_none_match) or local is not None
         version, found = content_version.current_and(() if skip_entry else (entry_key,))
         if version is None:  # cache unreachable
             return self.get_response(request)
 
-        if revalidating:
-            not_modified = self.not_modified(request, version, digest)
+        if if_none_match:
+            not_modified = self.etag_matches(request, version, digest, if_none_match)
             if not_modified is not None:
                 return not_modified
 
@@ -158,6 +159,11 @@ class PageCacheMiddleware:
             else:
                 entry = None
         if entry is not None:
+            if not if_none_match and self.not_modified_since(request, version):
+                # Only for a page stored under the current version: never a 304 for a page
+                # that does not exist or is not cached.
+                etag = self.etag(request, version, digest, entry["csrf"])
+                return self.not_modified_response(request, version, etag, entry["csrf"])
             response = self.from_entry(entry)
             response["X-Page-Cache"] = "hit"
             return self.finish(request, response, version, digest, entry["csrf"])
@@ -227,19 +233,18 @@ class PageCacheMiddleware:
             source += ":" + request.META.get("CSRF_COOKIE", "")
         return 'W/"' + hashlib.blake2b(source.encode(), digest_size=12).hexdigest() + '"'
 
-    def not_modified(self, request, version, digest):
-        if_none_match = request.META.get("HTTP_IF_NONE_MATCH")
-        if if_none_match:
-            sent = {tag.removeprefix("W/") for tag in parse_etags(if_none_match)}
-            for csrf_bound in (False, True):
-                etag = self.etag(request, version, digest, csrf_bound)
-                if etag.removeprefix("W/") in sent or "*" in sent:
-                    return self.not_modified_response(request, version, etag, csrf_bound)
-            return None
-        since = parse_http_date_safe(request.META.get("HTTP_IF_MODIFIED_SINCE", ""))
-        if since is not None and version.made_at <= since:
-            return self.not_modified_response(request, version, self.etag(request, version, digest, False), False)
+    def etag_matches(self, request, version, digest, if_none_match):
+        """A 304 if the client holds this page under the current version (its ETag), else None."""
+        sent = {tag.removeprefix("W/") for tag in parse_etags(if_none_match)}
+        for csrf_bound in (False, True):
+            etag = self.etag(request, version, digest, csrf_bound)
+            if etag.removeprefix("W/") in sent:
+                return self.not_modified_response(request, version, etag, csrf_bound)
         return None
+
+    def not_modified_since(self, request, version):
+        since = parse_http_date_safe(request.META.get("HTTP_IF_MODIFIED_SINCE", ""))
+        return since is not None and version.made_at <= since
 
     def not_modified_response(self, request, version, etag, csrf_bound):
         response = HttpResponseNotModified()

@@ -145,9 +145,13 @@ def test_conditional_get_answers_304_without_touching_the_database(client, short
 
 
 def test_if_modified_since_answers_304_until_the_next_edit(client, shortlisted, monkeypatch):
+    client.get("/tracker/")
     version = content_version.current()
     later = time.strftime("%a, %d %b %Y %H:%M:%S GMT", time.gmtime(version.made_at + 5))
     assert client.get("/tracker/", HTTP_IF_MODIFIED_SINCE=later).status_code == 304
+    # Never a 304 for a page that does not exist, whatever the date or tag sent.
+    assert client.get("/councils/nowhere/", HTTP_IF_MODIFIED_SINCE=later).status_code == 404
+    assert client.get("/councils/nowhere/", HTTP_IF_NONE_MATCH="*").status_code == 404
     # An edit after that moment (the clock moved on) means a full page again.
     monkeypatch.setattr(content_version.time, "time_ns", lambda: int((version.made_at + 10) * 1e9))
     council_set_status(council=shortlisted, status=PilotStatus.DECLINED)
