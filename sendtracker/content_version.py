@@ -47,7 +47,6 @@ VERSION_KEY = "content-version"
 _watched_tables: set[str] = set()
 _write_pattern: re.Pattern | None = None
 _expiry_providers = []
-_state = threading.local()
 _retry_lock = threading.Lock()
 _bump_failed = False
 

@@ -88,6 +88,15 @@ def test_a_write_bumps_at_once_and_again_at_commit(django_capture_on_commit_call
     assert len({before.token, during.token, after.token}) == 3
 
 
+def test_many_to_many_changes_replace_the_version(shortlisted):
+    article = ArticleFactory()
+    before = content_version.current()
+    article.councils.add(shortlisted)
+    added = content_version.current()
+    article.councils.clear()
+    assert len({before.token, added.token, content_version.current().token}) == 3
+
+
 def test_writes_to_private_tables_leave_the_cache_alone(client, shortlisted):
     from articles.models import CommentReport
 
