@@ -11,7 +11,8 @@
    client when wrk is not installed) at 4 and at 32 connections, in rounds (3 of
    2 s by default) alternating with the baseline (/bench/ping: the full middleware
    stack and nothing else) at the same connection count; a scenario's ratio is the
-   median of its rounds' ratios to the baseline round just before.
+   median of its rounds' ratios to the baseline round just before. Before each
+   round the server is left to finish the previous round's queued requests.
 4. Prints one table (the baseline row is the median of its runs) and writes JSON
    to bench/results/ (a timestamped file and latest.json).
 
@@ -423,6 +424,21 @@ def run_python_client(base_url, scenario, connections, duration):
 # Report
 
 
+def settle(base_url, limit=10.0):
+    """Wait until the server has finished the previous round's queued requests.
+
+    When wrk stops, requests it sent to a slow page are still being served; the next
+    round would otherwise be measured against that backlog.
+    """
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        started = time.monotonic()
+        with urllib.request.urlopen(base_url + "/bench/ping", timeout=limit) as response:
+            response.read()
+        if time.monotonic() - started < 0.02:
+            return
+
+
 def combine(name, scenario, connections, rounds):
     """One scenario's rounds as one measurement: total throughput, median latencies, all statuses."""
     statuses = {}
@@ -543,7 +559,9 @@ def main():
                     available(base_url, scenario["path"], scenario.get("headers"))  # warm the page cache
                 base_rounds, rounds = [], []
                 for _ in range(args.rounds):
+                    settle(base_url)
                     base_rounds.append(drive(base_url, baseline, connections, args.duration))
+                    settle(base_url)
                     rounds.append(drive(base_url, scenario, connections, args.duration))
                 paired = combine("baseline", baseline, connections, base_rounds)
                 result = combine(name, scenario, connections, rounds)
