@@ -30,8 +30,9 @@ def test_gunicorn_runs_threaded_workers_logging_to_stdout(monkeypatch):
 
 def read_production_database_settings(**env):
     code = "from sendtracker import settings; print(repr((settings.DATABASES['default']['CONN_MAX_AGE'], settings.DATABASES['default'].get('OPTIONS', {}).get('pool'))))"
+    inherited = {k: v for k, v in os.environ.items() if k not in ("DJANGO_DB_POOL", "DJANGO_CONN_MAX_AGE")}
     environment = {
-        **os.environ,
+        **inherited,
         "DJANGO_DEBUG": "0",
         "DJANGO_SECRET_KEY": "production-like-secret-key-" + "Zq8x!" * 10,
         "DATABASE_URL": "postgres://app@db.internal:5432/sendtracker",
