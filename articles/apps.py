@@ -4,3 +4,23 @@ from django.apps import AppConfig
 class ArticlesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "articles"
+
+    def ready(self):
+        from sendtracker import content_version
+
+        # Every write to the journalism's public tables replaces the content version the page
+        # cache keys on; reports and the moderation word list never appear on a public page.
+        content_version.watch_app(self, exclude=("CommentReport", "ModerationWord"))
+        content_version.expires_at(next_scheduled_publication)
+
+
+def next_scheduled_publication():
+    """An article scheduled for later appears on its own: the cached pages must change then."""
+    from django.db.models import Min
+    from django.utils import timezone
+
+    from .models import Article
+
+    return Article.objects.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now()).aggregate(
+        next=Min("published_at")
+    )["next"]

@@ -10,8 +10,9 @@ CACHES OPTIONS so a hung Redis costs at most half a second per call.
 import functools
 import logging
 
-from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import ConnectionError, TimeoutError
+
+from .redis_cache import RedisCache  # Django's, reusing one Redis client per pool
 
 logger = logging.getLogger("sendtracker.cache")
 

@@ -95,6 +95,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After sessions, CSRF, auth and messages (see sendtracker/page_cache.py).
+    "sendtracker.page_cache.PageCacheMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "sendtracker.middleware.EmbedFramingMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the 429 page.
@@ -114,6 +116,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "sendtracker.page_cache.csrf_placeholder",
             ],
         },
     },
@@ -134,7 +137,8 @@ REDIS_URL = env("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            # RedisCache that logs and answers "miss" when Redis is down, so pages are served uncached.
+            # Django's RedisCache, reusing its client, that logs and answers "miss" while Redis
+            # is down, so pages are served uncached (sendtracker/cache_backends.py).
             "BACKEND": "sendtracker.cache_backends.TolerantRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("DJANGO_CACHE_PREFIX", "sendtracker"),
@@ -391,3 +395,44 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
+
+# --- Performance (perf, issue 6): page cache, database connections, static files, gunicorn ---
+# Templates: Django wraps the loaders in the cached loader whenever OPTIONS["loaders"]
+# is not given, so each template is compiled once per process.
+#
+# Page cache (sendtracker/page_cache.py): anonymous GET responses in the shared cache,
+# keyed by the content version (sendtracker/content_version.py) that every write to
+# the councils and articles tables replaces. DJANGO_PAGE_CACHE=0 turns it off.
+PAGE_CACHE_ENABLED = env_bool("DJANGO_PAGE_CACHE", True)
+PAGE_CACHE_EXCLUDE = (
+    rf"^/{ADMIN_URL}",
+    r"^/healthz",
+    r"/comments?/",
+    r"/thanks/?$",
+    r"/report/?$",
+    r"^/bench/",
+)
+PAGE_CACHE_VARY_ON_ACCEPT = ("/api/",)  # paths whose responses depend on the Accept header
+# Entries under replaced versions are never read again; this only returns their memory.
+PAGE_CACHE_ENTRY_TIMEOUT = env_int("DJANGO_PAGE_CACHE_ENTRY_TIMEOUT", 24 * 3600)
+# Each process also keeps recently served pages in memory (up to this many bytes), so a hit
+# costs one small read of the version from Redis instead of fetching the whole page.
+PAGE_CACHE_LOCAL_BYTES = env_int("DJANGO_PAGE_CACHE_LOCAL_BYTES", 32 * 1024 * 1024)
+# Only for `make bench`: serve /bench/ping and honour the X-Bench-No-Page-Cache header.
+BENCH_MODE = env_bool("DJANGO_BENCH", False)
+
+# PostgreSQL connections: Django's psycopg 3 pool, one pool per gunicorn worker sized to its
+# threads (CONN_MAX_AGE must then be 0). DJANGO_DB_POOL=0 falls back to per-thread persistent
+# connections (DJANGO_CONN_MAX_AGE, above). docs/performance.md has the measurement.
+GUNICORN_THREADS = env_int("GUNICORN_THREADS", 4)
+if env_bool("DJANGO_DB_POOL", True) and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1,
+        "max_size": GUNICORN_THREADS,
+        "timeout": 10,
+    }
+
+# Static files: hashed names (CompressedManifestStaticFilesStorage) are served by whitenoise
+# as immutable with a ten-year max-age; files requested by their unhashed name get a day.
+WHITENOISE_MAX_AGE = 0 if DEBUG else 24 * 3600

@@ -32,3 +32,7 @@ urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     path("healthz", ops_views.healthz, name="healthz"),
 ]
+
+# `make bench` only (DJANGO_BENCH=1): the baseline endpoint (perf, issue 6).
+if settings.BENCH_MODE:
+    urlpatterns.append(path("bench/ping", views.bench_ping, name="bench-ping"))

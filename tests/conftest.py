@@ -3,7 +3,18 @@
 import pytest
 from django.core.management import call_command
 
+from sendtracker import content_version
 from tests.factories import UserFactory
+
+
+@pytest.fixture(autouse=True)
+def fresh_page_cache():
+    """Each test starts on a new content version, so no page cached by an earlier test is served.
+
+    (Tests run inside a transaction that is rolled back, so its writes' bumps are undone
+    in the database but not in the cache.) The page cache stays on in every test.
+    """
+    content_version.bump(refresh_expiry=False)
 
 
 @pytest.fixture

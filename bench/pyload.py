@@ -1,0 +1,85 @@
+"""A keep-alive HTTP load generator for `make bench` when wrk is not installed.
+
+Reads {"base_url", "scenario", "connections", "duration"} as JSON on stdin, runs one
+persistent connection per thread for the duration, prints the measurement as JSON.
+Slower than wrk (the GIL), so its figures are a floor; the ratios stay comparable
+because the baseline is driven the same way.
+"""
+
+import http.client
+import json
+import random
+import secrets
+import sys
+import threading
+import time
+import urllib.parse
+
+
+def worker(spec, stop_at, latencies, statuses, errors, lock):
+    url = urllib.parse.urlsplit(spec["base_url"])
+    scenario = spec["scenario"]
+    connection = http.client.HTTPConnection(url.hostname, url.port, timeout=10)
+    mine, counts, failed = [], {}, 0
+    while time.monotonic() < stop_at:
+        headers = dict(scenario.get("headers", {}))
+        body = scenario.get("body")
+        if body:
+            body = body.replace("{n}", secrets.token_hex(4))
+        if scenario.get("vary_ip"):
+            headers["X-Forwarded-For"] = (
+                f"10.{random.randint(0, 255)}.{random.randint(0, 255)}.{random.randint(1, 254)}"
+            )
+        started = time.perf_counter()
+        try:
+            connection.request(scenario.get("method", "GET"), scenario["path"], body=body, headers=headers)
+            response = connection.getresponse()
+            response.read()
+        except (OSError, http.client.HTTPException):
+            failed += 1
+            connection.close()
+            connection = http.client.HTTPConnection(url.hostname, url.port, timeout=10)
+            continue
+        mine.append(time.perf_counter() - started)
+        counts[response.status] = counts.get(response.status, 0) + 1
+    with lock:
+        latencies.extend(mine)
+        for status, count in counts.items():
+            statuses[status] = statuses.get(status, 0) + count
+        errors.append(failed)
+
+
+def main():
+    spec = json.load(sys.stdin)
+    latencies, statuses, errors, lock = [], {}, [], threading.Lock()
+    started = time.monotonic()
+    stop_at = started + spec["duration"]
+    threads = [
+        threading.Thread(target=worker, args=(spec, stop_at, latencies, statuses, errors, lock))
+        for _ in range(spec["connections"])
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.monotonic() - started
+    latencies.sort()
+
+    def percentile(p):
+        return latencies[min(len(latencies) - 1, int(len(latencies) * p / 100))] * 1000 if latencies else 0
+
+    json.dump(
+        {
+            "requests": len(latencies),
+            "rps": len(latencies) / elapsed,
+            "p50_ms": percentile(50),
+            "p99_ms": percentile(99),
+            "socket_errors": sum(errors),
+            "statuses": statuses,
+        },
+        sys.stdout,
+    )
+
+
+if __name__ == "__main__":
+    main()
