@@ -20,3 +20,7 @@ AUTHENTICATION_BACKENDS = [
     "tests.axes_backend.AxesBackendAllowingClientLogin",
     "django.contrib.auth.backends.ModelBackend",
 ]
+
+# pytest-django opens and closes connections itself (test threads, live servers);
+# the production connection pool is exercised by the two-server test and the bench.
+DATABASES["default"].get("OPTIONS", {}).pop("pool", None)  # noqa: F405
