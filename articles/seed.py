@@ -83,10 +83,11 @@ KEY_FIGURES = [
 PEOPLE = {
     "claire-coutinho": ("Claire Coutinho", "Children's minister", "Department for Education", None),
     "rachel-de-souza": ("Rachel de Souza", "Children's commissioner for England", "Children's Commissioner", None),
-    "dfe-spokesperson": ("Department for Education", "Spokesperson", "Department for Education", None),
+    # Spokespeople are named by their organisation; a role would only repeat it.
+    "dfe-spokesperson": ("Department for Education spokesperson", "", "Department for Education", None),
     "herefordshire-council-spokesperson": (
         "Herefordshire Council spokesperson",
-        "Spokesperson",
+        "",
         "Herefordshire Council",
         "HEF",
     ),
