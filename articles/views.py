@@ -13,7 +13,7 @@ ARTICLES_PER_PAGE = 20
 
 @require_safe
 def article_list(request):
-    paginator = Paginator(Article.objects.published(), ARTICLES_PER_PAGE)
+    paginator = Paginator(Article.objects.published().with_comment_counts(), ARTICLES_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
     return render(request, "articles/article_list.html", {"page": page, "articles": page.object_list})
 

@@ -97,3 +97,17 @@ def test_seeded_article_page(client, seeded):
 def test_quotes_page(client, seeded):
     html = client.get(reverse("articles:quotes")).content.decode()
     assert "Claire Coutinho" in html and "potential to lead" in html
+
+
+def test_article_list_counts_only_the_comments_readers_can_see(client):
+
+    article = ArticleFactory(headline="Brighton and Hove decides")
+    CommentFactory.create_batch(2, article=article, status="approved")
+    CommentFactory(article=article, status="pending")
+    CommentFactory(article=article, status="spam")
+    quiet = ArticleFactory(headline="Nothing yet")
+
+    page = client.get("/articles/").text
+
+    assert "2 comments" in page
+    assert f'href="{quiet.get_absolute_url()}#your-thoughts">Your thoughts' in page
