@@ -281,6 +281,8 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_HTTPONLY = True  # forms carry the token; no script reads the cookie
 CSRF_COOKIE_SAMESITE = "Lax"
+# A form refused for want of its CSRF token gets the site's own page saying what to do (templates/403_csrf.html).
+CSRF_FAILURE_VIEW = "sendtracker.ops_views.csrf_failure"
 
 # Staff sessions last a working day, and live in the database (with Redis in
 # front when configured) so any app server can serve any request.
