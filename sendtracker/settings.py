@@ -95,10 +95,11 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    # After sessions, CSRF, auth and messages (see sendtracker/page_cache.py).
-    "sendtracker.page_cache.PageCacheMiddleware",
+    # Outside the page cache, so cached pages and 304s get X-Frame-Options (embed pages none) too.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "sendtracker.middleware.EmbedFramingMiddleware",
+    # After sessions, CSRF, auth and messages (see sendtracker/page_cache.py).
+    "sendtracker.page_cache.PageCacheMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the 429 page.
     "axes.middleware.AxesMiddleware",
 ]
