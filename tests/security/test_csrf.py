@@ -5,6 +5,7 @@ response (sendtracker/page_cache.py); these tests take the token from cached cop
 """
 
 import re
+from types import SimpleNamespace
 
 import pytest
 from django.test import Client
@@ -109,3 +110,32 @@ def test_a_forged_admin_post_gets_the_friendly_page_with_a_way_back_to_the_admin
     assert 'href="/admin/"' in response.text
     council.refresh_from_db()
     assert council.name == "Testshire County Council"
+
+
+# The comment form's signed start time is made afresh for every response, like the CSRF token.
+
+
+def test_each_response_of_a_cached_article_page_has_its_own_form_start_time(article, monkeypatch):
+    from articles import comments
+
+    clock = [1_800_000_000.0]
+    monkeypatch.setattr(comments, "time", SimpleNamespace(time=lambda: clock[0]))  # the comments' clock only
+    first = Client().get(article.get_absolute_url())
+    clock[0] += 7 * 60 * 60  # seven hours later, the page still cached: longer than a form may stay open
+    later = Client().get(article.get_absolute_url())
+    assert (first["X-Page-Cache"], later["X-Page-Cache"]) == ("miss", "hit")
+    started = hidden(later.text, "started")
+    assert started != hidden(first.text, "started")
+    comments.check_form_token(started, article, now=clock[0] + 5)  # not "open too long"
+
+
+def test_a_bot_posting_at_once_from_a_cached_page_is_still_too_quick(article, settings):
+    settings.COMMENTS_FORM_MIN_AGE_SECONDS = 3
+    Client().get(article.get_absolute_url())
+    client = reader("192.0.2.15")
+    page = client.get(article.get_absolute_url())
+    assert page["X-Page-Cache"] == "hit"
+    response = client.post(f"{article.get_absolute_url()}comments/", comment_form(page.text))
+    assert response.status_code == 400
+    assert "too quickly" in response.text
+    assert not Comment.objects.exists()
