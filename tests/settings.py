@@ -20,3 +20,9 @@ AUTHENTICATION_BACKENDS = [
     "tests.axes_backend.AxesBackendAllowingClientLogin",
     "django.contrib.auth.backends.ModelBackend",
 ]
+
+# No PostgreSQL connection pool in the test process: Django keeps pools per alias, so a pool
+# opened before the test database is created (Django's fallback when the "postgres" database
+# is busy) would keep pointing at DATABASE_URL's own database. gunicorn in test_scale_out.py
+# and tests/test_production_config.py still run with the production pool.
+DATABASES["default"].get("OPTIONS", {}).pop("pool", None)  # noqa: F405
