@@ -67,12 +67,12 @@ class CommentForm(forms.Form):
                 field.widget.attrs["aria-describedby"] = " ".join(ids)
 
     @classmethod
-    def for_article(cls, article, *, reply_to=None, data=None):
-        from .comments import form_token
+    def for_article(cls, article, *, reply_to=None, data=None, request=None):
+        from .comments import started_token
 
         # Nothing about the signed-in user is put in the form: the article page stays the same
         # for everyone, so no cached copy of it can carry a member of staff's details.
-        initial = {"started": form_token(article), "reply_to": reply_to.pk if reply_to else None}
+        initial = {"started": started_token(request, article), "reply_to": reply_to.pk if reply_to else None}
         return cls(data=data, article=article, initial=initial)
 
     def clean_display_name(self):

@@ -17,6 +17,8 @@ from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from sendtracker import page_cache
+
 from . import comment_checks
 from .models import Article, Comment, CommentReport, ModerationWord
 
@@ -97,6 +99,19 @@ def closed_reason(article, now=None):
 
 def form_token(article, now=None):
     return signing.dumps({"a": article.pk, "t": now if now is not None else time.time()}, salt=FORM_TOKEN_SALT)
+
+
+def started_token(request, article):
+    """The form's signed start time; on a page the page cache may store, a placeholder it fills per response.
+
+    So a cached article page never hands every reader the same (ever older) start time.
+    """
+    return page_cache.fresh_value(request, "comment_form_started", article.pk) or form_token(article)
+
+
+def fresh_form_token(article_pk):
+    """settings.PAGE_CACHE_FRESH_VALUES: the start time, now, for the article the placeholder names."""
+    return signing.dumps({"a": int(article_pk), "t": time.time()}, salt=FORM_TOKEN_SALT)
 
 
 def check_form_token(token, article, now=None):
@@ -350,7 +365,7 @@ def your_thoughts_context(request, article, form=None, comments=None):
             reply_to = article.comments.approved().filter(pk=int(wanted), parent__isnull=True).first()
     closed = closed_reason(article)
     if form is None and not closed:
-        form = CommentForm.for_article(article, reply_to=reply_to)
+        form = CommentForm.for_article(article, reply_to=reply_to, request=request)
     return {
         "comments": comments,
         "comment_count": sum(1 + len(comment.approved_replies) for comment in comments),

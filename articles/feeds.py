@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 
 from .models import Article
 
@@ -25,7 +26,8 @@ class ArticleFeed(Feed):
         return item.headline
 
     def item_description(self, item):
-        return item.standfirst
+        # Atom summaries are type="html": the plain-text standfirst goes in escaped, so no feed reader runs it.
+        return escape(item.standfirst)
 
     def item_author_name(self, item):
         return item.byline

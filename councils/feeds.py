@@ -5,6 +5,7 @@ from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 
 from .models import Council, StatusChange
 
@@ -26,9 +27,10 @@ class StatusChangeFeed(Feed):
         return f"{item.council}: {item.get_from_status_display()} → {item.get_to_status_display()}"
 
     def item_description(self, item):
+        # Atom summaries are type="html": a journalist's plain text goes in escaped, so no feed reader runs it.
         effective = f"Effective {item.effective_on:%-d %B %Y}."
         source = f" Source: {item.source_title or item.source_url}." if (item.source_title or item.source_url) else ""
-        return " ".join(part for part in (item.note, effective + source) if part)
+        return escape(" ".join(part for part in (item.note, effective + source) if part))
 
     def item_link(self, item):
         return item.get_absolute_url()

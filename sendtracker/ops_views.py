@@ -69,3 +69,15 @@ def login_locked_out(request, original_response=None, credentials=None):
         response["Retry-After"] = str(int(cool_off.total_seconds()))
     add_never_cache_headers(response)
     return response
+
+
+@never_cache
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: a form sent without this site's security token gets the site's 403 page saying what to do."""
+    from django.middleware.csrf import REASON_NO_CSRF_COOKIE
+
+    context = {
+        "cookie_missing": reason == REASON_NO_CSRF_COOKIE,
+        "admin_form": request.path.startswith(f"/{settings.ADMIN_URL}"),
+    }
+    return render(request, "403_csrf.html", context, status=403)

@@ -23,6 +23,13 @@ views need no code. How it decides:
   token for its own visitor, and CsrfViewMiddleware sets that visitor's cookie.
   Such pages are sent ``private`` and their ETag includes the visitor's CSRF
   secret, so a browser's copy never carries another visitor's token.
+* **Other per-response values.** The same for any value that must be fresh in each
+  response, such as the comment form's signed start time: a view asks
+  ``fresh_value(request, name, arg)`` and, while a storable page is rendered, gets a
+  placeholder that every response fills with the function named for ``name`` in
+  ``PAGE_CACHE_FRESH_VALUES`` (called with ``arg``). The ETag of such a page also
+  changes every ``FRESH_ETAG_SECONDS``, so a browser's copy is never revalidated
+  for long; ``If-Modified-Since`` alone never gets it a 304.
 * **Conditional GET.** Responses carry ``ETag`` (version + key) and
   ``Last-Modified`` (when the version was made). A matching ``If-None-Match`` is
   answered 304 from the version alone, before the page is looked up and before
@@ -50,6 +57,7 @@ from django.utils.cache import cc_delim_re, patch_vary_headers
 from django.utils.crypto import salted_hmac
 from django.utils.functional import SimpleLazyObject
 from django.utils.http import http_date, parse_etags, parse_http_date_safe
+from django.utils.module_loading import import_string
 
 from . import content_version
 
@@ -68,6 +76,41 @@ def _placeholder():
 
 
 CSRF_PLACEHOLDER = SimpleLazyObject(_placeholder)
+FRESH_PREFIX = SimpleLazyObject(
+    lambda: "pcfresh" + salted_hmac("sendtracker.page_cache", "fresh-value").hexdigest()[:32]
+)
+FRESH_ETAG_SECONDS = 3600
+
+
+def fresh_value(request, name, arg):
+    """A placeholder for a per-response value while a page that may be stored is rendered, else None.
+
+    ``name`` is a key of ``settings.PAGE_CACHE_FRESH_VALUES``; ``arg`` (letters, digits, ``_``
+    and ``-``) is passed to its function when each response is filled in.
+    """
+    if getattr(request, "_page_cache_rendering", False):
+        return f"{FRESH_PREFIX}:{name}:{arg}:"
+    return None
+
+
+def _fresh_pattern():
+    return re.compile(rf"{FRESH_PREFIX}:([a-z_]+):([A-Za-z0-9_-]*):".encode())
+
+
+FRESH_PATTERN = SimpleLazyObject(_fresh_pattern)
+
+
+def fill_fresh_values(content):
+    """``content`` with each fresh-value placeholder replaced by a newly made value."""
+    fillers = {}
+
+    def fill(match):
+        name = match.group(1).decode()
+        if name not in fillers:
+            fillers[name] = import_string(settings.PAGE_CACHE_FRESH_VALUES[name])
+        return str(fillers[name](match.group(2).decode())).encode()
+
+    return FRESH_PATTERN.sub(fill, content)
 
 
 def csrf_placeholder(request):
@@ -159,14 +202,15 @@ class PageCacheMiddleware:
             else:
                 entry = None
         if entry is not None:
-            if not if_none_match and self.not_modified_since(request, version):
+            fresh = entry.get("fresh", False)
+            if not if_none_match and not fresh and self.not_modified_since(request, version):
                 # Only for a page stored under the current version: never a 304 for a page
                 # that does not exist or is not cached.
                 etag = self.etag(request, version, digest, entry["csrf"])
                 return self.not_modified_response(request, version, etag, entry["csrf"])
             response = self.from_entry(entry)
             response["X-Page-Cache"] = "hit"
-            return self.finish(request, response, version, digest, entry["csrf"])
+            return self.finish(request, response, version, digest, entry["csrf"], fresh)
 
         request._page_cache_rendering = True
         try:
@@ -184,7 +228,7 @@ class PageCacheMiddleware:
         with contextlib.suppress(Exception):  # cache unreachable: served uncached, the next request tries again
             cache.set(entry_key, entry, timeout=self.entry_timeout)
         response["X-Page-Cache"] = "miss"
-        return self.finish(request, response, version, digest, has_csrf)
+        return self.finish(request, response, version, digest, has_csrf, entry["fresh"])
 
     # -- which requests and responses -------------------------------------------------
 
@@ -227,17 +271,19 @@ class PageCacheMiddleware:
 
     # -- conditional GET ---------------------------------------------------------------
 
-    def etag(self, request, version, digest, csrf_bound):
+    def etag(self, request, version, digest, csrf_bound, fresh=False):
         source = f"{version.token}:{digest}"
         if csrf_bound:
             source += ":" + request.META.get("CSRF_COOKIE", "")
+        if fresh:
+            source += f":{int(time.time() // FRESH_ETAG_SECONDS)}"
         return 'W/"' + hashlib.blake2b(source.encode(), digest_size=12).hexdigest() + '"'
 
     def etag_matches(self, request, version, digest, if_none_match):
         """A 304 if the client holds this page under the current version (its ETag), else None."""
         sent = {tag.removeprefix("W/") for tag in parse_etags(if_none_match)}
-        for csrf_bound in (False, True):
-            etag = self.etag(request, version, digest, csrf_bound)
+        for csrf_bound, fresh in ((False, False), (True, False), (True, True), (False, True)):
+            etag = self.etag(request, version, digest, csrf_bound, fresh)
             if etag.removeprefix("W/") in sent:
                 return self.not_modified_response(request, version, etag, csrf_bound)
         return None
@@ -278,6 +324,7 @@ class PageCacheMiddleware:
             "headers": headers,
             "content": response.content,
             "csrf": has_csrf,
+            "fresh": str(FRESH_PREFIX).encode() in response.content,
             "attributes": attributes,
         }
 
@@ -289,7 +336,9 @@ class PageCacheMiddleware:
             setattr(response, name, value)
         return response
 
-    def fill_placeholders(self, request, response):
+    def fill_placeholders(self, request, response, fresh=True):
+        if fresh and str(FRESH_PREFIX).encode() in response.content:
+            response.content = fill_fresh_values(response.content)
         placeholder = str(CSRF_PLACEHOLDER).encode()
         if placeholder in response.content:
             response.content = response.content.replace(placeholder, get_token(request).encode())
@@ -297,8 +346,8 @@ class PageCacheMiddleware:
             return True
         return False
 
-    def finish(self, request, response, version, digest, has_csrf):
-        if has_csrf:
-            self.fill_placeholders(request, response)
-        self.set_validators(response, version, self.etag(request, version, digest, has_csrf), has_csrf)
+    def finish(self, request, response, version, digest, has_csrf, fresh=False):
+        if has_csrf or fresh:
+            self.fill_placeholders(request, response, fresh)
+        self.set_validators(response, version, self.etag(request, version, digest, has_csrf, fresh), has_csrf)
         return response

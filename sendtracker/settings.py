@@ -95,10 +95,11 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    # After sessions, CSRF, auth and messages (see sendtracker/page_cache.py).
-    "sendtracker.page_cache.PageCacheMiddleware",
+    # Outside the page cache, so cached pages and 304s get X-Frame-Options (embed pages none) too.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "sendtracker.middleware.EmbedFramingMiddleware",
+    # After sessions, CSRF, auth and messages (see sendtracker/page_cache.py).
+    "sendtracker.page_cache.PageCacheMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the 429 page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -281,6 +282,8 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_HTTPONLY = True  # forms carry the token; no script reads the cookie
 CSRF_COOKIE_SAMESITE = "Lax"
+# A form refused for want of its CSRF token gets the site's own page saying what to do (templates/403_csrf.html).
+CSRF_FAILURE_VIEW = "sendtracker.ops_views.csrf_failure"
 
 # Staff sessions last a working day, and live in the database (with Redis in
 # front when configured) so any app server can serve any request.
@@ -418,6 +421,8 @@ PAGE_CACHE_ENTRY_TIMEOUT = env_int("DJANGO_PAGE_CACHE_ENTRY_TIMEOUT", 24 * 3600)
 # Each process also keeps recently served pages in memory (up to this many bytes), so a hit
 # costs one small read of the version from Redis instead of fetching the whole page.
 PAGE_CACHE_LOCAL_BYTES = env_int("DJANGO_PAGE_CACHE_LOCAL_BYTES", 32 * 1024 * 1024)
+# Values made afresh for each response of a stored page (page_cache.fresh_value): name -> function(arg).
+PAGE_CACHE_FRESH_VALUES = {"comment_form_started": "articles.comments.fresh_form_token"}
 # Only for `make bench`: serve /bench/ping and honour the X-Bench-No-Page-Cache header.
 BENCH_MODE = env_bool("DJANGO_BENCH", False)
 

@@ -21,6 +21,9 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 
-# pytest-django opens and closes connections itself (test threads, live servers);
-# the production connection pool is exercised by the two-server test and the bench.
+# No PostgreSQL connection pool in the test process: Django keeps pools per alias, so a pool
+# opened before the test database is created (Django's fallback when the "postgres" database
+# is busy) would keep pointing at DATABASE_URL's own database, and pytest-django's test threads
+# and live servers would exhaust it. gunicorn in test_scale_out.py
+# and tests/test_production_config.py still run with the production pool.
 DATABASES["default"].get("OPTIONS", {}).pop("pool", None)  # noqa: F405

@@ -33,6 +33,8 @@ ROOT = Path(__file__).resolve().parents[1]
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 PASSWORD = "correct-horse-battery-staple"
 LOGIN_FAILURE_LIMIT = 5  # settings.AXES_FAILURE_LIMIT in production
+COMMENT_LIMIT = 4  # comments per reader's address in ten minutes (DJANGO_COMMENTS_RATE_PER_IP)
+ARTICLE = "/articles/scale-out-story/"
 
 pytestmark = [
     pytest.mark.skipif(
@@ -81,13 +83,17 @@ class Response:
 
 
 class Browser:
-    """Holds one set of cookies and talks to any of the servers, as a load balancer would route it."""
+    """Holds one set of cookies and talks to any of the servers, as a load balancer would route it.
 
-    def __init__(self):
+    The load balancer appends the reader's address to X-Forwarded-For (``address``).
+    """
+
+    def __init__(self, address="198.51.100.1"):
         self.cookies = {}
+        self.address = address
 
     def request(self, port, method, path, form=None):
-        headers = {"Host": f"127.0.0.1:{port}", "X-Forwarded-Proto": "https"}
+        headers = {"Host": f"127.0.0.1:{port}", "X-Forwarded-Proto": "https", "X-Forwarded-For": self.address}
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
         body = None
@@ -119,8 +125,23 @@ class Browser:
         return self.request(port, "POST", path, form)
 
     def csrf_token(self, port, path):
-        page = self.get(port, path)
-        return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+        return hidden_value(self.get(port, path).text, "csrfmiddlewaretoken")
+
+    def send_comment(self, port, article_path, number):
+        """Open the article through ``port`` and send a comment from its "Your thoughts" form."""
+        page = self.get(port, article_path).text
+        return self.post(
+            port,
+            f"{article_path}comments/",
+            {
+                "csrfmiddlewaretoken": hidden_value(page, "csrfmiddlewaretoken"),
+                "started": hidden_value(page, "started"),
+                "display_name": f"Reader {number}",
+                "email": f"reader{number}@example.org",  # a new address each time: the per-address limit is higher
+                "body": f"Comment number {number} on how the pilot is going in our county.",
+                "website": "",
+            },
+        )
 
     def log_in(self, port, username, password=PASSWORD):
         token = self.csrf_token(port, "/admin/login/")
@@ -129,6 +150,10 @@ class Browser:
             "/admin/login/",
             {"csrfmiddlewaretoken": token, "username": username, "password": password, "next": "/admin/"},
         )
+
+
+def hidden_value(html, name):
+    return re.search(rf'name="{name}" value="([^"]*)"', html).group(1)
 
 
 # --- the cluster: Redis, a database, two gunicorn servers -------------------------------------
@@ -157,6 +182,12 @@ class Cluster:
             "DJANGO_STATIC_ROOT": str(self.tmp / "static"),
             "DATABASE_URL": self.db_url,
             "REDIS_URL": self.redis_url,
+            # One load balancer in front: the reader's address is the last X-Forwarded-For entry.
+            "DJANGO_TRUSTED_PROXIES": "1",
+            "DJANGO_TRUSTED_PROXY_COUNT": "1",
+            # The comment form's minimum fill-in time is not what these tests are about.
+            "DJANGO_COMMENTS_FORM_MIN_AGE_SECONDS": "0",
+            "DJANGO_COMMENTS_RATE_PER_IP": str(COMMENT_LIMIT),
             **overrides,
         }
 
@@ -271,13 +302,14 @@ class Cluster:
 SETUP_DATA = """
 from decimal import Decimal
 from councils.choices import PilotStatus
-from tests.factories import CouncilFactory, KeyFigureFactory, UserFactory
+from tests.factories import ArticleFactory, CouncilFactory, KeyFigureFactory, UserFactory
 UserFactory(username="editor", role="Editors")
 UserFactory(username="journalist", role="Journalists")
-CouncilFactory(short_name="Scaleshire", slug="scaleshire", name="Scaleshire County Council",
-               status=PilotStatus.SHORTLISTED)
+council = CouncilFactory(short_name="Scaleshire", slug="scaleshire", name="Scaleshire County Council",
+                         status=PilotStatus.SHORTLISTED)
+ArticleFactory(slug="scale-out-story", headline="How the pilot is going")
 figure = KeyFigureFactory(key="shortlisted", label="councils shortlisted to lead a partnership", value=Decimal("20"))
-print(figure.pk)
+print(figure.pk, council.pk)
 """
 
 
@@ -291,7 +323,8 @@ def cluster():
         cluster.create_database()
         cluster.start_redis()
         cluster.manage_all([("migrate", "--noinput"), ("collectstatic", "--noinput", "--verbosity", "0")])
-        cluster.key_figure_pk = int(cluster.manage("shell", stdin=SETUP_DATA).strip().splitlines()[-1])
+        pks = cluster.manage("shell", stdin=SETUP_DATA).strip().splitlines()[-1].split()
+        cluster.key_figure_pk, cluster.council_pk = (int(pk) for pk in pks)
         cluster.start_servers(cluster.port_a, cluster.port_b)
         yield cluster
     finally:
@@ -318,11 +351,58 @@ def test_a_staff_session_made_on_one_server_works_on_the_other(cluster):
     assert "<strong>editor</strong>" in response.text
 
 
-def test_an_edit_through_one_server_is_seen_through_the_other_on_the_next_request(cluster):
+def tracker_row(html, short_name):
+    """The tracker table's row for one council."""
+    return re.search(rf'<tr data-name="{short_name.lower()} [^"]*">.*?</tr>', html, re.S).group(0)
+
+
+def test_a_status_change_through_one_server_is_seen_through_the_other_on_the_next_request(cluster):
+    """B has the council page and the tracker in its page cache; an editor changes the status through A."""
+    public = Browser(address="198.51.100.20")
+    council_page, tracker = "/councils/scaleshire/", "/tracker/"
+    for path in (council_page, tracker):
+        public.get(cluster.port_b, path)
+        cached = public.get(cluster.port_b, path)
+        assert cached.headers["X-Page-Cache"] == "hit", path
+    assert "status-shortlisted" in tracker_row(cached.text, "Scaleshire")
+
+    editor = Browser()
+    assert editor.log_in(cluster.port_a, "editor").status == 302
+    change_url = f"/admin/councils/council/{cluster.council_pk}/change/"
+    form = form_data(
+        editor.get(cluster.port_a, change_url).text,
+        "council_form",
+        {
+            "pilot_status": "considering",
+            "status_effective_date": time.strftime("%Y-%m-%d"),
+            "status_note": "The cabinet is weighing up a bid.",
+            "status_source_url": "https://example.org/scaleshire-cabinet",
+            "status_source_title": "Scaleshire cabinet papers",
+        },
+    )
+    saved = editor.post(cluster.port_a, change_url, form)
+    assert saved.status == 302, saved.text[:3000]
+
+    page = public.get(cluster.port_b, council_page)
+    assert page.status == 200
+    assert page.headers["X-Page-Cache"] == "miss"
+    assert "status-considering" in page.text
+    assert "The cabinet is weighing up a bid." in page.text
+    table = public.get(cluster.port_b, tracker)
+    assert "status-considering" in tracker_row(table.text, "Scaleshire")
+    assert "status-shortlisted" not in tracker_row(table.text, "Scaleshire")
+    # And server A, which never served these pages, agrees.
+    assert "status-considering" in tracker_row(public.get(cluster.port_a, tracker).text, "Scaleshire")
+
+
+def test_an_editorial_edit_through_one_server_is_seen_through_the_other_on_the_next_request(cluster):
     browser = Browser()
     browser.log_in(cluster.port_a, "editor")
-    public = Browser()
-    assert "councils shortlisted to lead a partnership" in public.get(cluster.port_b, "/").text
+    public = Browser(address="198.51.100.21")
+    public.get(cluster.port_b, "/")
+    home = public.get(cluster.port_b, "/")
+    assert home.headers["X-Page-Cache"] == "hit"
+    assert "councils shortlisted to lead a partnership" in home.text
 
     change_url = f"/admin/councils/keyfigure/{cluster.key_figure_pk}/change/"
     form = form_data(
@@ -334,6 +414,28 @@ def test_an_edit_through_one_server_is_seen_through_the_other_on_the_next_reques
     assert page.status == 200
     assert "councils on the shortlist" in page.text
     assert "councils shortlisted to lead a partnership" not in page.text
+
+
+def test_the_comment_rate_limit_counts_across_both_servers(cluster):
+    """A reader sends comments through A up to the limit; the next one, through B, is refused with 429."""
+    reader = Browser(address="203.0.113.7")
+    for number in range(COMMENT_LIMIT):
+        sent = reader.send_comment(cluster.port_a, ARTICLE, number)
+        assert sent.status == 302, sent.text[:3000]
+        assert "/comments/thanks/" in sent.headers["Location"]
+
+    refused = reader.send_comment(cluster.port_b, ARTICLE, COMMENT_LIMIT)
+    assert refused.status == 429
+    assert "You have sent several comments in the last 10 minutes" in refused.text
+    # Still refused through A: one count, wherever the load balancer sends the reader.
+    assert reader.send_comment(cluster.port_a, ARTICLE, COMMENT_LIMIT + 1).status == 429
+    # The count is the shared Redis's (keyed by a hash of the address, never the address itself).
+    keys = [key.decode() for key in cluster.redis_client().keys("*comments:rate:ip:*")]
+    assert keys and not any("203.0.113.7" in key for key in keys)
+
+    # Another reader, behind the same load balancer, is not held back by the first one's count.
+    other = Browser(address="203.0.113.99")
+    assert other.send_comment(cluster.port_b, ARTICLE, 100).status == 302
 
 
 def test_failed_logins_count_across_both_servers(cluster):

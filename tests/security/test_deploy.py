@@ -39,8 +39,24 @@ def settings_with(names, **env):
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def test_check_deploy_reports_nothing_in_production():
-    result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], **PRODUCTION)
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {},
+        {"DJANGO_ALLOWED_HOSTS": "example.org"},
+        # The scaled-out set-up: shared Redis, a read replica, behind a TLS-terminating load balancer.
+        {
+            "REDIS_URL": "redis://cache.internal:6379/0",
+            "DATABASE_REPLICA_URL": "postgres://tracker@replica.internal:5432/sendtracker",
+            "DJANGO_SECURE_PROXY_SSL_HEADER": "HTTP_X_FORWARDED_PROTO",
+            "DJANGO_TRUSTED_PROXIES": "1",
+            "DJANGO_ADMIN_URL": "newsroom-7f3a/",
+        },
+    ],
+    ids=["minimal", "example.org", "scaled-out"],
+)
+def test_check_deploy_reports_nothing_in_production(extra):
+    result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], **{**PRODUCTION, **extra})
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
 

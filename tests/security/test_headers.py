@@ -1,10 +1,19 @@
-"""Every response carries the security headers, whatever made it; only embed pages may be framed."""
+"""Every response carries the security headers, whatever made it and however it was served (rendered,
+from the page cache, or a 304); only the embed page may be framed.
+
+The real routes throughout; tests/security/urls.py only adds a view that raises, for a real 500.
+"""
 
 import pytest
 from django.test import Client
 
+from councils.choices import PilotStatus
+from councils.services import council_set_status
+from tests.factories import ArticleFactory, CouncilFactory, PartnershipFactory
+
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.security.urls")]
 
+HSTS = "max-age=31536000; includeSubDomains; preload"
 POLICY = {
     "default-src": "'self'",
     "script-src": "'self'",
@@ -39,39 +48,109 @@ def assert_security_headers(response, frame_ancestors="'none'"):
     assert response["X-Request-ID"]
 
 
-@pytest.mark.parametrize(
-    ("path", "status", "content_type"),
-    [
-        ("/", 200, "text/html"),
-        ("/tracker/", 200, "text/html"),
-        ("/changes/", 200, "text/html"),
-        ("/healthz", 200, "application/json"),
-        ("/test/tracker.csv", 200, "text/csv"),
-        ("/test/feed/", 200, "application/rss+xml"),
-        ("/councils/no-such-council/", 404, "text/html"),
-        ("/no/such/page/", 404, "text/html"),
-        ("/admin/login/", 200, "text/html"),
-    ],
-)
-def test_every_response_type_carries_the_headers(client, path, status, content_type):
-    response = client.get(path)
-    assert response.status_code == status
-    assert response["Content-Type"].startswith(content_type)
+@pytest.fixture
+def site(db):
+    council = CouncilFactory(slug="testshire", short_name="Testshire", status=PilotStatus.NOT_SHORTLISTED)
+    council_set_status(council=council, status=PilotStatus.SHORTLISTED, note="Named in the DfE's list.")
+    PartnershipFactory(slug="south-east", lead_council=council)
+    ArticleFactory(slug="pilot-update")
+
+
+# (path, status, content type, stored by the page cache)
+RESPONSES = [
+    ("/", 200, "text/html", True),
+    ("/tracker/", 200, "text/html", True),
+    ("/councils/testshire/", 200, "text/html", True),
+    ("/partnerships/south-east/", 200, "text/html", True),
+    ("/changes/", 200, "text/html", True),
+    ("/articles/pilot-update/", 200, "text/html", True),  # carries the comment form's CSRF token
+    ("/tracker.csv", 200, "text/csv", True),
+    ("/api/councils/", 200, "application/json", True),
+    ("/api/councils/?format=csv", 200, "text/csv", True),
+    ("/api/schema/", 200, "application/vnd.oai.openapi", True),
+    ("/api/docs/", 200, "text/html", True),
+    ("/changes/feed/", 200, "application/atom+xml", True),
+    ("/councils/testshire/feed/", 200, "application/atom+xml", True),
+    ("/articles/feed/", 200, "application/atom+xml", True),
+    ("/sitemap.xml", 200, "application/xml", True),
+    ("/robots.txt", 200, "text/plain", True),
+    ("/healthz", 200, "application/json", False),
+    ("/tracker/?status=bogus", 400, "text/html", False),
+    ("/api/councils/?ordering=", 400, "application/json", False),
+    ("/councils/no-such-council/", 404, "text/html", False),
+    ("/no/such/page/", 404, "text/html", False),
+    ("/api/no-such-thing/", 404, "application/json", False),
+    ("/articles/pilot-update/comments/", 405, "", False),
+    ("/admin/login/", 200, "text/html", False),
+]
+
+
+@pytest.mark.parametrize(("path", "status", "content_type", "stored"), RESPONSES)
+def test_every_response_type_carries_the_headers_rendered_or_cached(client, site, path, status, content_type, stored):
+    """The same request twice, anonymously over HTTPS: the second may come from the page cache; both carry every header."""
+    for attempt in ("first", "second"):
+        response = client.get(path, secure=True)
+        assert response.status_code == status, (path, attempt)
+        assert response["Content-Type"].startswith(content_type), (path, response["Content-Type"])
+        assert_security_headers(response)
+        assert response["X-Frame-Options"] == "DENY"
+        assert response["Strict-Transport-Security"] == HSTS
+    assert (response.get("X-Page-Cache") == "hit") is stored, path
+
+
+@pytest.mark.parametrize("path", [path for path, _status, _type, stored in RESPONSES if stored])
+def test_a_304_carries_the_headers_too(client, site, path):
+    etag = client.get(path, secure=True)["ETag"]
+    response = client.get(path, secure=True, HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 304, path
+    assert_security_headers(response)
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Strict-Transport-Security"] == HSTS
+
+
+def test_a_head_request_carries_the_headers(client, site):
+    response = client.head("/tracker/", secure=True)
+    assert response.status_code == 200
+    assert_security_headers(response)
+
+
+def test_a_server_error_carries_the_headers():
+    response = Client(raise_request_exception=False).get("/test/broken/", secure=True)
+    assert response.status_code == 500
+    assert_security_headers(response)
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Strict-Transport-Security"] == HSTS
+    assert b"Traceback" not in response.content
+    assert b"a bug" not in response.content
+
+
+def test_a_refused_form_carries_the_headers(site):
+    response = Client(enforce_csrf_checks=True).post("/articles/pilot-update/comments/", {"body": "x"}, secure=True)
+    assert response.status_code == 403
     assert_security_headers(response)
     assert response["X-Frame-Options"] == "DENY"
 
 
-def test_a_server_error_carries_the_headers():
-    response = Client(raise_request_exception=False).get("/test/broken/")
-    assert response.status_code == 500
-    assert_security_headers(response)
-    assert b"Traceback" not in response.content
+@pytest.mark.parametrize("path", ["/embed/tracker/", "/embed/tracker/?region=South+East"])
+def test_only_the_embed_page_may_be_framed_by_other_sites(client, site, path):
+    for attempt in ("rendered", "cached"):
+        response = client.get(path, secure=True)
+        assert response.status_code == 200
+        assert_security_headers(response, frame_ancestors="*")
+        assert "X-Frame-Options" not in response, attempt
+    assert response["X-Page-Cache"] == "hit"
+    not_modified = client.get(path, secure=True, HTTP_IF_NONE_MATCH=response["ETag"])
+    assert not_modified.status_code == 304
+    assert_security_headers(not_modified, frame_ancestors="*")
+    assert "X-Frame-Options" not in not_modified
 
 
-def test_only_the_embed_page_may_be_framed_by_other_sites(client):
-    response = client.get("/embed/tracker/")
-    assert_security_headers(response, frame_ancestors="*")
-    assert "X-Frame-Options" not in response
+def test_no_other_page_may_be_framed_even_when_cached(client, site):
+    client.get("/tracker/")
+    cached = client.get("/tracker/")
+    assert cached["X-Page-Cache"] == "hit"
+    assert csp_directives(cached)["frame-ancestors"] == "'none'"
+    assert cached["X-Frame-Options"] == "DENY"
 
 
 def test_hsts_for_a_year_with_subdomains_and_preload_on_https(client):

@@ -136,3 +136,39 @@ def test_no_url_field_accepts_a_script_url():
         for value in ("javascript:alert(1)", "data:text/html,<script>alert(1)</script>", "vbscript:msgbox(1)"):
             with pytest.raises(ValidationError):
                 field.clean(value, None)
+
+
+FEEDS = ["/changes/feed/", "/articles/feed/"]
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def test_hostile_text_is_inert_in_the_feeds(client, hostile_site):
+    """Feed readers render an Atom summary of type="html" as HTML: it must carry the text escaped, not markup."""
+    import xml.etree.ElementTree as ET
+
+    council_url = hostile_site[len(PAGES)]
+    checked = 0
+    for path in [*FEEDS, f"{council_url}feed/"]:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        feed = ET.fromstring(response.content)
+        for element in feed.iter():
+            if element.tag in (f"{ATOM}title", f"{ATOM}subtitle", f"{ATOM}summary", f"{ATOM}content"):
+                text = element.text or ""
+                if element.get("type") in ("html", "xhtml"):
+                    parser = ActiveContent()
+                    parser.feed(text)
+                    assert parser.found == [], (path, element.tag, text[:200])
+                    assert "<script" not in text.lower(), (path, text[:200])
+                else:
+                    assert element.get("type") in (None, "text"), (path, element.tag)
+                checked += "alert" in text
+    assert checked >= 3, "the hostile text reached the feeds"
+
+
+def test_hostile_text_renders_inert_on_the_embed_page(client, hostile_site):
+    response = client.get("/embed/tracker/")
+    assert response.status_code == 200
+    parser = ActiveContent()
+    parser.feed(response.text)
+    assert parser.found == []
