@@ -7,7 +7,8 @@ filters inline. Nothing here writes.
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Max, Prefetch
+from django.db.models import Count, Max, Prefetch, Subquery
+from django.db.models.functions import Coalesce
 
 from .choices import IN_PILOT_STATUSES, PilotStatus
 from .models import Council, KeyFigure, Partnership, PartnershipMembership, StatusChange
@@ -69,6 +70,27 @@ def named_on_shortlist_count():
 def last_updated():
     """When the tracker last changed: the newest recorded status change."""
     return StatusChange.objects.aggregate(latest=Max("recorded_at"))["latest"]
+
+
+# The same two figures as expressions, for a page that folds them into the query it makes anyway
+# (uncorrelated scalar subqueries: the database works each out once, not once per row).
+
+
+def named_on_shortlist_expression():
+    """``named_on_shortlist_count()`` as an expression."""
+    named = (
+        StatusChange.objects.filter(to_status=PilotStatus.SHORTLISTED)
+        .order_by()
+        .values("to_status")
+        .annotate(named=Count("council", distinct=True))
+        .values("named")[:1]
+    )
+    return Coalesce(Subquery(named), 0)
+
+
+def last_updated_expression():
+    """``last_updated()`` as an expression."""
+    return Subquery(StatusChange.objects.order_by("-recorded_at").values("recorded_at")[:1])
 
 
 def council_detail_queryset():
