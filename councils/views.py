@@ -1,7 +1,7 @@
 """Public pages for the tracker's facts. Thin: fetch through a queryset or selector, render."""
 
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
@@ -83,7 +83,9 @@ def tracker_embed(request):
 
 @require_safe
 def council_detail(request, slug):
-    council = get_object_or_404(selectors.council_detail_queryset(), slug=slug)
+    council = selectors.council_detail(slug)
+    if council is None:
+        raise Http404("No council has that address.")
     return render(
         request,
         "councils/council_detail.html",
