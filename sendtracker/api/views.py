@@ -55,7 +55,8 @@ class ConditionalGetMixin:
 
     The ETag hashes the body, so it changes exactly when the answer does. Last-Modified
     is the newest ``last_modified_field`` among the objects the request selects, where the
-    model keeps such a time. This is the one place to swap in a site-wide content version.
+    model keeps such a time: on a paginated list the page's query reads it alongside the
+    rows (see ``APIPagination.read_page``). The page cache keeps these validators.
     """
 
     last_modified_field = None
@@ -68,6 +69,10 @@ class ConditionalGetMixin:
             return None
         if self.detail or hasattr(self, "_object"):
             value = getattr(self.get_object(), self.last_modified_field)
+        elif hasattr(page := getattr(getattr(self, "_paginator", None), "page", None), "paginator") and hasattr(
+            page.paginator, "latest"
+        ):
+            value = page.paginator.latest  # read with the page
         else:
             queryset = self.filter_queryset(self.get_queryset()).order_by()
             value = queryset.aggregate(latest=Max(self.last_modified_field))["latest"]
@@ -97,6 +102,15 @@ class ConditionalGetMixin:
             for header in ("Access-Control-Allow-Origin", "Access-Control-Expose-Headers"):
                 conditional[header] = response[header]
         return conditional
+
+
+def throttle_allows(request):
+    """For the page cache (``PAGE_CACHE_HIT_CHECKS``): may this reader have a stored API page?
+
+    Counts the request against the anonymous rate exactly as the view would; when over it,
+    the page cache lets the view answer its 429.
+    """
+    return AnonymousThrottle().allow_request(request, None)
 
 
 class PublicReadOnlyViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
