@@ -2,7 +2,7 @@
 
 import re
 
-from django.core.paginator import InvalidPage
+from django.core.paginator import InvalidPage, Page
 from django.db.models import Count, Max, Window
 from rest_framework import pagination
 from rest_framework.exceptions import NotFound, ValidationError
@@ -89,7 +89,7 @@ class APIPagination(pagination.PageNumberPagination):
         else:
             return paginator.page(number)
         paginator.validate_number(number)
-        return paginator._get_page(rows, number, paginator)
+        return Page(rows, number, paginator)
 
     def get_schema_operation_parameters(self, view):
         return [

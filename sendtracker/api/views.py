@@ -69,15 +69,18 @@ class ConditionalGetMixin:
             return None
         if self.detail or hasattr(self, "_object"):
             value = getattr(self.get_object(), self.last_modified_field)
-        elif hasattr(page := getattr(getattr(self, "_paginator", None), "page", None), "paginator") and hasattr(
-            page.paginator, "latest"
-        ):
-            value = page.paginator.latest  # read with the page
+        elif hasattr(self.read_page_paginator(), "latest"):
+            value = self.read_page_paginator().latest  # read with the page
         else:
             queryset = self.filter_queryset(self.get_queryset()).order_by()
             value = queryset.aggregate(latest=Max(self.last_modified_field))["latest"]
         # Whole seconds: HTTP dates carry no fractions, so If-Modified-Since can match.
         return int(value.timestamp()) if value else None
+
+    def read_page_paginator(self):
+        """The Django paginator of the list page just read, or None (a detail, or a CSV download)."""
+        page = getattr(getattr(self, "_paginator", None), "page", None)
+        return getattr(page, "paginator", None)
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
