@@ -12,7 +12,7 @@ from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import CharField, Prefetch, Q, Value
+from django.db.models import CharField, Q, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -343,13 +343,22 @@ def purge_comment_pii(*, older_than_days):
 
 
 def published_comments(article):
-    """Approved top-level comments with their approved replies: two queries however many there are."""
-    replies = Prefetch(
-        "replies", queryset=Comment.objects.approved().order_by("created_at", "pk"), to_attr="approved_replies"
-    )
-    return list(
-        article.comments.approved().filter(parent__isnull=True).order_by("created_at", "pk").prefetch_related(replies)
-    )
+    """Approved top-level comments, each with its approved replies in ``approved_replies``: one query.
+
+    A reply always belongs to its parent's article (the form only offers that article's
+    comments), so one pass over the article's approved comments, oldest first, builds the
+    threads. Replies whose parent is not shown (held, rejected, itself a reply) are not shown.
+    """
+    comments = list(article.comments.approved().order_by("created_at", "pk"))
+    top_level = [comment for comment in comments if comment.parent_id is None]
+    threads = {comment.pk: comment for comment in top_level}
+    for comment in top_level:
+        comment.approved_replies = []
+    for comment in comments:
+        if comment.parent_id is not None and comment.parent_id in threads:
+            comment.parent = threads[comment.parent_id]
+            threads[comment.parent_id].approved_replies.append(comment)
+    return top_level
 
 
 def your_thoughts_context(request, article, form=None, comments=None):

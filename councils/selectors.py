@@ -7,10 +7,19 @@ filters inline. Nothing here writes.
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Max, Prefetch
+from django.db.models import Count, F, Max, Prefetch, Subquery, prefetch_related_objects
+from django.db.models.functions import Coalesce
 
 from .choices import IN_PILOT_STATUSES, PilotStatus
-from .models import Council, KeyFigure, Partnership, PartnershipMembership, StatusChange
+from .models import (
+    Council,
+    KeyFigure,
+    Partnership,
+    PartnershipMembership,
+    SendInspection,
+    StatusChange,
+    StatusChangeCorrection,
+)
 
 
 @dataclass(frozen=True)
@@ -71,23 +80,82 @@ def last_updated():
     return StatusChange.objects.aggregate(latest=Max("recorded_at"))["latest"]
 
 
-def council_detail_queryset():
-    """A council with everything its page shows, in a fixed number of queries."""
-    return Council.objects.select_related("icb").prefetch_related(
-        Prefetch(
-            "status_changes",
-            queryset=StatusChange.objects.order_by("-effective_on", "-recorded_at", "-pk").prefetch_related(
-                "corrections"
-            ),
-            to_attr="timeline",
+# The same two figures as expressions, for a page that folds them into the query it makes anyway
+# (uncorrelated scalar subqueries: the database works each out once, not once per row).
+
+
+def named_on_shortlist_expression():
+    """``named_on_shortlist_count()`` as an expression."""
+    named = (
+        StatusChange.objects.filter(to_status=PilotStatus.SHORTLISTED)
+        .order_by()
+        .values("to_status")
+        .annotate(named=Count("council", distinct=True))
+        .values("named")[:1]
+    )
+    return Coalesce(Subquery(named), 0)
+
+
+def last_updated_expression():
+    """``last_updated()`` as an expression."""
+    return Subquery(StatusChange.objects.order_by("-recorded_at").values("recorded_at")[:1])
+
+
+def with_children(queryset, relation, model, fields, to_attr):
+    """``queryset``'s objects, each with its ``relation`` rows in list ``to_attr``: one query, a LEFT JOIN.
+
+    For short lists (a council's inspections, a change's corrections) where a prefetch would
+    cost a query of its own. Each object comes once; its related rows are built as unsaved
+    ``model`` instances holding ``fields``. ``queryset`` must be ordered so that each object's
+    rows come together (by a unique key of the object first), then in the children's order.
+    """
+    names = {field: f"{to_attr}_{field}" for field in ("pk", *fields)}
+    objects = []
+    for row in queryset.annotate(**{name: F(f"{relation}__{field}") for field, name in names.items()}):
+        if not objects or objects[-1].pk != row.pk:
+            setattr(row, to_attr, [])
+            objects.append(row)
+        if getattr(row, names["pk"]) is not None:
+            child = model(**{field: getattr(row, name) for field, name in names.items()})
+            getattr(objects[-1], to_attr).append(child)
+    return objects
+
+
+def council_detail(slug):
+    """The council ``slug`` with everything its page shows, or None: five queries, however much there is.
+
+    The council with its care board and inspections (``inspections``); its timeline
+    (``timeline``, newest first) with each change's corrections (``correction_list``); its
+    partnerships (``partnership_memberships``); then the view's quotes and articles.
+    """
+    found = with_children(
+        Council.objects.select_related("icb").filter(slug=slug).order_by("pk", "-send_inspections__published_on"),
+        "send_inspections",
+        SendInspection,
+        ("published_on", "outcome", "is_revisit", "report_url", "note"),
+        "inspections",
+    )
+    if not found:
+        return None
+    council = found[0]
+    council.timeline = with_children(
+        StatusChange.objects.filter(council=council).order_by(
+            "-effective_on", "-recorded_at", "-pk", "-corrections__corrected_at"
         ),
+        "corrections",
+        StatusChangeCorrection,
+        ("corrected_at", "reason"),
+        "correction_list",
+    )
+    prefetch_related_objects(
+        [council],
         Prefetch(
             "memberships",
-            queryset=PartnershipMembership.objects.select_related("partnership__lead_council"),
+            queryset=PartnershipMembership.objects.select_related("partnership"),
             to_attr="partnership_memberships",
         ),
-        "send_inspections",
     )
+    return council
 
 
 def partnerships_with_members():

@@ -1,10 +1,12 @@
 """The tracker table: its rows (as they stand or stood) and its sortable columns."""
 
-from django.db.models import Prefetch
+from django.db.models import BooleanField, ExpressionWrapper, F, Prefetch, Q, Value, Window, prefetch_related_objects
+from django.db.models.functions import RowNumber
 
+from . import selectors
 from .charts import SHAPE_NAMES, STATUS_SHAPES
 from .choices import PilotStatus
-from .models import PartnershipMembership
+from .models import Council, PartnershipMembership
 
 # (heading, ordering key in CouncilFilter, or None if the column does not sort)
 COLUMNS = (
@@ -19,21 +21,73 @@ COLUMNS = (
 DEFAULT_ORDERING = "name"
 
 
-def tracker_rows(council_filter, *, as_of=None):
-    """The filtered councils, each with ``shown_status`` and ``shown_since`` (as of the date, if given)."""
-    queryset = council_filter.qs.select_related("icb").prefetch_related(
-        Prefetch(
-            "memberships",
-            queryset=PartnershipMembership.objects.select_related("partnership"),
-            to_attr="partnership_memberships",
-        )
+def _memberships():
+    return Prefetch(
+        "memberships",
+        queryset=PartnershipMembership.objects.select_related("partnership"),
+        to_attr="partnership_memberships",
     )
-    rows = list(queryset)
+
+
+def _mark_shown(rows, as_of):
     for row in rows:
         row.shown_status = PilotStatus(row.status_as_of if as_of else row.status)
         row.shown_since = row.status_effective_as_of if as_of else row.status_effective_on
         row.shape = SHAPE_NAMES[STATUS_SHAPES[row.shown_status]]
     return rows
+
+
+def tracker_rows(council_filter, *, as_of=None):
+    """The filtered councils, each with ``shown_status`` and ``shown_since`` (as of the date, if given)."""
+    return _mark_shown(list(council_filter.qs.select_related("icb").prefetch_related(_memberships())), as_of)
+
+
+def tracker_overview(council_filter, *, as_of=None):
+    """Everything /tracker/ reads about councils, in two queries however many there are.
+
+    One query reads all councils (as of the date, if given), each marked with whether the
+    filter lists it, in the filter's order; it also carries the two figures the page heads
+    with (councils named on the shortlist, when the tracker last changed). A second reads
+    the listed councils' partnerships. ``council_filter`` is None when the filters are invalid:
+    then nothing is listed. Returns ``rows`` (as ``tracker_rows``), ``points`` (as
+    ``selectors.council_points``), ``named_on_shortlist`` and ``last_updated``.
+    """
+    councils = Council.objects.select_related("icb")
+    if as_of:
+        councils = councils.as_of(as_of)
+    listed = Value(False)
+    if council_filter is not None:
+        listed = ExpressionWrapper(Q(pk__in=council_filter.qs.values("pk")), output_field=BooleanField())
+        if council_filter.qs.query.order_by:
+            councils = councils.order_by(*council_filter.qs.query.order_by)
+    councils = list(
+        councils.annotate(
+            listed=listed,
+            # The map lists councils by name whatever order the table is sorted in.
+            name_rank=Window(RowNumber(), order_by=[F("short_name").asc(), F("pk").asc()]),
+            named_on_shortlist=selectors.named_on_shortlist_expression(),
+            last_updated=selectors.last_updated_expression(),
+        )
+    )
+    rows = _mark_shown([council for council in councils if council.listed], as_of)
+    prefetch_related_objects(rows, _memberships())
+    points = [
+        {
+            "pk": council.pk,
+            "name": council.short_name,
+            "slug": council.slug,
+            "latitude": council.latitude,
+            "longitude": council.longitude,
+            "status": PilotStatus(council.status_as_of if as_of else council.status),
+        }
+        for council in sorted(councils, key=lambda council: council.name_rank)
+    ]
+    return {
+        "rows": rows,
+        "points": points,
+        "named_on_shortlist": councils[0].named_on_shortlist if councils else 0,
+        "last_updated": councils[0].last_updated if councils else None,
+    }
 
 
 def sort_columns(query, *, sortable=True):

@@ -1,7 +1,7 @@
 """Public pages for the tracker's facts. Thin: fetch through a queryset or selector, render."""
 
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
@@ -11,24 +11,32 @@ from .choices import IN_PILOT_STATUSES, PilotStatus
 from .exports import tracker_csv_response
 from .filters import CouncilFilter
 from .models import Contract, Council, StatusChange
-from .tracker import sort_columns, tracker_rows
+from .tracker import sort_columns, tracker_overview, tracker_rows
 
 CHANGES_PER_PAGE = 50
 
 
-def _tracker_context(request):
-    """What /tracker/, /tracker.csv and /embed/tracker/ share: the filter, its rows and the counts."""
+def _tracker_filter(request):
+    """The tracker's filter from the query string: whether it is valid, and its date."""
     council_filter = CouncilFilter(request.GET, queryset=Council.objects.all())
     valid = council_filter.is_valid()
     as_of = council_filter.form.cleaned_data.get("as_of") if valid else None
-    rows = tracker_rows(council_filter, as_of=as_of) if valid else []
-    return {"filter": council_filter, "form": council_filter.form, "valid": valid, "as_of": as_of, "rows": rows}
+    return {"filter": council_filter, "form": council_filter.form, "valid": valid, "as_of": as_of}
+
+
+def _tracker_context(request):
+    """What /tracker.csv and /embed/tracker/ share with /tracker/: the filter and its rows."""
+    context = _tracker_filter(request)
+    context["rows"] = tracker_rows(context["filter"], as_of=context["as_of"]) if context["valid"] else []
+    return context
 
 
 @require_safe
 def tracker(request):
-    context = _tracker_context(request)
-    points = selectors.council_points(as_of=context["as_of"])
+    context = _tracker_filter(request)
+    overview = tracker_overview(context["filter"] if context["valid"] else None, as_of=context["as_of"])
+    context["rows"] = overview["rows"]
+    points = overview["points"]
     counts = selectors.status_counts(points)
     figures = selectors.key_figures()
     in_pilot = [count for count in counts if count.status in IN_PILOT_STATUSES]
@@ -43,8 +51,8 @@ def tracker(request):
             "map": charts.dot_map(points, {row.pk for row in context["rows"]}),
             "columns": sort_columns(request.GET),
             "query": query.urlencode(),
-            "gap": selectors.shortlist_gap(figures, selectors.named_on_shortlist_count()),
-            "last_updated": selectors.last_updated(),
+            "gap": selectors.shortlist_gap(figures, overview["named_on_shortlist"]),
+            "last_updated": overview["last_updated"],
             "filtered": any(value for key, value in request.GET.items() if key != "ordering"),
         }
     )
@@ -75,7 +83,9 @@ def tracker_embed(request):
 
 @require_safe
 def council_detail(request, slug):
-    council = get_object_or_404(selectors.council_detail_queryset(), slug=slug)
+    council = selectors.council_detail(slug)
+    if council is None:
+        raise Http404("No council has that address.")
     return render(
         request,
         "councils/council_detail.html",

@@ -12,6 +12,9 @@ class LogEntryAdmin(admin.ModelAdmin):
     list_filter = ("action_flag", "content_type", "user")
     search_fields = ("object_repr", "change_message", "user__username")
     list_select_related = ("user", "content_type")
+    # The log only grows: count it once per page, not a second time for "(N total)" beside a
+    # filtered count (a filtered list offers "Show all" instead).
+    show_full_result_count = False
     fields = ("action_time", "user", "action", "content_type", "object_id", "object_repr", "change_summary")
     readonly_fields = fields
 

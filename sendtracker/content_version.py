@@ -29,6 +29,7 @@ are simply never found again.
 """
 
 import logging
+import math
 import re
 import secrets
 import threading
@@ -67,6 +68,17 @@ class Version:
 
     def as_value(self):
         return (self.made_ns, self.token, self.expires_at)
+
+    def last_modified(self):
+        """``Last-Modified`` for content of this version, in whole seconds.
+
+        HTTP dates carry no fractions: claim the next second only once it has passed, so an
+        edit later in the same second can never be hidden behind an ``If-Modified-Since``.
+        """
+        seconds = math.ceil(self.made_at)
+        if seconds > time.time():
+            seconds = math.floor(self.made_at)
+        return seconds
 
     @classmethod
     def from_value(cls, value):

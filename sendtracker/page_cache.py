@@ -43,7 +43,6 @@ response headers stored with the page; middleware before it runs on every hit.
 
 import contextlib
 import hashlib
-import math
 import re
 import threading
 import time
@@ -165,6 +164,9 @@ class PageCacheMiddleware:
         self.bench_bypass = getattr(settings, "BENCH_MODE", False)
         self.skip_cookies = {settings.SESSION_COOKIE_NAME, "messages"}
         self.local = LocalEntries(settings.PAGE_CACHE_LOCAL_BYTES)
+        self.hit_checks = [
+            (prefix, import_string(path)) for prefix, path in getattr(settings, "PAGE_CACHE_HIT_CHECKS", ())
+        ]
 
     def __call__(self, request):
         if not self.enabled or not self.cacheable_request(request):
@@ -183,7 +185,7 @@ class PageCacheMiddleware:
         if version is None:  # cache unreachable
             return self.get_response(request)
 
-        if if_none_match:
+        if if_none_match and not self.checked_elsewhere(request):
             not_modified = self.etag_matches(request, version, digest, if_none_match)
             if not_modified is not None:
                 return not_modified
@@ -201,16 +203,26 @@ class PageCacheMiddleware:
                 self.local.put(digest, entry)
             else:
                 entry = None
-        if entry is not None:
+        if entry is not None and not self.hit_allowed(request):
+            entry = None  # the view answers (a 429, say), and is not stored
+        elif entry is not None:
             fresh = entry.get("fresh", False)
-            if not if_none_match and not fresh and self.not_modified_since(request, version):
+            own = entry.get("validators")
+            if own and self.own_validators_match(request, own, if_none_match):
+                return self.own_not_modified_response(own)
+            if not own and if_none_match and self.checked_elsewhere(request):
+                # The early answer above skips paths with hit checks; they passed, so answer here.
+                not_modified = self.etag_matches(request, version, digest, if_none_match)
+                if not_modified is not None:
+                    return not_modified
+            if not own and not if_none_match and not fresh and self.not_modified_since(request, version):
                 # Only for a page stored under the current version: never a 304 for a page
                 # that does not exist or is not cached.
                 etag = self.etag(request, version, digest, entry["csrf"])
                 return self.not_modified_response(request, version, etag, entry["csrf"])
             response = self.from_entry(entry)
             response["X-Page-Cache"] = "hit"
-            return self.finish(request, response, version, digest, entry["csrf"], fresh)
+            return self.finish(request, response, version, digest, entry["csrf"], fresh, own)
 
         request._page_cache_rendering = True
         try:
@@ -228,7 +240,7 @@ class PageCacheMiddleware:
         with contextlib.suppress(Exception):  # cache unreachable: served uncached, the next request tries again
             cache.set(entry_key, entry, timeout=self.entry_timeout)
         response["X-Page-Cache"] = "miss"
-        return self.finish(request, response, version, digest, has_csrf, entry["fresh"])
+        return self.finish(request, response, version, digest, has_csrf, entry["fresh"], entry["validators"])
 
     # -- which requests and responses -------------------------------------------------
 
@@ -269,7 +281,48 @@ class PageCacheMiddleware:
         messages = getattr(request, "_messages", None)
         return not (messages is not None and getattr(messages, "_queued_messages", None))
 
+    def checked_elsewhere(self, request):
+        """Paths with hit checks (see ``hit_allowed``) never take the early 304."""
+        return any(request.path_info.startswith(prefix) for prefix, _check in self.hit_checks)
+
+    def hit_allowed(self, request):
+        """``PAGE_CACHE_HIT_CHECKS``: (path prefix, callable) pairs run before a stored page is served.
+
+        The API's throttle is one: a reader over the rate gets the view's 429, hit or miss.
+        """
+        return all(check(request) for prefix, check in self.hit_checks if request.path_info.startswith(prefix))
+
     # -- conditional GET ---------------------------------------------------------------
+    #
+    # A response that brings its own strong validators (the API's ETag hashes its body;
+    # its Last-Modified is the rows' own time) keeps them, stored with the page, and
+    # conditional requests are answered against them once the page is found under the
+    # current version. Other pages get validators from the version.
+
+    def own_validators(self, response):
+        etag = response.get("ETag")
+        if not etag or etag.startswith("W/") or response.get("Vary", "").strip() == "*":
+            return None
+        return {
+            "ETag": etag,
+            "Last-Modified": response.get("Last-Modified"),
+            "Cache-Control": response.get("Cache-Control"),
+        }
+
+    def own_validators_match(self, request, own, if_none_match):
+        if if_none_match:
+            return own["ETag"] in parse_etags(if_none_match) or if_none_match.strip() == "*"
+        since = parse_http_date_safe(request.META.get("HTTP_IF_MODIFIED_SINCE", ""))
+        last_modified = parse_http_date_safe(own["Last-Modified"] or "")
+        return since is not None and last_modified is not None and last_modified <= since
+
+    def own_not_modified_response(self, own):
+        response = HttpResponseNotModified()
+        for name, value in own.items():
+            if value:
+                response[name] = value
+        response["X-Page-Cache"] = "not-modified"
+        return response
 
     def etag(self, request, version, digest, csrf_bound, fresh=False):
         source = f"{version.token}:{digest}"
@@ -300,12 +353,7 @@ class PageCacheMiddleware:
 
     def set_validators(self, response, version, etag, csrf_bound):
         response["ETag"] = etag
-        # Whole seconds: claim the next second only once it has passed, so an edit later
-        # in the same second can never be hidden behind an If-Modified-Since.
-        seconds = math.ceil(version.made_at)
-        if seconds > time.time():
-            seconds = math.floor(version.made_at)
-        response["Last-Modified"] = http_date(seconds)
+        response["Last-Modified"] = http_date(version.last_modified())
         response["Cache-Control"] = "private, no-cache" if csrf_bound else "no-cache"
         patch_vary_headers(response, ("Cookie",))
 
@@ -326,6 +374,7 @@ class PageCacheMiddleware:
             "csrf": has_csrf,
             "fresh": str(FRESH_PREFIX).encode() in response.content,
             "attributes": attributes,
+            "validators": None if has_csrf else self.own_validators(response),
         }
 
     def from_entry(self, entry):
@@ -346,8 +395,15 @@ class PageCacheMiddleware:
             return True
         return False
 
-    def finish(self, request, response, version, digest, has_csrf, fresh=False):
+    def finish(self, request, response, version, digest, has_csrf, fresh=False, own=None):
         if has_csrf or fresh:
             self.fill_placeholders(request, response, fresh)
+        if own:
+            for name, value in own.items():
+                if value:
+                    response[name] = value
+                elif name in response:
+                    del response[name]
+            return response
         self.set_validators(response, version, self.etag(request, version, digest, has_csrf, fresh), has_csrf)
         return response

@@ -416,6 +416,8 @@ PAGE_CACHE_EXCLUDE = (
     r"^/bench/",
 )
 PAGE_CACHE_VARY_ON_ACCEPT = ("/api/",)  # paths whose responses depend on the Accept header
+# Checks run before a stored page is served: the API's throttle counts cached answers too.
+PAGE_CACHE_HIT_CHECKS = (("/api/", "sendtracker.api.views.throttle_allows"),)
 # Entries under replaced versions are never read again; this only returns their memory.
 PAGE_CACHE_ENTRY_TIMEOUT = env_int("DJANGO_PAGE_CACHE_ENTRY_TIMEOUT", 24 * 3600)
 # Each process also keeps recently served pages in memory (up to this many bytes), so a hit

@@ -2,9 +2,24 @@
 
 import pytest
 from django.core.management import call_command
+from django.db import connections
 
 from sendtracker import content_version
 from tests.factories import UserFactory
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """Drop any PostgreSQL connection pool made before the test database exists.
+
+    A module that renders a page when it is collected (tests/api/test_schemathesis.py
+    fetches the API schema) makes the page cache seed a content version, whose expiry
+    provider asks the database; the blocked query still creates the pool, for the real
+    database's name, and Django keeps that pool when it switches to the test database.
+    """
+    for connection in connections.all():
+        if connection.vendor == "postgresql":
+            connection.close_pool()
 
 
 @pytest.fixture(autouse=True)

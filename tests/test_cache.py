@@ -29,6 +29,20 @@ STATUS_PAGES = {
 }
 
 
+def status_part(page, content):
+    """The part of a page that shows the council's status.
+
+    The tracker names every status in its description and its filter form whatever the data,
+    so there only the council's own row counts.
+    """
+    html = content.decode()
+    if page == "tracker":
+        row = re.search(r'<tr data-name="wyrmshire .*?</tr>', html, re.S)
+        assert row, "Wyrmshire's row is missing from the tracker"
+        return row.group(0)
+    return html
+
+
 def page_exists(path):
     try:
         resolve(path)
@@ -55,7 +69,7 @@ def test_status_change_shows_on_the_next_request(page, shortlisted):
     assert first.status_code == 200
     again = reader.get(path)
     assert again["X-Page-Cache"] == "hit"
-    assert "onsidering" not in again.content.decode()
+    assert "onsidering" not in status_part(page, again.content)
 
     council_set_status(council=shortlisted, status=PilotStatus.CONSIDERING)  # what the admin's status form calls
 
@@ -63,7 +77,7 @@ def test_status_change_shows_on_the_next_request(page, shortlisted):
     after = Client().get(path)
     assert after.status_code == 200
     assert after["X-Page-Cache"] == "miss"
-    assert "onsidering" in after.content.decode()  # "Considering" on pages, "considering" in the API
+    assert "onsidering" in status_part(page, after.content)  # "Considering" on pages, "considering" in the API
     assert reader.get(path).content == after.content
 
 

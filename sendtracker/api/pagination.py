@@ -2,7 +2,8 @@
 
 import re
 
-from django.core.paginator import InvalidPage
+from django.core.paginator import InvalidPage, Page
+from django.db.models import Count, Max, Window
 from rest_framework import pagination
 from rest_framework.exceptions import NotFound, ValidationError
 
@@ -43,11 +44,12 @@ class APIPagination(pagination.PageNumberPagination):
 
     def paginate_queryset(self, queryset, request, view=None):
         self.request = request
+        self.latest_field = getattr(view, "last_modified_field", None)
         page_size = self.get_page_size(request)
         number = page_number(request)
         paginator = self.django_paginator_class(queryset, page_size)
         try:
-            self.page = paginator.page(number)
+            self.page = self.read_page(paginator, number)
         except InvalidPage:
             pages = paginator.num_pages
             raise NotFound(
@@ -58,6 +60,36 @@ class APIPagination(pagination.PageNumberPagination):
                 }
             ) from None
         return list(self.page)
+
+    def read_page(self, paginator, number):
+        """The page, and the number of matching rows, in one query: ``COUNT(*) OVER ()`` beside the rows.
+
+        The newest ``latest_field`` (the view's ``last_modified_field``) of all matching rows
+        comes the same way, as ``paginator.latest``, for the Last-Modified header.
+        A window count is taken after any grouping (a list annotated with counts still counts
+        its objects). Before DISTINCT it would count duplicates, so a distinct list, and a page
+        past the end (which returns no row to carry the count), count separately as usual.
+        """
+        queryset = paginator.object_list
+        if getattr(queryset, "query", None) is None or queryset.query.distinct or not isinstance(number, int):
+            return paginator.page(number)
+        start = (number - 1) * paginator.per_page
+        if start >= 10**15:  # far past any end: the usual path answers the 404
+            return paginator.page(number)
+        window = {"api_total_count": Window(Count("*"))}
+        if self.latest_field:
+            window["api_latest"] = Window(Max(self.latest_field))
+        rows = list(queryset.annotate(**window)[start : start + paginator.per_page])
+        if rows:
+            paginator.count = rows[0].api_total_count
+            if self.latest_field:
+                paginator.latest = rows[0].api_latest
+        elif number == 1:
+            paginator.count = 0
+        else:
+            return paginator.page(number)
+        paginator.validate_number(number)
+        return Page(rows, number, paginator)
 
     def get_schema_operation_parameters(self, view):
         return [

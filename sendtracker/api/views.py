@@ -55,7 +55,8 @@ class ConditionalGetMixin:
 
     The ETag hashes the body, so it changes exactly when the answer does. Last-Modified
     is the newest ``last_modified_field`` among the objects the request selects, where the
-    model keeps such a time. This is the one place to swap in a site-wide content version.
+    model keeps such a time: on a paginated list the page's query reads it alongside the
+    rows (see ``APIPagination.read_page``). The page cache keeps these validators.
     """
 
     last_modified_field = None
@@ -68,11 +69,18 @@ class ConditionalGetMixin:
             return None
         if self.detail or hasattr(self, "_object"):
             value = getattr(self.get_object(), self.last_modified_field)
+        elif hasattr(self.read_page_paginator(), "latest"):
+            value = self.read_page_paginator().latest  # read with the page
         else:
             queryset = self.filter_queryset(self.get_queryset()).order_by()
             value = queryset.aggregate(latest=Max(self.last_modified_field))["latest"]
         # Whole seconds: HTTP dates carry no fractions, so If-Modified-Since can match.
         return int(value.timestamp()) if value else None
+
+    def read_page_paginator(self):
+        """The Django paginator of the list page just read, or None (a detail, or a CSV download)."""
+        page = getattr(getattr(self, "_paginator", None), "page", None)
+        return getattr(page, "paginator", None)
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
@@ -97,6 +105,15 @@ class ConditionalGetMixin:
             for header in ("Access-Control-Allow-Origin", "Access-Control-Expose-Headers"):
                 conditional[header] = response[header]
         return conditional
+
+
+def throttle_allows(request):
+    """For the page cache (``PAGE_CACHE_HIT_CHECKS``): may this reader have a stored API page?
+
+    Counts the request against the anonymous rate exactly as the view would; when over it,
+    the page cache lets the view answer its 429.
+    """
+    return AnonymousThrottle().allow_request(request, None)
 
 
 class PublicReadOnlyViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):

@@ -50,6 +50,8 @@ def tracker(db):
         la_number=884,
         region=Region.WEST_MIDLANDS,
         ofsted_judgement=OfstedJudgement.INADEQUATE,
+        latitude=52.08,
+        longitude=-2.75,  # Herefordshire's own point, not whatever the factory's sequence gives
     )
     brighton = CouncilFactory(
         short_name="Brighton and Hove",
