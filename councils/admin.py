@@ -17,7 +17,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
-from .admin_base import HTTPS_URLS
+from .admin_base import HTTPS_URLS, ReadOnlyAdminMixin
 from .admin_partnerships import PartnershipAdmin  # noqa: F401  (registers itself)
 from .admin_status import (
     RECORD_PERMISSION,
@@ -214,25 +214,16 @@ class CouncilAdmin(admin.ModelAdmin):
         )
 
 
-class StatusChangeCorrectionInline(admin.TabularInline):
+class StatusChangeCorrectionInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = StatusChangeCorrection
     extra = 0
     fields = ("corrected_at", "corrected_by", "reason", "previous")
     readonly_fields = fields
     can_delete = False
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(StatusChange)
-class StatusChangeAdmin(admin.ModelAdmin):
+class StatusChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The status history: read-only. New changes are recorded from the council; editors correct here."""
 
     list_display = (
@@ -274,15 +265,6 @@ class StatusChangeAdmin(admin.ModelAdmin):
     @admin.display(description="Corrections", ordering="correction_count")
     def correction_count(self, obj):
         return obj.correction_count
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_urls(self):
         return [
@@ -333,7 +315,7 @@ class StatusChangeAdmin(admin.ModelAdmin):
 
 
 @admin.register(StatusChangeCorrection)
-class StatusChangeCorrectionAdmin(admin.ModelAdmin):
+class StatusChangeCorrectionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Editors' corrections to the status history: a read-only record."""
 
     list_display = ("status_change", "corrected_at", "corrected_by", "reason_excerpt")
@@ -345,15 +327,6 @@ class StatusChangeCorrectionAdmin(admin.ModelAdmin):
     @admin.display(description="Reason")
     def reason_excerpt(self, obj):
         return excerpt(obj.reason)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(IntegratedCareBoard)

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.utils.html import format_html_join
 
-from .admin_base import HTTPS_URLS
+from .admin_base import HTTPS_URLS, ReadOnlyAdminMixin
 from .choices import MembershipRole, PartnershipStatus
 from .models import FAR_APART_KM, Partnership, PartnershipMembership, distance_km
 
@@ -151,19 +151,10 @@ class PartnershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(PartnershipMembership)
-class PartnershipMembershipAdmin(admin.ModelAdmin):
+class PartnershipMembershipAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """A searchable list of who is in which partnership; edit members on the partnership itself."""
 
     list_display = ("council", "partnership", "role", "joined_on")
     list_filter = ("role", "partnership")
     list_select_related = ("council", "partnership")
     search_fields = ("council__short_name", "partnership__name")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

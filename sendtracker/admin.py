@@ -4,9 +4,11 @@ from django.contrib import admin
 from django.contrib.admin.models import LogEntry
 from django.utils.html import format_html
 
+from councils.admin_base import ReadOnlyAdminMixin
+
 
 @admin.register(LogEntry)
-class LogEntryAdmin(admin.ModelAdmin):
+class LogEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     date_hierarchy = "action_time"
     list_display = ("action_time", "user", "action", "content_type", "object_link", "change_summary")
     list_filter = ("action_flag", "content_type", "user")
@@ -36,12 +38,3 @@ class LogEntryAdmin(admin.ModelAdmin):
     @admin.display(description="what changed")
     def change_summary(self, entry):
         return entry.get_change_message() or "—"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
