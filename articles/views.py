@@ -13,7 +13,9 @@ ARTICLES_PER_PAGE = 20
 
 @require_safe
 def article_list(request):
-    paginator = Paginator(Article.objects.published().with_comment_counts(), ARTICLES_PER_PAGE)
+    # An aggregate drops Meta.ordering, so the order is spelled out.
+    articles = Article.objects.published().with_comment_counts().order_by("-published_at", "-pk")
+    paginator = Paginator(articles, ARTICLES_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
     return render(request, "articles/article_list.html", {"page": page, "articles": page.object_list})
 
