@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from sendtracker import page_cache
+from sendtracker.client_address import client_address
 
 from . import comment_checks
 from .models import Article, Comment, CommentReport, ModerationWord
@@ -40,16 +41,6 @@ class CommentRefused(Exception):
 # Who is asking: never the raw IP, only salted hashes of it.
 
 
-def client_ip(request):
-    """The reader's address: REMOTE_ADDR, or the entry our own proxies added to X-Forwarded-For."""
-    proxies = settings.COMMENTS_TRUSTED_PROXIES
-    if proxies:
-        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
-        if len(forwarded) >= proxies:
-            return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR", "")
-
-
 def _digest(purpose, value):
     return salted_hmac(
         f"articles.comments.{purpose}", value, secret=settings.COMMENTS_IP_HASH_SALT, algorithm="sha256"
@@ -65,7 +56,7 @@ def reporter_hash(request):
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         return _digest("reporter", f"user:{user.pk}")
-    return _digest("reporter", f"ip:{client_ip(request)}")
+    return _digest("reporter", f"ip:{client_address(request)}")
 
 
 def trimmed_user_agent(request):
@@ -76,22 +67,12 @@ def trimmed_user_agent(request):
 
 
 def closes_at(article):
-    if article.comments_close_at is not None:
-        return article.comments_close_at
-    days = settings.COMMENTS_AUTO_CLOSE_DAYS
-    if not days or article.published_at is None:
-        return None
-    return article.published_at + datetime.timedelta(days=days)
+    return article.comments_close_time()
 
 
 def closed_reason(article, now=None):
     """Why the article takes no new comments, or None when it does."""
-    if article.comment_moderation == Article.Moderation.CLOSED:
-        return "Comments on this article are closed."
-    closing = closes_at(article)
-    if closing is not None and (now or timezone.now()) >= closing:
-        return f"Comments on this article closed on {timezone.localtime(closing):%-d %B %Y}."
-    return None
+    return article.comments_closed_reason(now)
 
 
 # The signed form timestamp.

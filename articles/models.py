@@ -1,5 +1,7 @@
 """The journalism: articles and their corrections, people and their quotes, readers' comments."""
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -115,6 +117,28 @@ class Article(models.Model):
             and self.published_at is not None
             and self.published_at <= timezone.now()
         )
+
+    def comments_close_time(self):
+        """When "Your thoughts" stops taking comments: the article's own time, else the usual days after publication."""
+        if self.comments_close_at is not None:
+            return self.comments_close_at
+        days = settings.COMMENTS_AUTO_CLOSE_DAYS
+        if not days or self.published_at is None:
+            return None
+        return self.published_at + datetime.timedelta(days=days)
+
+    def comments_closed_reason(self, now=None):
+        """Why the article takes no new comments, or None when it does (the page, the form and the API all ask this)."""
+        if self.comment_moderation == self.Moderation.CLOSED:
+            return "Comments on this article are closed."
+        closing = self.comments_close_time()
+        if closing is not None and (now or timezone.now()) >= closing:
+            return f"Comments on this article closed on {timezone.localtime(closing):%-d %B %Y}."
+        return None
+
+    @property
+    def comments_open(self):
+        return self.comments_closed_reason() is None
 
 
 class Correction(models.Model):

@@ -11,6 +11,8 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from sendtracker.client_address import client_address
+
 from . import comments as service
 from .comment_forms import CommentForm, ReportForm
 from .models import Article, Comment
@@ -59,7 +61,7 @@ def comment_submit(request, slug):
         return _form_page(request, article, form, None, 400)  # the form's error summary says what is wrong
     try:
         service.check_form_token(form.cleaned_data["started"], article)
-        ip_hash = service.hash_ip(service.client_ip(request))
+        ip_hash = service.hash_ip(client_address(request))
         service.check_rate_limits(ip_hash=ip_hash, email=form.cleaned_data["email"])
         comment = service.submit_comment(
             article=article,
@@ -107,7 +109,7 @@ def comment_report(request, pk):
         if not form.is_valid():
             status, message = 400, "There is a problem with your report."
         else:
-            ip_hash = service.hash_ip(service.client_ip(request))
+            ip_hash = service.hash_ip(client_address(request))
             try:
                 if service.over_rate_limit("report", ip_hash, settings.COMMENTS_REPORT_RATE_LIMIT_PER_IP):
                     raise service.CommentRefused(

@@ -144,7 +144,7 @@ def bench_env(args, port):
             # request is another reader and the per-address limit (5 in 10 minutes, kept)
             # refuses only the rate-limited scenario's single address.
             "DJANGO_COMMENTS_FORM_MIN_AGE_SECONDS": "0",
-            "DJANGO_TRUSTED_PROXIES": "1",
+            "DJANGO_TRUSTED_PROXY_COUNT": "1",
             # TLS ends at the proxy in production; the load generator talks plain HTTP to gunicorn.
             "DJANGO_SECURE_SSL_REDIRECT": "0",
             # The API's per-address throttle would turn the load generator's one address into 429s.

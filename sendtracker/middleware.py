@@ -29,16 +29,6 @@ def is_frameable(request):
     return request.path_info.startswith(tuple(settings.FRAMEABLE_PATH_PREFIXES))
 
 
-def client_ip(request):
-    """The reader's address: REMOTE_ADDR, or behind N trusted proxies the Nth address from the right of X-Forwarded-For."""
-    hops = settings.TRUSTED_PROXY_COUNT
-    if hops:
-        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
-        if len(forwarded) >= hops:
-            return forwarded[-hops]
-    return request.META.get("REMOTE_ADDR")
-
-
 class RequestIdMiddleware:
     """Gives each request an id (a sane X-Request-ID from the proxy, or a new one), logs it and echoes it back."""
 

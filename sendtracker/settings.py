@@ -192,8 +192,6 @@ REST_FRAMEWORK = {
     # --- Open-data API (issue 5): anonymous requests per client address. The default is
     # generous (data users page through lists); DJANGO_API_ANON_RATE tightens it, e.g. "120/minute".
     "DEFAULT_THROTTLE_RATES": {"anon": env("DJANGO_API_ANON_RATE", "1000/minute")},
-    # How many proxies (load balancers) sit in front of the app; 0 trusts no X-Forwarded-For.
-    "NUM_PROXIES": env_int("DJANGO_NUM_PROXIES", 0),
 }
 
 SPECTACULAR_SETTINGS = {
@@ -242,9 +240,6 @@ COMMENTS_DUPLICATE_WINDOW_SECONDS = env_int("DJANGO_COMMENTS_DUPLICATE_WINDOW_SE
 # Readers' IPs are stored only as a salted HMAC. Set a salt of its own in production;
 # without one it is derived from SECRET_KEY (rotating the key then changes the hashes).
 COMMENTS_IP_HASH_SALT = env("DJANGO_COMMENTS_IP_HASH_SALT", "") or ("comments-ip-hash:" + SECRET_KEY)
-# How many reverse proxies (load balancers) append to X-Forwarded-For in front of the
-# app; 0 means REMOTE_ADDR is the reader's address.
-COMMENTS_TRUSTED_PROXIES = env_int("DJANGO_TRUSTED_PROXIES", 0)
 # --- end of "Your thoughts" settings. ---
 
 # ---------------------------------------------------------------------------
@@ -355,10 +350,11 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("DJANGO_LOGIN_COOLOFF_MIN
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "sendtracker.ops_views.login_locked_out"  # templates/429.html, with Retry-After
-AXES_CLIENT_IP_CALLABLE = "sendtracker.middleware.client_ip"
+AXES_CLIENT_IP_CALLABLE = "sendtracker.client_address.client_address"
 AXES_VERBOSE = False
-# How many proxies (load balancer, CDN) append to X-Forwarded-For in front of
-# the app; 0 means REMOTE_ADDR is the client.
+# How many proxies (load balancer, CDN) append to X-Forwarded-For in front of the app;
+# 0 means REMOTE_ADDR is the client. The one setting behind every per-client limit:
+# login lockout, comment and report rate limits, the API throttle (sendtracker/client_address.py).
 TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0)
 
 # An optional read replica: GET requests for public pages read from it.

@@ -183,7 +183,6 @@ class Cluster:
             "DATABASE_URL": self.db_url,
             "REDIS_URL": self.redis_url,
             # One load balancer in front: the reader's address is the last X-Forwarded-For entry.
-            "DJANGO_TRUSTED_PROXIES": "1",
             "DJANGO_TRUSTED_PROXY_COUNT": "1",
             # The comment form's minimum fill-in time is not what these tests are about.
             "DJANGO_COMMENTS_FORM_MIN_AGE_SECONDS": "0",

@@ -88,7 +88,7 @@ class ArticleSerializer(ArticleRefSerializer):
         ]
 
     def get_comments_open(self, article) -> bool:
-        return article.comment_moderation != Article.Moderation.CLOSED
+        return article.comments_open
 
 
 class CommentSerializer(serializers.ModelSerializer):

@@ -1,6 +1,6 @@
 """Read-only endpoints for the journalism: published articles, people, quotes, approved comments."""
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema, extend_schema_view
 
 from councils.models import Council
@@ -30,7 +30,7 @@ class ArticleViewSet(PublicReadOnlyViewSet):
     def get_queryset(self):
         return (
             Article.objects.published()
-            .annotate(comment_count=Count("comments", filter=Q(comments__status=Comment.Status.APPROVED)))
+            .with_comment_counts()
             .prefetch_related(
                 Prefetch("councils", queryset=Council.objects.order_by("short_name")), "partnerships", "corrections"
             )

@@ -19,6 +19,8 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
+from sendtracker.client_address import client_address
+
 from .filters import APIFilterBackend
 from .pagination import APIPagination, page_number
 from .renderers import CSVRenderer
@@ -48,6 +50,9 @@ class AnonymousThrottle(AnonRateThrottle):
 
     def get_rate(self):
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
+    def get_ident(self, request):
+        return client_address(request)
 
 
 class ConditionalGetMixin:

@@ -218,7 +218,7 @@ def test_nothing_is_stored_and_no_500_for_junk_posts(client, article):
 
 
 def test_behind_trusted_proxies_the_readers_own_address_is_limited(client, article, settings):
-    settings.COMMENTS_TRUSTED_PROXIES = 1
+    settings.TRUSTED_PROXY_COUNT = 1
     settings.COMMENTS_RATE_LIMIT_PER_IP = (1, 600)
     proxy = "10.0.0.1"  # every request arrives from the load balancer
 

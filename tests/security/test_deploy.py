@@ -49,7 +49,6 @@ def settings_with(names, **env):
             "REDIS_URL": "redis://cache.internal:6379/0",
             "DATABASE_REPLICA_URL": "postgres://tracker@replica.internal:5432/sendtracker",
             "DJANGO_SECURE_PROXY_SSL_HEADER": "HTTP_X_FORWARDED_PROTO",
-            "DJANGO_TRUSTED_PROXIES": "1",
             "DJANGO_ADMIN_URL": "newsroom-7f3a/",
         },
     ],
