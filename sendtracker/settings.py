@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "sendtracker",
+    "api",
     "councils",
     "articles",
 ]
@@ -210,7 +211,7 @@ SPECTACULAR_SETTINGS = {
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "sendtracker.api.schema.describe_api",
+        "api.schema.describe_api",
     ],
 }
 
@@ -413,7 +414,7 @@ PAGE_CACHE_EXCLUDE = (
 )
 PAGE_CACHE_VARY_ON_ACCEPT = ("/api/",)  # paths whose responses depend on the Accept header
 # Checks run before a stored page is served: the API's throttle counts cached answers too.
-PAGE_CACHE_HIT_CHECKS = (("/api/", "sendtracker.api.views.throttle_allows"),)
+PAGE_CACHE_HIT_CHECKS = (("/api/", "api.base.throttle_allows"),)
 # Entries under replaced versions are never read again; this only returns their memory.
 PAGE_CACHE_ENTRY_TIMEOUT = env_int("DJANGO_PAGE_CACHE_ENTRY_TIMEOUT", 24 * 3600)
 # Each process also keeps recently served pages in memory (up to this many bytes), so a hit

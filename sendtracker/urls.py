@@ -28,7 +28,7 @@ urlpatterns = [
     path("articles/", include("articles.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots"),
-    path("api/", include("sendtracker.api.urls")),
+    path("api/", include("api.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
     path("healthz", ops_views.healthz, name="healthz"),
 ]

@@ -5,7 +5,7 @@ import io
 
 import pytest
 
-from sendtracker.api.renderers import cell
+from api.renderers import cell
 
 pytestmark = pytest.mark.django_db
 

@@ -13,14 +13,11 @@ from drf_spectacular.utils import (
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from sendtracker.api.views import PublicReadOnlyViewSet
+from councils.filters import ContractFilter, CouncilFilter, KeyFigureFilter, PartnershipFilter, StatusChangeFilter
+from councils.models import Contract, Council, KeyFigure, Partnership, PartnershipMembership, StatusChange
 
-from ..filters import CouncilFilter
-from ..models import Contract, Council, KeyFigure, Partnership, PartnershipMembership, StatusChange
-from . import serializers
-from .filters import ContractFilter, KeyFigureFilter, PartnershipFilter, StatusChangeFilter
-
-SLUG_PATTERN = "[-a-zA-Z0-9_]+"
+from ..base import ID_PATTERN, SLUG_PATTERN, PublicReadOnlyViewSet
+from ..serializers import councils as serializers
 
 # CouncilFilter filters partnerships by slug through a method; tell the schema it takes a string.
 extend_schema_field(OpenApiTypes.STR)(CouncilFilter.base_filters["partnership"])
@@ -156,7 +153,7 @@ class StatusChangeViewSet(PublicReadOnlyViewSet):
     queryset = StatusChange.objects.for_timeline().prefetch_related("corrections")
     serializer_class = serializers.StatusChangeSerializer
     filterset_class = StatusChangeFilter
-    lookup_value_regex = "[0-9]{1,18}"
+    lookup_value_regex = ID_PATTERN
     last_modified_field = "recorded_at"
 
 
@@ -170,7 +167,7 @@ class ContractViewSet(PublicReadOnlyViewSet):
     queryset = Contract.objects.select_related("programme")
     serializer_class = serializers.ContractSerializer
     filterset_class = ContractFilter
-    lookup_value_regex = "[0-9]{1,18}"
+    lookup_value_regex = ID_PATTERN
 
 
 @extend_schema_view(
@@ -181,4 +178,4 @@ class KeyFigureViewSet(PublicReadOnlyViewSet):
     queryset = KeyFigure.objects.select_related("programme")
     serializer_class = serializers.KeyFigureSerializer
     filterset_class = KeyFigureFilter
-    lookup_value_regex = "[0-9]{1,18}"
+    lookup_value_regex = ID_PATTERN

@@ -1,11 +1,15 @@
-"""FilterSets for the API's lists of journalism: articles, quotes, people and comments."""
+"""One FilterSet per list of journalism: articles, people quoted, quotes.
+
+The API's lists use them today; a page that grows filters reuses them (as /tracker/ and
+/api/councils/ share ``councils.filters.CouncilFilter``).
+"""
 
 import django_filters
 
-from councils.api.filters import council_choice, search
+from councils.filters import council_choice, search
 from councils.models import Partnership
 
-from ..models import Article, Comment, Person, Quote
+from .models import Article, Person, Quote
 
 
 class ArticleFilter(django_filters.FilterSet):
@@ -79,22 +83,3 @@ class QuoteFilter(django_filters.FilterSet):
 
     def filter_search(self, queryset, name, value):
         return search(queryset, ["text", "context", "person__name"], value)
-
-
-class CommentFilter(django_filters.FilterSet):
-    article = django_filters.ModelChoiceFilter(
-        queryset=lambda request: Article.objects.published(),
-        to_field_name="slug",
-        help_text="Only comments under this published article, by its slug.",
-    )
-    since = django_filters.DateFilter(
-        field_name="created_at__date", lookup_expr="gte", help_text="Comments written on or after this date (UK time)."
-    )
-    ordering = django_filters.OrderingFilter(
-        fields=(("created_at", "created_at"),),
-        help_text="Sort by time; `-created_at` for newest first. Oldest first unless set.",
-    )
-
-    class Meta:
-        model = Comment
-        fields = ["article", "since"]

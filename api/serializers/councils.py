@@ -4,10 +4,8 @@ where it concerns councils, the identifiers people join on: slug, GSS code, DfE 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from sendtracker.api.fields import APIIdentityField, APIRelatedField, PageURLField
-
-from ..choices import PilotStatus
-from ..models import (
+from councils.choices import PilotStatus
+from councils.models import (
     Contract,
     Council,
     IntegratedCareBoard,
@@ -17,6 +15,8 @@ from ..models import (
     StatusChange,
     StatusChangeCorrection,
 )
+
+from ..fields import APIIdentityField, APIRelatedField, PageURLField
 
 API_COUNCIL = "api:council-detail"
 API_PARTNERSHIP = "api:partnership-detail"

@@ -1,29 +1,33 @@
-"""The base every API endpoint shares: read-only, anonymous, JSON or CSV, cacheable, throttled."""
+"""The base every API endpoint shares: read-only, anonymous, JSON or CSV, cacheable, throttled.
+
+A data user meets one set of rules for errors, paging, CSV, caching and throttling
+whichever endpoint they call, because every viewset in ``api/views/`` is a
+``PublicReadOnlyViewSet``.
+"""
 
 import hashlib
 
 from django.db.models import Max
-from django.http import Http404, JsonResponse
+from django.http import Http404
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
-from django.views.decorators.csrf import csrf_exempt
-from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
-from rest_framework.response import Response
-from rest_framework.reverse import reverse
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle
-from rest_framework.views import APIView
 
 from sendtracker.client_address import client_address
 
 from .filters import APIFilterBackend
 from .pagination import APIPagination, page_number
 from .renderers import CSVRenderer
+
+# How the address names one object: a slug (councils, partnerships, articles, people) or a number.
+SLUG_PATTERN = "[-a-zA-Z0-9_]+"
+ID_PATTERN = "[0-9]{1,18}"
 
 
 class APIContentNegotiation(DefaultContentNegotiation):
@@ -170,40 +174,3 @@ class PublicReadOnlyViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
             name = "-".join(part for part in request.path.split("/")[2:] if part) or "api"
             response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
         return response
-
-
-@extend_schema(exclude=True)
-class APIRootView(APIView):
-    """What the API offers, with links."""
-
-    authentication_classes = []
-    permission_classes = [AllowAny]
-    renderer_classes = [JSONRenderer]
-    throttle_classes = [AnonymousThrottle]
-
-    endpoints = (
-        ("councils", "api:council-list"),
-        ("partnerships", "api:partnership-list"),
-        ("status_changes", "api:statuschange-list"),
-        ("contracts", "api:contract-list"),
-        ("key_figures", "api:keyfigure-list"),
-        ("people", "api:person-list"),
-        ("quotes", "api:quote-list"),
-        ("articles", "api:article-list"),
-        ("comments", "api:comment-list"),
-        ("schema", "api:schema"),
-        ("docs", "api:docs"),
-    )
-
-    def get(self, request):
-        response = Response({name: reverse(url_name, request=request) for name, url_name in self.endpoints})
-        response["Access-Control-Allow-Origin"] = "*"
-        return response
-
-
-@csrf_exempt
-def not_found(request, *args, **kwargs):
-    """Any other address under /api/: a JSON 404, not the site's HTML page."""
-    response = JsonResponse({"detail": "Not found. The endpoints are listed at /api/."}, status=404)
-    response["Access-Control-Allow-Origin"] = "*"
-    return response

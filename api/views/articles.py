@@ -1,16 +1,14 @@
-"""Read-only endpoints for the journalism: published articles, people, quotes, approved comments."""
+"""Read-only endpoints for the journalism: published articles, people quoted, quotes."""
 
 from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema, extend_schema_view
 
+from articles.filters import ArticleFilter, PersonFilter, QuoteFilter
+from articles.models import Article, Person, Quote
 from councils.models import Council
-from sendtracker.api.views import PublicReadOnlyViewSet
 
-from ..models import Article, Comment, Person, Quote
-from . import serializers
-from .filters import ArticleFilter, CommentFilter, PersonFilter, QuoteFilter
-
-SLUG_PATTERN = "[-a-zA-Z0-9_]+"
+from ..base import ID_PATTERN, SLUG_PATTERN, PublicReadOnlyViewSet
+from ..serializers import articles as serializers
 
 
 @extend_schema_view(
@@ -58,28 +56,4 @@ class QuoteViewSet(PublicReadOnlyViewSet):
     queryset = Quote.objects.select_related("person", "article").prefetch_related("councils")
     serializer_class = serializers.QuoteSerializer
     filterset_class = QuoteFilter
-    lookup_value_regex = "[0-9]{1,18}"
-
-
-@extend_schema_view(
-    list=extend_schema(
-        summary="Approved comments (“Your thoughts”)",
-        description=(
-            "Readers' approved comments under published articles, oldest first. Filter by `article`. "
-            "Readers' emails, IP hashes and browsers are never part of the API."
-        ),
-    ),
-    retrieve=extend_schema(summary="One approved comment"),
-)
-class CommentViewSet(PublicReadOnlyViewSet):
-    serializer_class = serializers.CommentSerializer
-    filterset_class = CommentFilter
-    lookup_value_regex = "[0-9]{1,18}"
-
-    def get_queryset(self):
-        return (
-            Comment.objects.approved()
-            .filter(article__in=Article.objects.published())
-            .select_related("article")
-            .order_by("created_at", "pk")
-        )
+    lookup_value_regex = ID_PATTERN

@@ -1,13 +1,14 @@
-"""What the API says about the journalism. Only published articles and approved comments
-reach it, and a comment never carries its writer's email, IP hash or user agent."""
+"""What the API says about the journalism: published articles, people quoted and their quotes.
+
+A draft or scheduled article never reaches it, not even as a quote's headline."""
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from councils.api.serializers import CouncilRefSerializer, PartnershipRefSerializer
-from sendtracker.api.fields import APIIdentityField, APIRelatedField, PageURLField
+from articles.models import Article, Correction, Person, Quote
 
-from ..models import Article, Comment, Correction, Person, Quote
+from ..fields import APIIdentityField, PageURLField
+from .councils import CouncilRefSerializer, PartnershipRefSerializer
 
 
 class PersonRefSerializer(serializers.ModelSerializer):
@@ -89,40 +90,3 @@ class ArticleSerializer(ArticleRefSerializer):
 
     def get_comments_open(self, article) -> bool:
         return article.comments_open
-
-
-class CommentSerializer(serializers.ModelSerializer):
-    """An approved comment. Deliberately an allow-list: email, IP hash and user agent never appear."""
-
-    url = APIIdentityField(view_name="api:comment-detail", help_text="This comment in the API.")
-    page_url = PageURLField(help_text="The comment under its article (absolute URL).")
-    article = serializers.SlugRelatedField(slug_field="slug", read_only=True, help_text="The article's slug.")
-    article_url = APIRelatedField(
-        source="article",
-        view_name="api:article-detail",
-        lookup_field="slug",
-        read_only=True,
-        help_text="The article in the API.",
-    )
-    parent = serializers.PrimaryKeyRelatedField(
-        read_only=True, allow_null=True, help_text="The comment this replies to, if it is a reply."
-    )
-    reader_role_label = serializers.CharField(source="get_reader_role_display", read_only=True)
-    is_staff_reply = serializers.BooleanField(read_only=True, help_text="Written by the newsroom.")
-
-    class Meta:
-        model = Comment
-        fields = [
-            "id",
-            "url",
-            "page_url",
-            "article",
-            "article_url",
-            "parent",
-            "display_name",
-            "reader_role",
-            "reader_role_label",
-            "body",
-            "created_at",
-            "is_staff_reply",
-        ]

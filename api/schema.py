@@ -52,7 +52,7 @@ EXAMPLES = {
     "region": ["West Midlands"],
 }
 
-# Bounds the FilterSets enforce (councils/api/filters.py: MAX_MONEY) and the schema must state.
+# Bounds the FilterSets enforce (councils/filters.py: MAX_MONEY) and the schema must state.
 BOUNDS = {
     "value_min": {"minimum": 0, "maximum": 999999999999},
     "value_max": {"minimum": 0, "maximum": 999999999999},

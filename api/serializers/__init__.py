@@ -1,0 +1,1 @@
+"""What the API says about each domain's objects, one module per domain."""
