@@ -9,6 +9,7 @@ suite), so rules the server enforces are written into it: e.g. no null character
 from django.utils import timezone
 
 from councils.choices import OfstedJudgement, PilotStatus, Region
+from councils.filters import HISTORY_STARTS, MAX_MONEY
 
 NO_NULLS = "^[^\\x00]*$"
 
@@ -32,7 +33,7 @@ COUNCIL_PARAMETERS = {
         None,
     ),
     "as_of": (
-        "Rebuild each council's status as it stood at the end of this date (YYYY-MM-DD, from 2019-01-01 to today); "
+        f"Rebuild each council's status as it stood at the end of this date (YYYY-MM-DD, from {HISTORY_STARTS} to today); "
         "the answer carries it in `status_as_of`.",
         "2023-05-19",
     ),
@@ -52,10 +53,10 @@ EXAMPLES = {
     "region": ["West Midlands"],
 }
 
-# Bounds the FilterSets enforce (councils/filters.py: MAX_MONEY) and the schema must state.
+# Bounds the FilterSets enforce and the schema must state.
 BOUNDS = {
-    "value_min": {"minimum": 0, "maximum": 999999999999},
-    "value_max": {"minimum": 0, "maximum": 999999999999},
+    "value_min": {"minimum": 0, "maximum": int(MAX_MONEY)},
+    "value_max": {"minimum": 0, "maximum": int(MAX_MONEY)},
 }
 
 PATH_PARAMETERS = {
@@ -115,7 +116,7 @@ def _whole_year(leap):
     return f"((0[13578]|1[02])-{DAYS[31]}|(0[469]|11)-{DAYS[30]}|02-{DAYS[29 if leap else 28]})"
 
 
-def dates_until(today, first_year=2019):
+def dates_until(today, first_year=HISTORY_STARTS.year):
     """A regular expression matching exactly the dates from 1 January ``first_year`` to ``today``."""
     years = range(first_year, today.year)
     alternatives = []
