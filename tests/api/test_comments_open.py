@@ -46,3 +46,18 @@ def test_comments_open_in_the_api_agrees_with_the_article_page(client, settings,
     assert page_open == EXPECTED_OPEN[case]
     assert api_open == page_open
     assert "comments_open" not in listed[article.slug] or listed[article.slug]["comments_open"] == page_open
+
+
+def test_a_scheduled_article_is_hidden_from_both_until_its_time_then_both_agree(client, settings):
+    settings.COMMENTS_AUTO_CLOSE_DAYS = 30
+    article = ArticleFactory(published_at=timezone.now() + datetime.timedelta(days=2))
+    assert client.get(article.get_absolute_url()).status_code == 404
+    assert client.get(f"/api/articles/{article.slug}/").status_code == 404
+    assert article.slug not in {item["slug"] for item in client.get("/api/articles/").json()["results"]}
+
+    # Its time comes: the usual days count from publication, so both say comments are open.
+    article.published_at = ago(minutes=1)
+    article.save()
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert 'name="body"' in page and "yt-closed" not in page
+    assert client.get(f"/api/articles/{article.slug}/").json()["comments_open"] is True
