@@ -5,14 +5,17 @@ a colour *and* a shape (and the bars carry their labels and values as text), so 
 is never the only cue.
 """
 
+import json
 import math
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 
 from .choices import PilotStatus
 
 # Shapes by status: the map's markers, repeated in the legend and the status bars.
 STATUS_SHAPES = {
-    PilotStatus.NOT_SHORTLISTED: "dot",
+    PilotStatus.NOT_SHORTLISTED: "ring",
     PilotStatus.SHORTLISTED: "circle",
     PilotStatus.CONSIDERING: "diamond",
     PilotStatus.EOI_SUBMITTED: "square",
@@ -24,6 +27,7 @@ STATUS_SHAPES = {
 
 SHAPE_NAMES = {
     "dot": "small grey dot",
+    "ring": "ring",
     "circle": "circle",
     "diamond": "diamond",
     "square": "square",
@@ -38,6 +42,13 @@ def marker_path(shape, x, y, r):
     """An SVG path for ``shape`` centred on (x, y), about 2r across."""
     if shape in ("circle", "dot"):
         return f"M{x - r:.1f},{y:.1f}a{r:.1f},{r:.1f} 0 1,0 {2 * r:.1f},0a{r:.1f},{r:.1f} 0 1,0 {-2 * r:.1f},0Z"
+    if shape == "ring":
+        # The inner circle runs the other way round, so the fill leaves it empty.
+        inner = r * 0.55
+        return marker_path("circle", x, y, r) + (
+            f"M{x - inner:.1f},{y:.1f}a{inner:.1f},{inner:.1f} 0 1,1 {2 * inner:.1f},0"
+            f"a{inner:.1f},{inner:.1f} 0 1,1 {-2 * inner:.1f},0Z"
+        )
     if shape == "square":
         s = r * 0.9
         return f"M{x - s:.1f},{y - s:.1f}h{2 * s:.1f}v{2 * s:.1f}h{-2 * s:.1f}Z"
@@ -155,11 +166,32 @@ def map_height(*, width=MAP_WIDTH, bounds=MAP_BOUNDS):
     return round(map_projection(bounds["south"], bounds["east"], width=width, bounds=bounds)[1], 1)
 
 
+# England's coast, simplified from Natural Earth: councils/data/README.md says how it was built.
+OUTLINE_FILE = Path(__file__).resolve().parent / "data" / "england-outline.json"
+OTHER_DOT_RADIUS = 2.6
+# The key's one entry for the small grey dot: every council the map does not mark by status.
+OTHERS_KEY = {"label": "Other councils", "shape": SHAPE_NAMES["dot"], "path": marker_path("dot", 9, 9, 3), "size": 18}
+
+
+@cache
+def outline_rings():
+    """England's rings (the mainland, then the Isle of Wight) projected as the councils are: [[(x, y)]]."""
+    rings = json.loads(OUTLINE_FILE.read_text())["rings"]
+    return [[map_projection(lat, lon) for lon, lat in ring] for ring in rings]
+
+
+@cache
+def outline_path():
+    """The outline of England as one SVG path, drawn behind the dots."""
+    return "".join("M" + "L".join(f"{x:g},{y:g}" for x, y in ring) + "Z" for ring in outline_rings())
+
+
 def dot_map(points, highlighted_pks, *, label_limit=12):
     """The dot map: every council as a small grey dot, the ``highlighted_pks`` as status markers.
 
     ``points`` comes from selectors.council_points. Highlighted councils are labelled by
-    name when there are few enough to read.
+    name when there are few enough to read. The key names each symbol drawn once:
+    ``statuses`` for the markers, then ``others`` for the small grey dot (None if none is drawn).
     """
     background, markers = [], []
     for point in points:
@@ -167,9 +199,6 @@ def dot_map(points, highlighted_pks, *, label_limit=12):
             continue
         x, y = map_projection(point["latitude"], point["longitude"])
         if point["pk"] in highlighted_pks:
-            shape = STATUS_SHAPES[point["status"]]
-            if shape == "dot":
-                shape = "circle"
             markers.append(
                 {
                     "name": point["name"],
@@ -177,20 +206,22 @@ def dot_map(points, highlighted_pks, *, label_limit=12):
                     "status_label": point["status"].label,
                     "x": x,
                     "y": y,
-                    "path": marker_path(shape, x, y, 6),
+                    "path": marker_path(STATUS_SHAPES[point["status"]], x, y, 6),
                     "label_x": x + 9 if x < MAP_WIDTH * 0.6 else x - 9,
                     "label_anchor": "start" if x < MAP_WIDTH * 0.6 else "end",
                 }
             )
         else:
-            background.append(marker_path("dot", x, y, 2.6))
+            background.append(marker_path("dot", x, y, OTHER_DOT_RADIUS))
     return {
         "width": MAP_WIDTH,
         "height": map_height(),
+        "outline": outline_path(),
         "background": "".join(background),
         "markers": markers,
         "labelled": len(markers) <= label_limit,
         "statuses": legend(sorted({m["status"] for m in markers}, key=list(PilotStatus.values).index)),
+        "others": OTHERS_KEY if background else None,
     }
 
 

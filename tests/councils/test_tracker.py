@@ -259,6 +259,31 @@ def test_map_marks_the_shown_councils_with_shape_and_legend(client, councils):
     assert "<figcaption>" in figure
 
 
+def test_map_draws_england_behind_the_dots_with_its_credit(client, councils):
+    html = client.get(TRACKER).content.decode()
+
+    figure = html.split('<figure class="map">', 1)[1].split("</figure>", 1)[0]
+    land = re.search(r'<path class="map__land" aria-hidden="true" d="(M[^"]+Z)"/>', figure)
+    assert land and land.start() < figure.index('class="map__others"') < figure.index('class="map__marker')
+    assert "<title" not in figure.split('class="map__land"', 1)[1].split("/>", 1)[0]
+    assert "style=" not in figure
+    assert "Outline of England: <a" in figure and "Natural Earth</a> (public domain)" in figure
+
+
+def test_map_key_names_each_symbol_once_and_plainly(client, councils):
+    """Listed and unlisted councils that are not shortlisted were both keyed as "small grey dot"."""
+    html = client.get(TRACKER, {"scope": "all", "region": Region.LONDON}).content.decode()
+
+    key = html.split('<ul class="legend" aria-label="Map key">', 1)[1].split("</ul>", 1)[0]
+    entries = [re.sub(r"<[^>]+>", "", item).strip() for item in re.findall(r"<li[^>]*>(.*?)</li>", key)]
+    assert entries == ["Not shortlisted (ring)", "Declined (cross)", "Other councils (small grey dot)"]
+
+    everyone = client.get(TRACKER, {"scope": "all"}).content.decode()
+    key = everyone.split('<ul class="legend" aria-label="Map key">', 1)[1].split("</ul>", 1)[0]
+    assert "small grey dot" not in key  # every council is marked: no other councils to key
+    assert key.count("Not shortlisted (ring)") == 1
+
+
 def test_seeded_reader_story(client, seeded):
     """Filter to "considering": Brighton and Hove; Herefordshire declined."""
     assert names(client.get(TRACKER, {"status": "considering"})) == ["Brighton and Hove"]
