@@ -5,7 +5,7 @@
    ``--rebuild`` builds it again.
 2. Collects static files and starts gunicorn (gunicorn.conf.py, 2 workers) with
    production settings: DJANGO_DEBUG off, a freshly generated secret key,
-   REDIS_URL (default: DB 5 of the local Redis), DJANGO_BENCH=1 (serves
+   REDIS_URL (default: DB 5 of the local Redis), and bench/settings.py (serves
    /bench/ping and honours the X-Bench-No-Page-Cache header).
 3. From separate processes, drives each scenario with wrk (a Python keep-alive
    client when wrk is not installed) at 4 and at 32 connections, in rounds (3 of
@@ -129,7 +129,7 @@ def bench_env(args, port):
             "DJANGO_DEBUG": "0",
             "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-            "DJANGO_BENCH": "1",
+            "DJANGO_SETTINGS_MODULE": "bench.settings",
             "DATABASE_URL": os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL),
             "REDIS_URL": os.environ.get("REDIS_URL", DEFAULT_REDIS_URL),
             "DJANGO_CACHE_PREFIX": "sendtracker-bench",
@@ -179,7 +179,6 @@ def ensure_database(url):
 
 def prepare_data(env, rebuild):
     os.environ.update({k: v for k, v in env.items() if k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL"))})
-    os.environ["DJANGO_SETTINGS_MODULE"] = "sendtracker.settings"
     sys.path.insert(0, str(BASE))
     import django
 

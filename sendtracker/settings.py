@@ -409,7 +409,6 @@ PAGE_CACHE_EXCLUDE = (
     r"/comments?/",
     r"/thanks/?$",
     r"/report/?$",
-    r"^/bench/",
 )
 PAGE_CACHE_VARY_ON_ACCEPT = ("/api/",)  # paths whose responses depend on the Accept header
 # Checks run before a stored page is served: the API's throttle counts cached answers too.
@@ -421,8 +420,6 @@ PAGE_CACHE_ENTRY_TIMEOUT = env_int("DJANGO_PAGE_CACHE_ENTRY_TIMEOUT", 24 * 3600)
 PAGE_CACHE_LOCAL_BYTES = env_int("DJANGO_PAGE_CACHE_LOCAL_BYTES", 32 * 1024 * 1024)
 # Values made afresh for each response of a stored page (page_cache.fresh_value): name -> function(arg).
 PAGE_CACHE_FRESH_VALUES = {"comment_form_started": "articles.comments.fresh_form_token"}
-# Only for `make bench`: serve /bench/ping and honour the X-Bench-No-Page-Cache header.
-BENCH_MODE = env_bool("DJANGO_BENCH", False)
 
 # PostgreSQL connections: Django's psycopg 3 pool, one pool per gunicorn worker sized to its
 # threads (CONN_MAX_AGE must then be 0). DJANGO_DB_POOL=0 falls back to per-thread persistent
