@@ -5,6 +5,7 @@
 the test settings extend) know nothing of either.
 """
 
+import argparse
 import os
 import subprocess
 import sys
@@ -14,6 +15,7 @@ import pytest
 
 import bench.settings
 import sendtracker.settings
+from bench import server
 
 pytestmark = pytest.mark.django_db
 
@@ -37,6 +39,11 @@ def test_bench_settings_change_only_the_urls_and_the_page_cache():
         if name.isupper() and getattr(bench.settings, name) != getattr(sendtracker.settings, name, None)
     }
     assert changed == set(BENCH_ONLY)
+
+
+def test_the_bench_runs_the_server_with_the_bench_settings():
+    args = argparse.Namespace(port=8500, workers=2, threads=4, db="pool", env=[])
+    assert server.bench_env(args)["DJANGO_SETTINGS_MODULE"] == "bench.settings"
 
 
 def test_production_has_no_bench_code(settings):
