@@ -189,7 +189,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    # --- Open-data API (issue 5): anonymous requests per client address. The default is
+    # Open-data API: anonymous requests are throttled per client address. The default is
     # generous (data users page through lists); DJANGO_API_ANON_RATE tightens it, e.g. "120/minute".
     "DEFAULT_THROTTLE_RATES": {"anon": env("DJANGO_API_ANON_RATE", "1000/minute")},
 }
@@ -198,7 +198,9 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "SEND Tracker API",
     "DESCRIPTION": "Open data on the DfE's £70m SEND and AP change programme pilot.",
     "VERSION": "1.0.0",
-    # --- Open-data API (issue 5): docs assets served by the site itself, never a CDN.
+    # The API docs' Swagger UI and ReDoc from drf-spectacular-sidecar: served by the site itself,
+    # never a CDN, so they run under the CSP (the Swagger start-up script is a static file, via
+    # SpectacularSwaggerSplitView).
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
@@ -219,7 +221,7 @@ SITE_NAME = "SEND Tracker"
 SITE_URL = env("DJANGO_SITE_URL", "http://127.0.0.1:8000")
 ADMIN_URL = env("DJANGO_ADMIN_URL", "admin/")
 
-# --- "Your thoughts" reader comments (issue 4): moderation, spam defences and privacy. ---
+# --- "Your thoughts" reader comments: moderation, spam defences and privacy. ---
 # Articles stop taking comments this many days after publication (0 = never auto-close).
 COMMENTS_AUTO_CLOSE_DAYS = env_int("DJANGO_COMMENTS_AUTO_CLOSE_DAYS", 30)
 # Distinct readers' reports that send an approved comment back to the moderators' queue.
@@ -243,7 +245,7 @@ COMMENTS_IP_HASH_SALT = env("DJANGO_COMMENTS_IP_HASH_SALT", "") or ("comments-ip
 # --- end of "Your thoughts" settings. ---
 
 # ---------------------------------------------------------------------------
-# Security and operations (issue 7). Production is the default: everything
+# Security and operations. Production is the default: everything
 # below is on unless DJANGO_DEBUG is set. `manage.py check --deploy
 # --fail-level WARNING` is clean with DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS
 # and DATABASE_URL set.
@@ -329,14 +331,6 @@ PERMISSIONS_POLICY = (
     "usb",
     "xr-spatial-tracking",
 )
-# The API docs' Swagger UI from drf-spectacular-sidecar (served from here, its
-# start-up script a static file via SpectacularSwaggerSplitView) runs under the CSP.
-SPECTACULAR_SETTINGS |= {
-    "SWAGGER_UI_DIST": "SIDECAR",
-    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
-}
-
 # Staff login: django-axes locks a username + IP pair out after repeated
 # failures, counted in the database so every app server sees the same count.
 # Unknown usernames are counted exactly like known ones.
@@ -395,7 +389,7 @@ LOGGING = {
     },
 }
 
-# --- Performance (perf, issue 6): page cache, database connections, static files, gunicorn ---
+# --- Performance: page cache, database connections, static files, gunicorn ---
 # Templates: Django wraps the loaders in the cached loader whenever OPTIONS["loaders"]
 # is not given, so each template is compiled once per process.
 #
