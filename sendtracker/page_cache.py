@@ -61,7 +61,6 @@ from django.utils.module_loading import import_string
 from . import content_version
 
 ENTRY_KEY = "page:{digest}"
-BYPASS_HEADER = "HTTP_X_BENCH_NO_PAGE_CACHE"
 # Headers a stored page may vary on: Cookie (requests with session cookies never
 # use the cache), Accept-Encoding (compression is applied outside) and Accept where keyed.
 HARMLESS_VARY = {"cookie", "accept-encoding"}
@@ -161,7 +160,6 @@ class PageCacheMiddleware:
         self.exclude = re.compile("|".join(f"(?:{p})" for p in settings.PAGE_CACHE_EXCLUDE) or r"(?!)")
         self.accept_prefixes = tuple(settings.PAGE_CACHE_VARY_ON_ACCEPT)
         self.entry_timeout = settings.PAGE_CACHE_ENTRY_TIMEOUT
-        self.bench_bypass = getattr(settings, "BENCH_MODE", False)
         self.skip_cookies = {settings.SESSION_COOKIE_NAME, "messages"}
         self.local = LocalEntries(settings.PAGE_CACHE_LOCAL_BYTES)
         self.hit_checks = [
@@ -245,11 +243,10 @@ class PageCacheMiddleware:
     # -- which requests and responses -------------------------------------------------
 
     def cacheable_request(self, request):
+        """Whether the cache may answer this request or store its response (subclasses may narrow it)."""
         if request.method not in ("GET", "HEAD"):
             return False
         if self.skip_cookies.intersection(request.COOKIES) or "HTTP_AUTHORIZATION" in request.META:
-            return False
-        if self.bench_bypass and BYPASS_HEADER in request.META:
             return False
         return not self.exclude.search(request.path_info)
 

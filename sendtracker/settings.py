@@ -190,7 +190,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    # --- Open-data API (issue 5): anonymous requests per client address. The default is
+    # Open-data API: anonymous requests are throttled per client address. The default is
     # generous (data users page through lists); DJANGO_API_ANON_RATE tightens it, e.g. "120/minute".
     "DEFAULT_THROTTLE_RATES": {"anon": env("DJANGO_API_ANON_RATE", "1000/minute")},
 }
@@ -199,7 +199,9 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "SEND Tracker API",
     "DESCRIPTION": "Open data on the DfE's £70m SEND and AP change programme pilot.",
     "VERSION": "1.0.0",
-    # --- Open-data API (issue 5): docs assets served by the site itself, never a CDN.
+    # The API docs' Swagger UI and ReDoc from drf-spectacular-sidecar: served by the site itself,
+    # never a CDN, so they run under the CSP (the Swagger start-up script is a static file, via
+    # SpectacularSwaggerSplitView).
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
@@ -220,7 +222,7 @@ SITE_NAME = "SEND Tracker"
 SITE_URL = env("DJANGO_SITE_URL", "http://127.0.0.1:8000")
 ADMIN_URL = env("DJANGO_ADMIN_URL", "admin/")
 
-# --- "Your thoughts" reader comments (issue 4): moderation, spam defences and privacy. ---
+# --- "Your thoughts" reader comments: moderation, spam defences and privacy. ---
 # Articles stop taking comments this many days after publication (0 = never auto-close).
 COMMENTS_AUTO_CLOSE_DAYS = env_int("DJANGO_COMMENTS_AUTO_CLOSE_DAYS", 30)
 # Distinct readers' reports that send an approved comment back to the moderators' queue.
@@ -244,7 +246,7 @@ COMMENTS_IP_HASH_SALT = env("DJANGO_COMMENTS_IP_HASH_SALT", "") or ("comments-ip
 # --- end of "Your thoughts" settings. ---
 
 # ---------------------------------------------------------------------------
-# Security and operations (issue 7). Production is the default: everything
+# Security and operations. Production is the default: everything
 # below is on unless DJANGO_DEBUG is set. `manage.py check --deploy
 # --fail-level WARNING` is clean with DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS
 # and DATABASE_URL set.
@@ -330,14 +332,6 @@ PERMISSIONS_POLICY = (
     "usb",
     "xr-spatial-tracking",
 )
-# The API docs' Swagger UI from drf-spectacular-sidecar (served from here, its
-# start-up script a static file via SpectacularSwaggerSplitView) runs under the CSP.
-SPECTACULAR_SETTINGS |= {
-    "SWAGGER_UI_DIST": "SIDECAR",
-    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
-}
-
 # Staff login: django-axes locks a username + IP pair out after repeated
 # failures, counted in the database so every app server sees the same count.
 # Unknown usernames are counted exactly like known ones.
@@ -396,7 +390,7 @@ LOGGING = {
     },
 }
 
-# --- Performance (perf, issue 6): page cache, database connections, static files, gunicorn ---
+# --- Performance: page cache, database connections, static files, gunicorn ---
 # Templates: Django wraps the loaders in the cached loader whenever OPTIONS["loaders"]
 # is not given, so each template is compiled once per process.
 #
@@ -410,7 +404,6 @@ PAGE_CACHE_EXCLUDE = (
     r"/comments?/",
     r"/thanks/?$",
     r"/report/?$",
-    r"^/bench/",
 )
 PAGE_CACHE_VARY_ON_ACCEPT = ("/api/",)  # paths whose responses depend on the Accept header
 # Checks run before a stored page is served: the API's throttle counts cached answers too.
@@ -422,8 +415,6 @@ PAGE_CACHE_ENTRY_TIMEOUT = env_int("DJANGO_PAGE_CACHE_ENTRY_TIMEOUT", 24 * 3600)
 PAGE_CACHE_LOCAL_BYTES = env_int("DJANGO_PAGE_CACHE_LOCAL_BYTES", 32 * 1024 * 1024)
 # Values made afresh for each response of a stored page (page_cache.fresh_value): name -> function(arg).
 PAGE_CACHE_FRESH_VALUES = {"comment_form_started": "articles.comments.fresh_form_token"}
-# Only for `make bench`: serve /bench/ping and honour the X-Bench-No-Page-Cache header.
-BENCH_MODE = env_bool("DJANGO_BENCH", False)
 
 # PostgreSQL connections: Django's psycopg 3 pool, one pool per gunicorn worker sized to its
 # threads (CONN_MAX_AGE must then be 0). DJANGO_DB_POOL=0 falls back to per-thread persistent

@@ -14,7 +14,7 @@ admin.site.site_header = "SEND Tracker newsroom"
 admin.site.site_title = "SEND Tracker admin"
 admin.site.index_title = "Tracker facts, journalism and readers' comments"
 
-# Public pages (issue 3): sitemap sections.
+# The sitemap's sections: the public pages, councils, partnerships and articles.
 SITEMAPS = {
     "pages": StaticSitemap,
     "councils": CouncilSitemap,
@@ -32,7 +32,3 @@ urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     path("healthz", ops_views.healthz, name="healthz"),
 ]
-
-# `make bench` only (DJANGO_BENCH=1): the baseline endpoint (perf, issue 6).
-if settings.BENCH_MODE:
-    urlpatterns.append(path("bench/ping", views.bench_ping, name="bench-ping"))

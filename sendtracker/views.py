@@ -1,7 +1,6 @@
-"""Project-level pages that draw on both apps (the home page, robots.txt) and the bench baseline."""
+"""Project-level pages that draw on both apps: the home page and robots.txt."""
 
 from django.conf import settings
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
@@ -40,8 +39,3 @@ def robots_txt(request):
         {"admin_path": settings.ADMIN_URL, "sitemap_url": request.build_absolute_uri(reverse("sitemap"))},
         content_type="text/plain; charset=utf-8",
     )
-
-
-def bench_ping(request):
-    """`make bench`'s baseline: the cheapest response that still passes the whole middleware stack."""
-    return HttpResponse("pong", content_type="text/plain")

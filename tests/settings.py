@@ -14,7 +14,7 @@ STORAGES = {
 }
 SITE_URL = "https://send-tracker.example"
 
-# Security (issue 7): the test client and live server speak plain HTTP.
+# Security: the test client and live server speak plain HTTP.
 SECURE_SSL_REDIRECT = False
 AUTHENTICATION_BACKENDS = [
     "tests.axes_backend.AxesBackendAllowingClientLogin",

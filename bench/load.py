@@ -1,0 +1,180 @@
+"""Driving the load: each scenario in short rounds alternating with the baseline, with wrk or bench/pyload.py.
+
+wrk runs bench/wrk.lua (it counts the answers by status); without wrk, bench/pyload.py, a
+Python keep-alive client in a process of its own, is driven the same way.
+"""
+
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from bench.scenarios import available
+from bench.server import PING_PATH
+
+HERE = Path(__file__).resolve().parent
+WRK_SCRIPT = HERE / "wrk.lua"
+PYLOAD = HERE / "pyload.py"
+CONNECTIONS = (4, 32)
+
+
+def lua_table(value):
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"[{json.dumps(k)}] = {lua_table(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "nil"
+    return json.dumps(value)
+
+
+def run_wrk(base_url, scenario, connections, duration):
+    config = {
+        "method": scenario.get("method", "GET"),
+        "path": scenario["path"],
+        "headers": scenario.get("headers", {}),
+        "body": scenario.get("body"),
+        "vary_ip": scenario.get("vary_ip", False),
+    }
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(f"local config = {lua_table(config)}\n")
+        script.write(WRK_SCRIPT.read_text())
+    try:
+        output = subprocess.run(
+            [
+                "wrk",
+                "-t",
+                "1" if connections < 8 else "2",
+                "-c",
+                str(connections),
+                "-d",
+                f"{duration}s",
+                "--timeout",
+                "10s",
+                "-s",
+                script.name,
+                base_url,
+            ],
+            capture_output=True,
+            text=True,
+        )
+    finally:
+        os.unlink(script.name)
+    if output.returncode != 0:
+        raise SystemExit(f"wrk failed: {output.stderr or output.stdout}")
+    match = re.search(r"^BENCHJSON (.*)$", output.stdout, re.M)
+    raw = json.loads(match.group(1))
+    return {
+        "requests": raw["requests"],
+        "rps": raw["requests"] / (raw["duration_us"] / 1e6),
+        "p50_ms": raw["p50_us"] / 1000,
+        "p99_ms": raw["p99_us"] / 1000,
+        "socket_errors": raw["socket_errors"],
+        "statuses": {int(k): v for k, v in raw["statuses"].items()},
+    }
+
+
+def run_python_client(base_url, scenario, connections, duration):
+    spec = json.dumps({"base_url": base_url, "scenario": scenario, "connections": connections, "duration": duration})
+    output = subprocess.run(
+        [sys.executable, str(PYLOAD)], input=spec, capture_output=True, text=True, check=True
+    ).stdout
+    measured = json.loads(output)
+    measured["statuses"] = {int(k): v for k, v in measured["statuses"].items()}
+    return measured
+
+
+def driver(client):
+    """The load generator for ``--client`` (auto: wrk when installed): (function, name)."""
+    if client == "wrk" or (client == "auto" and shutil.which("wrk")):
+        return run_wrk, "wrk"
+    return run_python_client, "python"
+
+
+def settle(base_url, limit=10.0):
+    """Wait until the server has finished the previous round's queued requests.
+
+    When wrk stops, requests it sent to a slow page are still being served; the next
+    round would otherwise be measured against that backlog.
+    """
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        started = time.monotonic()
+        with urllib.request.urlopen(base_url + PING_PATH, timeout=limit) as response:
+            response.read()
+        if time.monotonic() - started < 0.02:
+            return
+
+
+def combine(name, scenario, connections, rounds):
+    """One scenario's rounds as one measurement: total throughput, median latencies, all statuses."""
+    statuses = {}
+    for r in rounds:
+        for status, count in r["statuses"].items():
+            statuses[status] = statuses.get(status, 0) + count
+    return {
+        "scenario": name,
+        "connections": connections,
+        "path": scenario["path"],
+        "ok": scenario.get("ok", (200,)),
+        "requests": sum(r["requests"] for r in rounds),
+        "rps": statistics.mean(r["rps"] for r in rounds),
+        "p50_ms": statistics.median(r["p50_ms"] for r in rounds),
+        "p99_ms": statistics.median(r["p99_ms"] for r in rounds),
+        "socket_errors": sum(r["socket_errors"] for r in rounds),
+        "statuses": statuses,
+        "rounds": [{k: r[k] for k in ("rps", "p50_ms", "p99_ms")} for r in rounds],
+    }
+
+
+def measure(drive, base_url, baseline, name, scenario, connections, rounds, duration):
+    """The scenario and its paired baseline at one connection count: (baseline result, scenario result).
+
+    The baseline and the scenario alternate in short rounds at the same connection count,
+    and the ratio is the median of the rounds' ratios: the machine's load drifts during a
+    run (it is shared), and each pair of rounds drifts together.
+    """
+    if scenario.get("method", "GET") == "GET":
+        available(base_url, scenario["path"], scenario.get("headers"))  # warm the page cache
+    base_rounds, scenario_rounds = [], []
+    for _ in range(rounds):
+        settle(base_url)
+        base_rounds.append(drive(base_url, baseline, connections, duration))
+        settle(base_url)
+        scenario_rounds.append(drive(base_url, scenario, connections, duration))
+    paired = combine("baseline", baseline, connections, base_rounds)
+    result = combine(name, scenario, connections, scenario_rounds)
+    result["baseline_rps"] = paired["rps"]
+    result["ratio"] = statistics.median(r["rps"] / b["rps"] for r, b in zip(scenario_rounds, base_rounds, strict=True))
+    return paired, result
+
+
+def run_all(drive, base_url, found, *, only, rounds, duration):
+    """Every scenario in ``found`` (bench/scenarios.py), or those named in ``only``, at each connection count.
+
+    A scenario that is not available gets a row with its reason. Prints a line per measurement.
+    """
+    found = dict(found)
+    baseline = found.pop("baseline")
+    results = []
+    for name, scenario in found.items():
+        if only and name not in only:
+            continue
+        for connections in CONNECTIONS:
+            if isinstance(scenario, str):
+                results.append({"scenario": name, "connections": connections, "reason": scenario})
+                continue
+            paired, result = measure(drive, base_url, baseline, name, scenario, connections, rounds, duration)
+            results += [paired, result]
+            print(
+                f"  {name} at {connections} connections: {result['rps']:.0f} req/s, ratio {result['ratio']:.2f}",
+                flush=True,
+            )
+    return results

@@ -1,0 +1,170 @@
+"""The bench's scenarios: which request each sends and which statuses count as success.
+
+Probed against the running server: a scenario the branch cannot serve (no API, no comment
+form) is reported as not available, with the reason, instead of measured.
+"""
+
+import secrets
+import urllib.error
+import urllib.parse
+import urllib.request
+from html.parser import HTMLParser
+
+from bench.server import PING_PATH
+
+# Sent by the "uncached" scenarios; only bench/settings.py's page cache honours it (bench/middleware.py).
+BYPASS = {"X-Bench-No-Page-Cache": "1"}
+POST_OK = (200, 201, 302, 303)
+
+
+class FormFinder(HTMLParser):
+    """The first POST form with a CSRF token: its action and its fields."""
+
+    def __init__(self):
+        super().__init__()
+        self.forms, self.current, self.select = [], None, None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form" and (attrs.get("method") or "").lower() == "post":
+            self.current = {"action": attrs.get("action") or "", "fields": {}}
+        elif self.current is None:
+            return
+        elif tag == "input" and attrs.get("name"):
+            kind = (attrs.get("type") or "text").lower()
+            if kind in ("checkbox", "radio"):
+                self.current["fields"].setdefault(attrs["name"], attrs.get("value") or "on")
+            elif attrs.get("tabindex") == "-1":
+                # A honeypot, out of the tab order: people leave it empty, so the bench does.
+                self.current["fields"][attrs["name"]] = ("honeypot", "")
+            elif kind not in ("submit", "button"):
+                self.current["fields"][attrs["name"]] = (kind, attrs.get("value") or "")
+        elif tag == "textarea" and attrs.get("name"):
+            self.current["fields"][attrs["name"]] = ("textarea", "")
+        elif tag == "select" and attrs.get("name"):
+            self.select = attrs["name"]
+        elif tag == "option" and self.select and attrs.get("value"):
+            self.current["fields"].setdefault(self.select, attrs["value"])
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self.select = None
+        elif tag == "form" and self.current is not None:
+            if "csrfmiddlewaretoken" in self.current["fields"]:
+                self.forms.append(self.current)
+            self.current = None
+
+
+def comment_form(base_url, article_path):
+    """The article page's comment form, filled in, with the CSRF cookie it needs; or None."""
+    request = urllib.request.Request(base_url + article_path)
+    with urllib.request.urlopen(request, timeout=10) as response:
+        html = response.read().decode()
+        cookies = response.headers.get_all("Set-Cookie") or []
+    finder = FormFinder()
+    finder.feed(html)
+    if not finder.forms:
+        return None
+    form = finder.forms[0]
+    data = {}
+    for name, value in form["fields"].items():
+        if isinstance(value, str):
+            data[name] = value  # checkbox, radio or select choice
+            continue
+        kind, default = value
+        if name == "csrfmiddlewaretoken" or kind in ("hidden", "honeypot"):
+            data[name] = default
+        elif kind == "email":
+            data[name] = "bench-{n}@example.org"
+        elif kind == "textarea":
+            data[name] = "A benchmark comment {n}: the assessment took eleven weeks, then the panel met."
+        elif default:
+            data[name] = default
+        elif kind not in ("url",):
+            data[name] = "Bench reader {n}" if "name" in name else "bench {n}"
+    cookie = "; ".join(c.split(";", 1)[0] for c in cookies)
+    action = urllib.parse.urljoin(article_path, form["action"] or article_path)
+    return {"path": action, "body": urllib.parse.urlencode(data, safe="{}"), "cookie": cookie}
+
+
+def available(base_url, path, headers=None):
+    """Whether a GET of ``path`` answers 200, and the response's headers."""
+    request = urllib.request.Request(base_url + path, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status == 200, dict(response.headers)
+    except urllib.error.HTTPError as error:
+        return False, dict(error.headers)
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def post_once(base_url, scenario, ip=None):
+    """The status of one POST of the scenario (a redirect is not followed)."""
+    headers = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": scenario["headers"]["Cookie"]}
+    if ip:
+        headers["X-Forwarded-For"] = ip
+    body = scenario["body"].replace("{n}", secrets.token_hex(4)).encode()
+    request = urllib.request.Request(base_url + scenario["path"], data=body, headers=headers, method="POST")
+    try:
+        with urllib.request.build_opener(NoRedirect).open(request, timeout=10) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def find(base_url, paths):
+    """Each scenario by name: its request and the statuses that count as success, or why it is not available.
+
+    ``paths`` names the data set's sample pages (bench/dataset.py: ``council``, ``article``).
+    """
+    found = {}
+    found["baseline"] = {"path": PING_PATH}
+    found["tracker uncached"] = {"path": "/tracker/", "headers": BYPASS}
+    found["tracker cached"] = {"path": "/tracker/"}
+    found["tracker 304"] = None  # below: its ETag is read after the comment probes, whose writes replace it
+    found["council page"] = {"path": paths["council"]}
+    found["article, 200 comments"] = {"path": paths["article"]}
+    api_ok, _ = available(base_url, "/api/councils/")
+    found["API councils uncached"] = (
+        {"path": "/api/councils/", "headers": BYPASS} if api_ok else "/api/councils/ not available on this branch"
+    )
+    form = comment_form(base_url, paths["article"])
+    if form is None:
+        reason = "no comment form on the article page on this branch"
+        found["comment POST valid"] = found["comment POST rate-limited"] = reason
+        return with_tracker_etag(base_url, found)
+    post = {
+        "method": "POST",
+        "path": form["path"],
+        "headers": {"Content-Type": "application/x-www-form-urlencoded", "Cookie": form["cookie"]},
+        "body": form["body"],
+    }
+    # A valid comment: each request from a different reader address (X-Forwarded-For), so no limit applies.
+    status = post_once(base_url, post, ip="10.9.9.9")
+    if status in POST_OK:
+        found["comment POST valid"] = {**post, "vary_ip": True, "ok": POST_OK}
+    else:
+        found["comment POST valid"] = f"a valid comment POST answered {status}"
+    # Rate-limited: one address posts until refused, then keeps posting.
+    for _ in range(100):
+        status = post_once(base_url, post)
+        if status == 429:
+            found["comment POST rate-limited"] = {**post, "ok": (429,)}
+            break
+    else:
+        found["comment POST rate-limited"] = f"no 429 after 100 POSTs from one address (last answered {status})"
+    return with_tracker_etag(base_url, found)
+
+
+def with_tracker_etag(base_url, found):
+    """The conditional GET sends the tracker's current ETag (read after any probe that wrote)."""
+    ok, headers = available(base_url, "/tracker/")
+    etag = headers.get("ETag")
+    found["tracker 304"] = (
+        {"path": "/tracker/", "headers": {"If-None-Match": etag}, "ok": (304,)} if etag else "no ETag on /tracker/"
+    )
+    return found

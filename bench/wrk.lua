@@ -1,0 +1,51 @@
+-- wrk script for `make bench` (bench/load.py): sends one scenario's request and counts the
+-- answers by status. bench/load.py runs it with a first line prepended that defines
+-- `config`: {method, path, headers, body, vary_ip}. "{n}" in the body becomes a new value
+-- in each request; vary_ip sends each request from another X-Forwarded-For address.
+-- `done` prints the measurement as one line: BENCHJSON {...}.
+
+counts = {}
+local n = 0
+local threads = {}
+
+function setup(thread)
+  table.insert(threads, thread)
+end
+
+function init(args)
+  math.randomseed(os.time() + math.floor(os.clock() * 1000000))
+end
+
+function request()
+  n = n + 1
+  local headers = {}
+  for k, v in pairs(config.headers) do headers[k] = v end
+  local body = nil
+  if config.body then
+    body = string.gsub(config.body, "{n}", tostring(n) .. "-" .. tostring(math.random(1, 1000000000)))
+  end
+  if config.vary_ip then
+    headers["X-Forwarded-For"] = "10." .. math.random(0, 255) .. "." .. math.random(0, 255) .. "." .. math.random(1, 254)
+  end
+  return wrk.format(config.method, config.path, headers, body)
+end
+
+function response(status, headers, body)
+  counts[status] = (counts[status] or 0) + 1
+end
+
+function done(summary, latency, requests)
+  local merged = {}
+  for _, thread in ipairs(threads) do
+    local c = thread:get("counts")
+    for status, count in pairs(c) do merged[status] = (merged[status] or 0) + count end
+  end
+  local parts = {}
+  for status, count in pairs(merged) do table.insert(parts, string.format('"%d": %d', status, count)) end
+  io.write(string.format(
+    'BENCHJSON {"requests": %d, "duration_us": %d, "p50_us": %d, "p99_us": %d, ' ..
+    '"socket_errors": %d, "statuses": {%s}}\n',
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
+    table.concat(parts, ", ")))
+end

@@ -1,0 +1,102 @@
+"""The benchmark's baseline and cache bypass exist only under bench/settings.py, never in production.
+
+`make bench` starts gunicorn with DJANGO_SETTINGS_MODULE=bench.settings, which adds
+/bench/ping and honours the X-Bench-No-Page-Cache header; the production settings (which
+the test settings extend) know nothing of either.
+"""
+
+import argparse
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import bench.settings
+import sendtracker.settings
+from bench import server
+
+pytestmark = pytest.mark.django_db
+
+BASE = Path(__file__).resolve().parents[2]
+BYPASS = {"HTTP_X_BENCH_NO_PAGE_CACHE": "1"}
+# The only settings bench/settings.py changes.
+BENCH_ONLY = ("ROOT_URLCONF", "MIDDLEWARE", "PAGE_CACHE_EXCLUDE")
+
+
+@pytest.fixture
+def bench_settings(settings):
+    for name in BENCH_ONLY:
+        setattr(settings, name, getattr(bench.settings, name))
+    return settings
+
+
+def test_bench_settings_change_only_the_urls_and_the_page_cache():
+    changed = {
+        name
+        for name in dir(bench.settings)
+        if name.isupper() and getattr(bench.settings, name) != getattr(sendtracker.settings, name, None)
+    }
+    assert changed == set(BENCH_ONLY)
+
+
+def test_the_bench_runs_the_server_with_the_bench_settings():
+    args = argparse.Namespace(port=8500, workers=2, threads=4, db="pool", env=[])
+    assert server.bench_env(args)["DJANGO_SETTINGS_MODULE"] == "bench.settings"
+
+
+def test_production_has_no_bench_code(settings):
+    assert not hasattr(settings, "BENCH_MODE")
+    assert not any("bench" in name for name in settings.MIDDLEWARE)
+    assert not any("bench" in pattern for pattern in settings.PAGE_CACHE_EXCLUDE)
+    assert settings.ROOT_URLCONF == "sendtracker.urls"
+
+
+def test_no_environment_variable_turns_the_bench_on_in_production():
+    """The old switch, DJANGO_BENCH=1, added /bench/ping to the production URLconf."""
+    code = (
+        "import django; django.setup(); from django.urls import Resolver404, resolve\n"
+        "try:\n    resolve('/bench/ping')\nexcept Resolver404:\n    print('404')"
+    )
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "sendtracker.settings",
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": "production-like-secret-key-" + "Zq8x!" * 10,
+        "DJANGO_BENCH": "1",
+    }
+    output = subprocess.run([sys.executable, "-c", code], cwd=BASE, env=environment, capture_output=True, text=True)
+    assert output.returncode == 0, output.stderr
+    assert output.stdout.strip() == "404"
+
+
+def test_production_has_no_ping(client):
+    assert client.get("/bench/ping").status_code == 404
+
+
+def test_production_ignores_the_bypass_header(client):
+    assert client.get("/tracker/", **BYPASS)["X-Page-Cache"] == "miss"
+    assert client.get("/tracker/", **BYPASS)["X-Page-Cache"] == "hit"
+
+
+def test_bench_serves_ping_past_the_page_cache(bench_settings, client):
+    for _ in range(2):
+        response = client.get("/bench/ping")
+        assert response.status_code == 200
+        assert response.content == b"pong"
+        assert "X-Page-Cache" not in response
+
+
+def test_bench_bypass_header_reaches_the_view(bench_settings, client):
+    assert client.get("/tracker/")["X-Page-Cache"] == "miss"
+    assert client.get("/tracker/")["X-Page-Cache"] == "hit"
+    bypassed = client.get("/tracker/", **BYPASS)
+    assert bypassed.status_code == 200
+    assert "X-Page-Cache" not in bypassed
+    assert b"<table" in bypassed.content
+
+
+def test_bench_bypass_stores_nothing(bench_settings, client):
+    assert "X-Page-Cache" not in client.get("/tracker/", **BYPASS)
+    assert client.get("/tracker/")["X-Page-Cache"] == "miss"
