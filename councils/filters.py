@@ -9,7 +9,7 @@ from django.utils import timezone
 from django_filters.constants import EMPTY_VALUES
 
 from .choices import IN_PILOT_STATUSES, OfstedJudgement, PilotStatus, Region
-from .models import Council, Partnership
+from .models import Council, Partnership, PartnershipMembership
 
 
 def _rank(field, choices):
@@ -51,7 +51,11 @@ class CouncilFilter(django_filters.FilterSet):
     shows all 153. ``as_of`` rebuilds every council's status as it stood on that date.
     """
 
-    q = django_filters.CharFilter(method="filter_search", label="Council name")
+    q = django_filters.CharFilter(
+        method="filter_search",
+        label="Council name or partnership",
+        help_text="A council's name, or a partnership's name today or before it was renamed.",
+    )
     status = django_filters.MultipleChoiceFilter(
         choices=PilotStatus.choices, method="filter_status", widget=forms.CheckboxSelectMultiple, label="Status"
     )
@@ -124,8 +128,15 @@ class CouncilFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
+        # Members of a partnership whose name, today's or a former one, matches.
+        in_partnership = PartnershipMembership.objects.filter(
+            Q(partnership__name__icontains=value) | Q(partnership__former_names__name__icontains=value)
+        ).values("council")
         return queryset.filter(
-            Q(short_name__icontains=value) | Q(name__icontains=value) | Q(alt_names__icontains=value)
+            Q(short_name__icontains=value)
+            | Q(name__icontains=value)
+            | Q(alt_names__icontains=value)
+            | Q(pk__in=in_partnership)
         )
 
     def filter_status(self, queryset, name, value):
