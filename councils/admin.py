@@ -392,3 +392,6 @@ class ContractAdmin(admin.ModelAdmin):
     @admin.display(description="Supplier", ordering="supplier")
     def supplier_or_unnamed(self, obj):
         return obj.supplier or format_html("<em>{}</em>", "not named")
+
+
+from . import admin_programme  # noqa: E402, F401  (registers the programme timeline and former names)

@@ -60,7 +60,13 @@ IN_PILOT_STATUSES = tuple(s for s in PilotStatus if s != PilotStatus.NOT_SHORTLI
 # Which moves a journalist may record. Anything else needs an editor's override,
 # e.g. a council that declined cannot quietly become "shortlisted" again.
 ALLOWED_TRANSITIONS = {
-    PilotStatus.NOT_SHORTLISTED: {PilotStatus.SHORTLISTED, PilotStatus.PARTNER},
+    PilotStatus.NOT_SHORTLISTED: {
+        PilotStatus.SHORTLISTED,
+        PilotStatus.PARTNER,
+        # The DfE never published its shortlist: on 23 August 2023 it named lead councils
+        # the reporting had never named as shortlisted (e.g. Bedford, Barnet, Hartlepool).
+        PilotStatus.CONFIRMED_LEAD,
+    },
     PilotStatus.SHORTLISTED: {
         PilotStatus.CONSIDERING,
         PilotStatus.EOI_SUBMITTED,
@@ -103,3 +109,17 @@ class PartnershipStatus(models.TextChoices):
 class MembershipRole(models.TextChoices):
     LEAD = "lead", "Lead council"
     PARTNER = "partner", "Partner council"
+
+
+class ProgrammeNameOf(models.TextChoices):
+    """What an earlier name of the programme named: the programme itself, or its partnerships together."""
+
+    PROGRAMME = "programme", "The programme"
+    PARTNERSHIPS = "partnerships", "Its partnerships"
+
+
+class DatePrecision(models.TextChoices):
+    """How much of a reported date is known: an event dated only "September 2023" is month-precise."""
+
+    DAY = "day", "Day"
+    MONTH = "month", "Month"

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django_filters.constants import EMPTY_VALUES
 
 from .choices import IN_PILOT_STATUSES, OfstedJudgement, PartnershipStatus, PilotStatus, Region
-from .models import Contract, Council, KeyFigure, Partnership, StatusChange
+from .models import Contract, Council, KeyFigure, Partnership, PartnershipMembership, StatusChange
 
 # The tracker's history runs from 2019 (the SEND review): ``as_of`` takes no earlier date.
 HISTORY_STARTS = datetime.date(2019, 1, 1)
@@ -81,7 +81,11 @@ class CouncilFilter(django_filters.FilterSet):
     shows all 153. ``as_of`` rebuilds every council's status as it stood on that date.
     """
 
-    q = django_filters.CharFilter(method="filter_search", label="Council name")
+    q = django_filters.CharFilter(
+        method="filter_search",
+        label="Council name or partnership",
+        help_text="A council's name, or a partnership's name today or before it was renamed.",
+    )
     status = django_filters.MultipleChoiceFilter(
         choices=PilotStatus.choices, method="filter_status", widget=forms.CheckboxSelectMultiple, label="Status"
     )
@@ -151,7 +155,14 @@ class CouncilFilter(django_filters.FilterSet):
         return super().filter_queryset(queryset)
 
     def filter_search(self, queryset, name, value):
-        return search(queryset, ["short_name", "name", "alt_names"], value)
+        value = value.strip()
+        if not value:
+            return queryset
+        # Members of a partnership whose name, today's or a former one, matches.
+        in_partnership = PartnershipMembership.objects.filter(
+            Q(partnership__name__icontains=value) | Q(partnership__former_names__name__icontains=value)
+        ).values("council")
+        return search(queryset, ["short_name", "name", "alt_names"], value) | queryset.filter(pk__in=in_partnership)
 
     def filter_status(self, queryset, name, value):
         if not value:

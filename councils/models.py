@@ -1,6 +1,8 @@
 """The tracker's facts: councils, their status history, partnerships, the programme and its money."""
 
+import datetime
 import math
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -14,10 +16,12 @@ from django.utils import timezone
 from .choices import (
     IN_PILOT_STATUSES,
     CouncilType,
+    DatePrecision,
     MembershipRole,
     OfstedJudgement,
     PartnershipStatus,
     PilotStatus,
+    ProgrammeNameOf,
     Region,
     SendInspectionOutcome,
 )
@@ -236,9 +240,22 @@ class StatusChangeCorrection(models.Model):
         return f"Correction to {self.status_change} on {self.corrected_at:%d %b %Y}"
 
 
+class ProgrammeQuerySet(models.QuerySet):
+    def current(self):
+        """The programme the tracker follows, with its earlier names, or None before one is loaded: two queries."""
+        return self.prefetch_related("former_names").order_by("pk").first()
+
+
 class Programme(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(unique=True)
+    partnerships_name = models.CharField(
+        "what its partnerships are called",
+        max_length=200,
+        default="regional expert partnerships",
+        help_text='Today\'s name for the partnerships together, e.g. "Change Programme Partnerships". '
+        "Earlier names are kept with their dates.",
+    )
     description = models.TextField(blank=True)
     budget = models.DecimalField("budget (£)", max_digits=14, decimal_places=2, validators=[MinValueValidator(0)])
     max_partnerships = models.PositiveSmallIntegerField(default=9)
@@ -248,6 +265,8 @@ class Programme(models.Model):
     )
     source_url = models.URLField(blank=True, max_length=500)
 
+    objects = ProgrammeQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
         constraints = [models.CheckConstraint(condition=Q(budget__gte=0), name="programme_budget_gte_0")]
@@ -256,7 +275,190 @@ class Programme(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("home")
+        return reverse("councils:programme")
+
+    def _former(self, of):
+        return [former for former in self.former_names.all() if former.of == of]
+
+    def name_on(self, date):
+        """The programme's name in force on ``date``."""
+        return name_in_force(self.name, self._former(ProgrammeNameOf.PROGRAMME), date)
+
+    def partnerships_name_on(self, date):
+        """What its partnerships were called on ``date``: "regional expert partnerships" before 5 October 2023."""
+        return name_in_force(self.partnerships_name, self._former(ProgrammeNameOf.PARTNERSHIPS), date)
+
+    @property
+    def formerly(self):
+        """The programme's earlier names, latest first ("" if it never had another)."""
+        return formerly(self._former(ProgrammeNameOf.PROGRAMME))
+
+    @property
+    def partnerships_formerly(self):
+        """What its partnerships were called before: "regional expert partnerships"."""
+        return formerly(self._former(ProgrammeNameOf.PARTNERSHIPS))
+
+    @property
+    def partnerships_name_history(self):
+        """What its partnerships have been called, oldest name first, each with its dates."""
+        return name_history(self.partnerships_name, self._former(ProgrammeNameOf.PARTNERSHIPS))
+
+
+def name_in_force(current, former_names, date):
+    """The name in force on ``date``: the first earlier name not yet replaced by then, else ``current``.
+
+    Reads ``former_names`` in Python, so a prefetched ``former_names.all()`` costs no query.
+    """
+    later = [former for former in former_names if former.replaced_on > date]
+    return min(later, key=lambda former: former.replaced_on).name if later else current
+
+
+def formerly(former_names):
+    """Earlier names, oldest first and each once, as words for "formerly …" ("" if none)."""
+    names = []
+    for former in sorted(former_names, key=lambda former: former.replaced_on):
+        if former.name not in names:
+            names.append(former.name)
+    return ", then ".join(names)
+
+
+@dataclass(frozen=True)
+class NameSpan:
+    """One name and the days it was in use; the source is that of the change that brought it in."""
+
+    name: str
+    since: datetime.date | None  # None: in use from the start of the record
+    until: datetime.date | None  # the last day in use; None: still in use
+    source_url: str = ""
+    source_title: str = ""
+
+
+def name_history(current, former_names):
+    """Every name, oldest first, ending with ``current``: a list of NameSpan."""
+    spans, since, source = [], None, ("", "")
+    for former in sorted(former_names, key=lambda former: former.replaced_on):
+        spans.append(NameSpan(former.name, since, former.replaced_on - datetime.timedelta(days=1), *source))
+        since, source = former.replaced_on, (former.source_url, former.source_title)
+    spans.append(NameSpan(current, since, None, *source))
+    return spans
+
+
+class RenamedOverTime:
+    """``name_on(date)`` and ``formerly`` for a model whose earlier names are its ``former_names``."""
+
+    def name_on(self, date):
+        return name_in_force(self.name, self.former_names.all(), date)
+
+    @property
+    def formerly(self):
+        return formerly(self.former_names.all())
+
+    @property
+    def name_history(self):
+        return name_history(self.name, self.former_names.all())
+
+
+class FormerName(models.Model):
+    """A name something was known by until ``replaced_on``, when today's name (or a later one) took over."""
+
+    name = models.CharField(max_length=200)
+    replaced_on = models.DateField(
+        help_text="The day the next name took over: this name was in use until the day before."
+    )
+    source_url = models.URLField("source URL", blank=True, max_length=500)
+    source_title = models.CharField("source title", max_length=300, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-replaced_on"]
+
+    def __str__(self):
+        return f"{self.name} (until {self.replaced_on:%-d %B %Y})"
+
+
+class ProgrammeName(FormerName):
+    """An earlier name of the programme, or of its partnerships ("regional expert partnerships")."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="former_names")
+    of = models.CharField(
+        "name of",
+        max_length=16,
+        choices=ProgrammeNameOf,
+        default=ProgrammeNameOf.PROGRAMME,
+        help_text="Whether this was the programme's name or what its partnerships were called.",
+    )
+
+    class Meta(FormerName.Meta):
+        verbose_name = "former programme name"
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "of", "replaced_on"], name="programmename_one_per_day"),
+        ]
+
+    def get_absolute_url(self):
+        return reverse("councils:programme")
+
+
+class PartnershipName(FormerName):
+    """An earlier name of a partnership, e.g. before the October 2023 rename."""
+
+    partnership = models.ForeignKey("Partnership", on_delete=models.CASCADE, related_name="former_names")
+
+    class Meta(FormerName.Meta):
+        verbose_name = "former partnership name"
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "replaced_on"], name="partnershipname_one_per_day"),
+        ]
+
+    def get_absolute_url(self):
+        return self.partnership.get_absolute_url()
+
+
+class ProgrammeEvent(models.Model):
+    """A dated event in the programme's public timeline, with its source."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="events")
+    happened_on = models.DateField(
+        "date", help_text="For an event known only to the month, the first of the month (and precision: month)."
+    )
+    precision = models.CharField(
+        max_length=8,
+        choices=DatePrecision,
+        default=DatePrecision.DAY,
+        help_text='"Month" shows the date as "September 2023", never as the first of the month.',
+    )
+    text = models.TextField("what happened", help_text="Shown on the public timeline.")
+    source_url = models.URLField("source URL", blank=True, max_length=500)
+    source_title = models.CharField("source title", max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["happened_on", "pk"]
+        verbose_name = "programme event"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(precision=DatePrecision.DAY) | Q(happened_on__day=1),
+                name="programmeevent_month_on_first",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.date_text}: {self.text[:60]}"
+
+    def get_absolute_url(self):
+        return reverse("councils:programme") + f"#event-{self.pk}"
+
+    def clean(self):
+        if self.precision == DatePrecision.MONTH and self.happened_on and self.happened_on.day != 1:
+            raise ValidationError({"happened_on": "For an event known only to the month, give the first of the month."})
+
+    @property
+    def date_text(self):
+        """The date as a reader should see it: "23 August 2023", or "September 2023" when only the month is known."""
+        return f"{self.happened_on:%B %Y}" if self.precision == DatePrecision.MONTH else f"{self.happened_on:%-d %B %Y}"
+
+    @property
+    def date_iso(self):
+        """The date for ``<time datetime>``, to its precision: "2023-08-23" or "2023-09"."""
+        return f"{self.happened_on:%Y-%m}" if self.precision == DatePrecision.MONTH else self.happened_on.isoformat()
 
 
 class KeyFigure(models.Model):
@@ -298,7 +500,7 @@ class PartnershipQuerySet(models.QuerySet):
         return self.exclude(status=PartnershipStatus.WITHDRAWN)
 
 
-class Partnership(models.Model):
+class Partnership(RenamedOverTime, models.Model):
     """A regional expert partnership: a lead council and two or three nearby councils."""
 
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="partnerships")

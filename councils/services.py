@@ -4,8 +4,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from .choices import PilotStatus, is_allowed_transition
-from .models import Council, StatusChange, StatusChangeCorrection
+from .choices import PilotStatus, ProgrammeNameOf, is_allowed_transition
+from .models import (
+    Council,
+    Partnership,
+    PartnershipName,
+    Programme,
+    ProgrammeName,
+    StatusChange,
+    StatusChangeCorrection,
+)
 
 OVERRIDE_PERMISSION = "councils.override_status_rules"
 CORRECT_PERMISSION = "councils.correct_statuschange"
@@ -153,3 +161,66 @@ def _check_correction_keeps_order(change, effective_on):
         )
     if effective_on > timezone.localdate():
         raise ValidationError({"effective_on": "The effective date cannot be in the future."})
+
+
+@transaction.atomic
+def programme_rename(*, programme, name, changed_on, of=ProgrammeNameOf.PROGRAMME, source_url="", source_title=""):
+    """Give the programme (or, with ``of=PARTNERSHIPS``, its partnerships together) a new name from ``changed_on``.
+
+    The name it replaces is kept as a ProgrammeName with that date and the source, so
+    pages as of an earlier date still read the old name. Returns the ProgrammeName.
+    """
+    of = ProgrammeNameOf(of)
+    field = "partnerships_name" if of == ProgrammeNameOf.PARTNERSHIPS else "name"
+    locked = Programme.objects.select_for_update().get(pk=programme.pk)
+    former = ProgrammeName(
+        programme=locked,
+        of=of,
+        name=getattr(locked, field),
+        replaced_on=changed_on,
+        source_url=source_url,
+        source_title=source_title,
+    )
+    _check_rename(former, name, locked.former_names.filter(of=of))
+    former.save()
+    setattr(locked, field, name)
+    locked.full_clean()
+    locked.save(update_fields=[field])
+    setattr(programme, field, name)
+    return former
+
+
+@transaction.atomic
+def partnership_rename(*, partnership, name, changed_on, source_url="", source_title=""):
+    """Give a partnership a new name from ``changed_on``, keeping the old one (a PartnershipName) with its date."""
+    locked = Partnership.objects.select_for_update().get(pk=partnership.pk)
+    former = PartnershipName(
+        partnership=locked,
+        name=locked.name,
+        replaced_on=changed_on,
+        source_url=source_url,
+        source_title=source_title,
+    )
+    _check_rename(former, name, locked.former_names.all())
+    former.save()
+    locked.name = name
+    locked.full_clean()
+    locked.save(update_fields=["name", "updated_at"])
+    partnership.name = name
+    return former
+
+
+def _check_rename(former, name, earlier):
+    """A rename changes the name, is not in the future and comes after the last one."""
+    if not name.strip():
+        raise ValidationError({"name": "Give the new name."})
+    if name == former.name:
+        raise ValidationError({"name": f"It is already called “{name}”."})
+    if former.replaced_on > timezone.localdate():
+        raise ValidationError({"changed_on": "The date of the new name cannot be in the future."})
+    last = earlier.order_by("-replaced_on").first()
+    if last and former.replaced_on <= last.replaced_on:
+        raise ValidationError(
+            {"changed_on": f"The name last changed on {last.replaced_on:%-d %B %Y}; a new name must come after."}
+        )
+    former.full_clean()

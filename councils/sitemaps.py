@@ -14,6 +14,7 @@ class StaticSitemap(Sitemap):
             "home",
             "councils:tracker",
             "councils:partnerships",
+            "councils:programme",
             "councils:contracts",
             "councils:changes",
             "councils:how-we-track",

@@ -13,6 +13,7 @@ urlpatterns = [
     path("councils/<slug:slug>/feed/", CouncilStatusFeed(), name="feed"),
     path("partnerships/", views.partnership_list, name="partnerships"),
     path("partnerships/<slug:slug>/", views.partnership_detail, name="partnership-detail"),
+    path("programme/", views.programme, name="programme"),
     path("contracts/", views.contract_list, name="contracts"),
     path("changes/", views.change_list, name="changes"),
     path("changes/feed/", StatusChangeFeed(), name="changes-feed"),

@@ -10,7 +10,7 @@ from . import charts, selectors
 from .choices import IN_PILOT_STATUSES, PilotStatus
 from .exports import tracker_csv_response
 from .filters import CouncilFilter
-from .models import Contract, Council, StatusChange
+from .models import Contract, Council, Programme, StatusChange
 from .tracker import sort_columns, tracker_overview, tracker_rows
 
 CHANGES_PER_PAGE = 50
@@ -124,6 +124,17 @@ def change_list(request):
     paginator = Paginator(StatusChange.objects.for_timeline(), CHANGES_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
     return render(request, "councils/change_list.html", {"page": page, "changes": page.object_list})
+
+
+@require_safe
+def programme(request):
+    """The programme's public timeline: every dated event with its source, and its names over time."""
+    current = Programme.objects.current()
+    return render(
+        request,
+        "councils/programme.html",
+        {"programme": current, "events": list(current.events.all()) if current else []},
+    )
 
 
 @require_safe

@@ -25,6 +25,9 @@ JOURNALIST = [
     *perms("councils", "partnershipmembership", CRUD),
     *perms("councils", "programme", ("change", "view")),
     *perms("councils", "keyfigure", CRUD),
+    *perms("councils", "programmeevent", CRUD),
+    *perms("councils", "programmename", CRUD),
+    *perms("councils", "partnershipname", CRUD),
     *perms("councils", "contract", CRUD),
     *perms("articles", "article", ("add", "change", "view")),
     *perms("articles", "correction", ("view",)),
@@ -63,7 +66,12 @@ ROLES = {"Journalists": JOURNALIST, "Moderators": MODERATOR, "Editors": EDITOR}
 
 
 def sync_roles(apps=None):
-    """Create the three groups and set exactly their permissions (used by a data migration)."""
+    """Create the three groups and set exactly their permissions (used by data migrations).
+
+    In a migration (``apps`` given) a permission whose model a later migration adds is left
+    out; that later migration syncs again. Called without ``apps``, every permission must exist.
+    """
+    historical = apps is not None
     if apps is None:
         from django.apps import apps as global_apps
 
@@ -88,5 +96,8 @@ def sync_roles(apps=None):
         wanted = []
         for code in codes:
             app_label, codename = code.split(".")
-            wanted.append(permission_model.objects.get(content_type__app_label=app_label, codename=codename))
+            permissions = permission_model.objects.filter(content_type__app_label=app_label, codename=codename)
+            if historical and not permissions.exists():
+                continue
+            wanted.append(permissions.get())
         group.permissions.set(wanted)

@@ -6,8 +6,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from articles.models import Article
-from councils import charts, selectors
-from councils.models import StatusChange
+from councils import charts, headline, selectors
+from councils.models import Programme, StatusChange
 
 
 @require_safe
@@ -15,11 +15,15 @@ def home(request):
     points = selectors.council_points()
     figures = selectors.key_figures()
     counts = selectors.in_pilot_counts(points)
+    key_figures = headline.figures_newest_first(figures.values())
     return render(
         request,
         "home.html",
         {
-            "key_figures": list(figures.values()),
+            "programme": Programme.objects.current(),
+            "headline": headline.partnership_headline(),
+            "key_figures": key_figures,
+            "figure_sources": headline.figure_sources(key_figures),
             "gap": selectors.shortlist_gap(figures, selectors.named_on_shortlist_count()),
             "status_counts": counts,
             "status_chart": charts.status_bar_chart(counts),

@@ -13,7 +13,7 @@ from django.urls import Resolver404, resolve, reverse
 
 from articles.models import CommentReport, ModerationWord
 from councils.choices import PilotStatus
-from councils.models import PartnershipMembership, SendInspection
+from councils.models import PartnershipMembership, PartnershipName, ProgrammeEvent, SendInspection
 from councils.services import council_set_status
 from tests.factories import (
     ArticleFactory,
@@ -39,6 +39,7 @@ PAGES = {
     "tracker": (4, lambda world: "/tracker/"),
     "council page": (5, lambda world: world["council"].get_absolute_url()),
     "article with comments": (5, lambda world: world["article"].get_absolute_url()),
+    "programme timeline": (3, lambda world: "/programme/"),
 }
 # API lists: three queries plus the pagination count.
 API_LISTS = [
@@ -78,7 +79,11 @@ def grow(world, n):
         CommentReport.objects.create(comment=comment, reason="spam", reporter_hash=f"{i:064d}")
         ModerationWord.objects.create(word=f"word{i}", action="suspect")
         ContractFactory(supplier=f"Supplier {i}")
-        KeyFigureFactory()
+        figure = KeyFigureFactory()
+        ProgrammeEvent.objects.create(
+            programme=figure.programme, happened_on=f"2023-09-{i + 1:02d}", text=f"Event {i}."
+        )
+        PartnershipName.objects.create(partnership=partnership, name=f"Old name {i}", replaced_on="2023-10-05")
         # The council page's timeline grows too: move it back and forth.
         statuses = (PilotStatus.CONSIDERING, PilotStatus.EOI_SUBMITTED) if i % 2 == 0 else ()
         for status in statuses:

@@ -77,6 +77,6 @@ def test_the_api_docs_work_under_the_policy(page, violations):
 
 def test_the_public_pages_run_under_the_policy(page, violations):
     CouncilFactory(slug="testshire")
-    for path in ("/", "/tracker/", "/councils/testshire/", "/changes/", "/articles/"):
+    for path in ("/", "/tracker/", "/councils/testshire/", "/changes/", "/articles/", "/programme/"):
         assert page.goto(path).status == 200, path
     assert violations == []

@@ -159,7 +159,8 @@ def test_home_shows_key_figures_gap_charts_and_latest(client, seeded):
     response = client.get("/")
     html = response.content.decode()
 
-    assert "20 shortlisted, 2 named so far." in html
+    # The reported figure keeps its date: the shortlist was 20 in May 2023.
+    assert "20 shortlisted (May 2023), 2 named so far." in re.sub(r"<[^>]+>", "", html)
     assert "£70m" in html
     # The Ofsted profile of the shortlist, drawn and tabulated from the key figures.
     assert "Shortlisted councils by Ofsted judgement" in html

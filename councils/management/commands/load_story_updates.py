@@ -1,0 +1,43 @@
+"""Load the story since the seed article: the August 2023 announcement, the rename, the programme's events.
+
+Idempotent: run it again and nothing changes. Run after load_seed_story (make setup does).
+"""
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from councils.models import Council
+from councils.story_updates import StoryLoadError, load_story_updates, read_event_rows, read_partnership_rows
+
+
+class Command(BaseCommand):
+    help = (
+        "Record the 32 councils' status changes of 23 August 2023, the partnerships' rename of 5 October 2023, "
+        "the programme's dated events and the announcement's key figures, from councils/data/. Every row is "
+        "checked first; if any is bad nothing is loaded. What is already recorded is left as it is."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--by", metavar="USERNAME", help="Record the changes as made by this staff user.")
+
+    def handle(self, *args, by=None, **options):
+        if not Council.objects.exists():
+            raise CommandError("Import the councils first: python manage.py import_councils")
+        user = None
+        if by:
+            try:
+                user = get_user_model().objects.get_by_natural_key(by)
+            except get_user_model().DoesNotExist as error:
+                raise CommandError(f"No user called “{by}”.") from error
+        try:
+            members = read_partnership_rows()
+            events = read_event_rows()
+            with transaction.atomic():
+                result = load_story_updates(members=members, events=events, by=user)
+                # The nine partnerships with their members and roles are built from the same rows by
+                # councils.story_partnerships.load_partnerships(members, by=user), inside this
+                # transaction, once the partnership services (councils.partnerships) are merged.
+        except StoryLoadError as error:
+            raise CommandError(f"Nothing loaded.\n{error}") from error
+        self.stdout.write(self.style.SUCCESS(f"Story updates: {result}."))
