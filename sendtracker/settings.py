@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "sendtracker",
     "councils",
     "articles",
+    "comments",
 ]
 
 MIDDLEWARE = [
@@ -420,7 +421,7 @@ PAGE_CACHE_ENTRY_TIMEOUT = env_int("DJANGO_PAGE_CACHE_ENTRY_TIMEOUT", 24 * 3600)
 # costs one small read of the version from Redis instead of fetching the whole page.
 PAGE_CACHE_LOCAL_BYTES = env_int("DJANGO_PAGE_CACHE_LOCAL_BYTES", 32 * 1024 * 1024)
 # Values made afresh for each response of a stored page (page_cache.fresh_value): name -> function(arg).
-PAGE_CACHE_FRESH_VALUES = {"comment_form_started": "articles.comments.fresh_form_token"}
+PAGE_CACHE_FRESH_VALUES = {"comment_form_started": "comments.protection.fresh_form_token"}
 # Only for `make bench`: serve /bench/ping and honour the X-Bench-No-Page-Cache header.
 BENCH_MODE = env_bool("DJANGO_BENCH", False)
 

@@ -2,10 +2,11 @@
 
 import django_filters
 
+from comments.models import Comment
 from councils.api.filters import council_choice, search
 from councils.models import Partnership
 
-from ..models import Article, Comment, Person, Quote
+from ..models import Article, Person, Quote
 
 
 class ArticleFilter(django_filters.FilterSet):

@@ -4,10 +4,11 @@ reach it, and a comment never carries its writer's email, IP hash or user agent.
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from comments.models import Comment
 from councils.api.serializers import CouncilRefSerializer, PartnershipRefSerializer
 from sendtracker.api.fields import APIIdentityField, APIRelatedField, PageURLField
 
-from ..models import Article, Comment, Correction, Person, Quote
+from ..models import Article, Correction, Person, Quote
 
 
 class PersonRefSerializer(serializers.ModelSerializer):

@@ -3,10 +3,11 @@
 from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema, extend_schema_view
 
+from comments.models import Comment
 from councils.models import Council
 from sendtracker.api.views import PublicReadOnlyViewSet
 
-from ..models import Article, Comment, Person, Quote
+from ..models import Article, Person, Quote
 from . import serializers
 from .filters import ArticleFilter, CommentFilter, PersonFilter, QuoteFilter
 
@@ -77,9 +78,4 @@ class CommentViewSet(PublicReadOnlyViewSet):
     lookup_value_regex = "[0-9]{1,18}"
 
     def get_queryset(self):
-        return (
-            Comment.objects.approved()
-            .filter(article__in=Article.objects.published())
-            .select_related("article")
-            .order_by("created_at", "pk")
-        )
+        return Comment.objects.published().select_related("article").order_by("created_at", "pk")

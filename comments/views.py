@@ -5,23 +5,24 @@ why, and a 4xx status: 400 for what the reader can fix, 403 when comments are
 closed, 409 for a second report, 429 when a rate limit is hit. Nothing is stored.
 """
 
-from django.conf import settings
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from sendtracker.client_address import client_address
+from articles.models import Article
 
-from . import comments as service
-from .comment_forms import CommentForm, ReportForm
-from .models import Article, Comment
+from . import protection, services
+from .context import your_thoughts_context
+from .exceptions import CommentRefused
+from .forms import CommentForm, ReportForm
+from .models import Comment
 
 
 def _refuse(request, article, form, message, status):
     """The form again, with the reader's text, the reason and a fresh signed timestamp."""
     data = form.data.copy()
-    data["started"] = service.form_token(article)
+    data["started"] = protection.form_token(article)
     refreshed = CommentForm(data=data, article=article)
     refreshed.is_valid()
     for field, errors in form.errors.items():  # keep field errors from the first pass (e.g. a duplicate)
@@ -33,19 +34,15 @@ def _refuse(request, article, form, message, status):
 
 def _form_page(request, article, form, message, status):
     form.describe_fields()
-    context = {
-        "article": article,
-        "message": message,
-        **service.your_thoughts_context(request, article, form=form, comments=[]),
-    }
-    return render(request, "articles/comment_form_page.html", context, status=status)
+    context = {"message": message, **your_thoughts_context(request, article, form=form, comments=[])}
+    return render(request, "comments/form_page.html", context, status=status)
 
 
 @require_POST
-def comment_submit(request, slug):
+def submit(request, slug):
     article = get_object_or_404(Article.objects.published(), slug=slug)
     form = CommentForm(data=request.POST, article=article)
-    closed = service.closed_reason(article)
+    closed = article.comments_closed_reason()
     if closed:
         return _form_page(request, article, form, closed, 403)
     if form.honeypot_filled:
@@ -60,10 +57,10 @@ def comment_submit(request, slug):
     if not form.is_valid():
         return _form_page(request, article, form, None, 400)  # the form's error summary says what is wrong
     try:
-        service.check_form_token(form.cleaned_data["started"], article)
-        ip_hash = service.hash_ip(client_address(request))
-        service.check_rate_limits(ip_hash=ip_hash, email=form.cleaned_data["email"])
-        comment = service.submit_comment(
+        protection.check_form_token(form.cleaned_data["started"], article)
+        ip_hash = protection.request_ip_hash(request)
+        protection.check_rate_limits(ip_hash=ip_hash, email=form.cleaned_data["email"])
+        comment = services.submit_comment(
             article=article,
             display_name=form.cleaned_data["display_name"],
             email=form.cleaned_data["email"],
@@ -71,78 +68,60 @@ def comment_submit(request, slug):
             body=form.cleaned_data["body"],
             parent=form.cleaned_data["reply_to"],
             ip_hash=ip_hash,
-            user_agent=service.trimmed_user_agent(request),
+            user_agent=protection.trimmed_user_agent(request),
             user=request.user,
         )
-    except service.CommentRefused as refusal:
+    except CommentRefused as refusal:
         if refusal.field:
             form.add_error(refusal.field, refusal.message)
         return _refuse(request, article, form, refusal.message, refusal.status)
-    thanks = reverse("articles:comment_thanks", kwargs={"slug": article.slug})
-    return HttpResponseRedirect(f"{thanks}?r={service.thanks_token(comment)}")
+    thanks = reverse("comments:thanks", kwargs={"slug": article.slug})
+    return HttpResponseRedirect(f"{thanks}?r={protection.thanks_token(comment)}")
 
 
-def comment_thanks(request, slug):
+def thanks(request, slug):
     article = get_object_or_404(Article.objects.published(), slug=slug)
-    outcome = service.read_thanks_token(request.GET.get("r")) or {}
+    outcome = protection.read_thanks_token(request.GET.get("r")) or {}
     published = outcome.get("s") == Comment.Status.APPROVED
     link = article.get_absolute_url() + (f"#comment-{outcome['c']}" if published else "#your-thoughts")
-    return render(
-        request,
-        "articles/comment_thanks.html",
-        {"article": article, "published": published, "link": link},
-    )
-
-
-def _reportable(pk):
-    return get_object_or_404(
-        Comment.objects.approved().select_related("article").filter(article__in=Article.objects.published()), pk=pk
-    )
+    return render(request, "comments/thanks.html", {"article": article, "published": published, "link": link})
 
 
 @require_http_methods(["GET", "POST"])
-def comment_report(request, pk):
-    comment = _reportable(pk)
+def report(request, pk):
+    comment = get_object_or_404(Comment.objects.published().select_related("article"), pk=pk)
     form = ReportForm(data=request.POST if request.method == "POST" else None)
     status, message = 200, None
     if request.method == "POST":
         if not form.is_valid():
             status, message = 400, "There is a problem with your report."
         else:
-            ip_hash = service.hash_ip(client_address(request))
             try:
-                if service.over_rate_limit("report", ip_hash, settings.COMMENTS_REPORT_RATE_LIMIT_PER_IP):
-                    raise service.CommentRefused(
-                        "You have sent a lot of reports recently. Please wait a while and try again.", status=429
-                    )
-                service.report_comment(
+                protection.check_report_rate_limit(ip_hash=protection.request_ip_hash(request))
+                services.report_comment(
                     comment=comment,
                     reason=form.cleaned_data["reason"],
                     detail=form.cleaned_data["detail"],
-                    reporter=service.reporter_hash(request),
+                    reporter=protection.reporter_hash(request),
                 )
-            except service.CommentRefused as refusal:
+            except CommentRefused as refusal:
                 status, message = refusal.status, refusal.message
             else:
-                return HttpResponseRedirect(reverse("articles:comment_report_thanks", kwargs={"pk": comment.pk}))
+                return HttpResponseRedirect(reverse("comments:report_thanks", kwargs={"pk": comment.pk}))
     return render(
         request,
-        "articles/comment_report.html",
+        "comments/report.html",
         {"comment": comment, "article": comment.article, "form": form, "message": message},
         status=status,
     )
 
 
-def comment_report_thanks(request, pk):
-    comment = _reportable_or_held(pk)
-    return render(request, "articles/comment_report_thanks.html", {"article": comment.article})
-
-
-def _reportable_or_held(pk):
-    """After a report the comment may already be back in the queue: the thanks page still shows."""
-    return get_object_or_404(
-        Comment.objects.select_related("article").filter(
-            article__in=Article.objects.published(), status__in=[Comment.Status.APPROVED, Comment.Status.PENDING]
-        ),
+def report_thanks(request, pk):
+    # After a report the comment may already be back in the queue: the thanks page still shows.
+    comment = get_object_or_404(
+        Comment.objects.on_published_articles()
+        .filter(status__in=[Comment.Status.APPROVED, Comment.Status.PENDING])
+        .select_related("article"),
         pk=pk,
     )
+    return render(request, "comments/report_thanks.html", {"article": comment.article})

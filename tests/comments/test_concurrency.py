@@ -11,9 +11,9 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from articles.models import Comment, CommentReport
-from tests.articles.comment_support import comment_data, comment_settings  # noqa: F401
+from comments.models import Comment, CommentReport
 from tests.factories import ArticleFactory, CommentFactory
+from tests.support.comments import comment_data
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -42,7 +42,7 @@ def run_together(requests):
 
 
 def submission(article, n, *, body=None, ip=None):
-    url = reverse("articles:comment_submit", kwargs={"slug": article.slug})
+    url = reverse("comments:submit", kwargs={"slug": article.slug})
     data = comment_data(article, email=f"reader{n}@example.org", body=body or f"Comment number {n} on the pilot")
     return lambda client: client.post(url, data, REMOTE_ADDR=ip or f"198.51.100.{n + 1}")
 
@@ -73,7 +73,7 @@ def test_the_ip_rate_limit_holds_under_simultaneous_requests(settings):
 def test_simultaneous_reports_are_all_kept_and_the_threshold_applies_once(settings):
     settings.COMMENTS_REPORT_THRESHOLD = 3
     comment = CommentFactory()
-    url = reverse("articles:comment_report", kwargs={"pk": comment.pk})
+    url = reverse("comments:report", kwargs={"pk": comment.pk})
 
     def reporter(n):
         return lambda client: client.post(url, {"reason": "abuse"}, REMOTE_ADDR=f"192.0.2.{n + 1}")

@@ -1,7 +1,8 @@
 """What a comment's words are checked for: links, banned and suspect words, and safeguarding.
 
-Pure functions over text, so each rule can be read and tested on its own. The
-submission service (articles/comments.py) decides what to do with the answers.
+Pure functions over text, so each rule can be read and tested on its own. The form
+(comments/forms.py) and the submission service (comments/services.py) decide what to
+do with the answers.
 """
 
 import hashlib

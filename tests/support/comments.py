@@ -3,10 +3,12 @@
 import time
 
 import pytest
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.cache import cache
 from django.urls import reverse
 
-from articles.comments import form_token
+from comments.models import Comment
+from comments.protection import form_token
 
 
 @pytest.fixture(autouse=True)
@@ -35,9 +37,26 @@ def comment_data(article, **overrides):
 def post_comment(client, article, ip="198.51.100.7", HTTP_X_FORWARDED_FOR=None, **overrides):
     headers = {"HTTP_X_FORWARDED_FOR": HTTP_X_FORWARDED_FOR} if HTTP_X_FORWARDED_FOR else {}
     return client.post(
-        reverse("articles:comment_submit", kwargs={"slug": article.slug}),
+        reverse("comments:submit", kwargs={"slug": article.slug}),
         comment_data(article, **overrides),
         REMOTE_ADDR=ip,
         HTTP_USER_AGENT="Mozilla/5.0 (test)",
         **headers,
+    )
+
+
+def assert_refused(response, status, message):
+    """The answer a reader gets when a comment is turned away: the status, the reason, and nothing stored."""
+    html = response.content.decode()
+    assert response.status_code == status, html
+    assert message in html, html
+    assert not Comment.objects.exists()
+    return html
+
+
+def admin_action(client, action, comments, **extra):
+    """Run a moderation action from the comments' admin list (``confirm="yes"`` to get past the question)."""
+    return client.post(
+        reverse("admin:comments_comment_changelist"),
+        {"action": action, ACTION_CHECKBOX_NAME: [c.pk for c in comments], **extra},
     )

@@ -1,17 +1,16 @@
-"""Rendering readers' comments safely, and the pending count for the admin index."""
+"""Readers' text as HTML: escaped, in paragraphs, web addresses as nofollow links, homoglyphs shown.
+
+Used by the templates (through the ``your_thoughts`` filters) and by the moderators' admin.
+"""
 
 import re
 from urllib.parse import urlsplit, urlunsplit
 
-from django import template
 from django.utils.encoding import iri_to_uri
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
-from articles.comment_checks import URL_RE, clean_text
-from articles.models import Comment
-
-register = template.Library()
+from .checks import URL_RE, clean_text
 
 LINK_REL = "nofollow ugc noopener"
 _TRAILING = ".,;:!?'\")]}>"
@@ -65,25 +64,8 @@ def linkify(line):
     return "".join(str(piece) for piece in pieces)
 
 
-@register.filter
 def comment_text(value):
     """Escaped text in paragraphs, line breaks kept, web addresses as nofollow links."""
     paragraphs = [para for para in re.split(r"\n\s*\n", clean_text(value)) if para.strip()]
     html = "\n".join("<p>" + "<br>".join(linkify(line) for line in para.split("\n")) + "</p>" for para in paragraphs)
     return mark_safe(html)  # every piece of reader text above went through escape()
-
-
-@register.filter
-def plain_text(value):
-    """A reader-supplied line (a display name) with reordering and invisible characters removed."""
-    return clean_text(value)
-
-
-@register.inclusion_tag("admin/_pending_comments.html", takes_context=True)
-def pending_comments(context):
-    """The moderators' queue length, for the admin index (only for those who may see comments)."""
-    request = context.get("request")
-    user = getattr(request, "user", None)
-    if user is None or not user.has_perm("articles.view_comment"):
-        return {"show": False}
-    return {"show": True, "count": Comment.objects.pending().count()}

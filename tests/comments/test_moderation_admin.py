@@ -1,30 +1,22 @@
-"""The moderators' queue, readers' reports, and the privacy tools (erasure, purge)."""
+"""The moderators' queue, the word lists, the right to erasure, and the admin's old addresses."""
 
 import datetime
 
 import pytest
-from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Comment, CommentReport
-from tests.articles.comment_support import comment_settings  # noqa: F401
+from comments.models import Comment, CommentReport
 from tests.factories import ArticleFactory, CommentFactory
+from tests.support.comments import admin_action
 
 pytestmark = pytest.mark.django_db
 
-CHANGELIST = reverse("admin:articles_comment_changelist")
+CHANGELIST = reverse("admin:comments_comment_changelist")
 
 
 def ago(**kwargs):
     return timezone.now() - datetime.timedelta(**kwargs)
-
-
-def act(client, action, comments, **extra):
-    return client.post(
-        CHANGELIST, {"action": action, ACTION_CHECKBOX_NAME: [c.pk for c in comments], **extra}, follow=False
-    )
 
 
 def test_the_queue_shows_pending_first_then_oldest_first(client, moderator):
@@ -58,7 +50,7 @@ def test_a_reply_is_shown_with_its_parent(client, moderator):
     parent = CommentFactory(display_name="Alex", body="The parent comment text")
     reply = CommentFactory(article=parent.article, parent=parent, status="pending")
     client.force_login(moderator)
-    html = client.get(reverse("admin:articles_comment_change", args=[reply.pk])).content.decode()
+    html = client.get(reverse("admin:comments_comment_change", args=[reply.pk])).content.decode()
     assert "The parent comment text" in html and "Alex" in html
 
 
@@ -74,11 +66,11 @@ def test_bulk_moderation_asks_for_an_optional_reason_and_records_who_and_when(cl
     comments = CommentFactory.create_batch(2, status="pending")
     untouched = CommentFactory(status="pending")
     client.force_login(moderator)
-    confirm = act(client, action, comments)
+    confirm = admin_action(client, action, comments)
     assert confirm.status_code == 200
     assert "Reason (optional)" in confirm.content.decode()
     assert Comment.objects.filter(status="pending").count() == 3  # nothing happens until confirmed
-    response = act(client, action, comments, confirm="yes", reason="Checked against our rules")
+    response = admin_action(client, action, comments, confirm="yes", reason="Checked against our rules")
     assert response.status_code == 302
     for comment in comments:
         comment.refresh_from_db()
@@ -95,7 +87,7 @@ def test_bulk_moderation_asks_for_an_optional_reason_and_records_who_and_when(cl
 def test_the_reason_is_optional(client, moderator):
     comment = CommentFactory(status="pending")
     client.force_login(moderator)
-    act(client, "approve_comments", [comment], confirm="yes", reason="")
+    admin_action(client, "approve_comments", [comment], confirm="yes", reason="")
     comment.refresh_from_db()
     assert comment.status == "approved" and comment.moderated_by == moderator
 
@@ -104,7 +96,7 @@ def test_approving_makes_the_comment_appear_on_the_article(client, moderator):
     comment = CommentFactory(status="pending", body="Waiting to be seen")
     assert "Waiting to be seen" not in client.get(comment.article.get_absolute_url()).content.decode()
     client.force_login(moderator)
-    act(client, "approve_comments", [comment], confirm="yes")
+    admin_action(client, "approve_comments", [comment], confirm="yes")
     client.logout()
     assert "Waiting to be seen" in client.get(comment.article.get_absolute_url()).content.decode()
 
@@ -113,7 +105,7 @@ def test_changing_status_on_the_form_is_recorded_too(client, moderator):
     comment = CommentFactory(status="pending")
     client.force_login(moderator)
     response = client.post(
-        reverse("admin:articles_comment_change", args=[comment.pk]),
+        reverse("admin:comments_comment_change", args=[comment.pk]),
         {
             "status": "rejected",
             "moderation_reason": "Names a school",
@@ -134,8 +126,8 @@ def test_a_journalist_cannot_see_or_moderate_comments(client, journalist):
     comment = CommentFactory(status="pending")
     client.force_login(journalist)
     assert client.get(CHANGELIST).status_code == 403
-    assert client.get(reverse("admin:articles_comment_change", args=[comment.pk])).status_code == 403
-    response = act(client, "approve_comments", [comment], confirm="yes")
+    assert client.get(reverse("admin:comments_comment_change", args=[comment.pk])).status_code == 403
+    response = admin_action(client, "approve_comments", [comment], confirm="yes")
     assert response.status_code == 403
     comment.refresh_from_db()
     assert comment.status == "pending"
@@ -159,97 +151,11 @@ def test_the_admin_index_shows_the_pending_count_to_moderators(client, moderator
 
 def test_moderators_can_edit_the_word_lists(client, moderator):
     client.force_login(moderator)
-    response = client.post(reverse("admin:articles_moderationword_add"), {"word": "lawsuit", "action": "suspect"})
+    response = client.post(reverse("admin:comments_moderationword_add"), {"word": "lawsuit", "action": "suspect"})
     assert response.status_code == 302
 
 
-# Readers' reports.
-
-
-def report(client, comment, ip="192.0.2.10", reason="abuse", detail=""):
-    return client.post(
-        reverse("articles:comment_report", kwargs={"pk": comment.pk}),
-        {"reason": reason, "detail": detail},
-        REMOTE_ADDR=ip,
-    )
-
-
-def test_each_approved_comment_has_a_report_link_and_form(client):
-    comment = CommentFactory(body="Reportable words")
-    html = client.get(comment.article.get_absolute_url()).content.decode()
-    url = reverse("articles:comment_report", kwargs={"pk": comment.pk})
-    assert f'href="{url}"' in html
-    form = client.get(url).content.decode()
-    assert "Reportable words" in form and "Identifies a child or shares private information" in form
-
-
-def test_a_report_is_recorded_and_thanked(client):
-    comment = CommentFactory()
-    response = report(client, comment, detail="Names a pupil")
-    assert response.status_code == 302
-    assert "Thanks for your report" in client.get(response.url).content.decode()
-    saved = CommentReport.objects.get()
-    assert (saved.comment, saved.reason, saved.detail) == (comment, "abuse", "Names a pupil")
-    assert "192.0.2.10" not in saved.reporter_hash
-
-
-def test_a_report_without_a_reason_is_a_400(client):
-    comment = CommentFactory()
-    response = report(client, comment, reason="")
-    assert response.status_code == 400
-    assert "Choose why you are reporting this comment." in response.content.decode()
-    assert not CommentReport.objects.exists()
-
-
-def test_one_report_per_reader_per_comment(client):
-    comment = CommentFactory()
-    assert report(client, comment).status_code == 302
-    again = report(client, comment, reason="spam")
-    assert again.status_code == 409
-    assert "You have already reported this comment." in again.content.decode()
-    assert CommentReport.objects.count() == 1
-
-
-def test_at_the_threshold_the_comment_goes_back_to_pending(client, settings):
-    settings.COMMENTS_REPORT_THRESHOLD = 3
-    comment = CommentFactory(body="Contested words")
-    for n in range(2):
-        report(client, comment, ip=f"192.0.2.{n}")
-    comment.refresh_from_db()
-    assert comment.status == "approved"
-    report(client, comment, ip="192.0.2.99")
-    comment.refresh_from_db()
-    assert comment.status == "pending"
-    assert comment.held_reason == "Reported by 3 readers"
-    assert "Contested words" not in client.get(comment.article.get_absolute_url()).content.decode()
-
-
-def test_reports_a_moderator_has_weighed_do_not_count_again(client, settings, moderator):
-    settings.COMMENTS_REPORT_THRESHOLD = 2
-    comment = CommentFactory()
-    report(client, comment, ip="192.0.2.1")
-    report(client, comment, ip="192.0.2.2")
-    client.force_login(moderator)
-    act(client, "approve_comments", [Comment.objects.get()], confirm="yes", reason="Fair comment")
-    client.logout()
-    report(client, comment, ip="192.0.2.3")
-    comment.refresh_from_db()
-    assert comment.status == "approved"
-
-
-def test_only_approved_comments_can_be_reported(client):
-    comment = CommentFactory(status="pending")
-    assert client.get(reverse("articles:comment_report", kwargs={"pk": comment.pk})).status_code == 404
-    assert report(client, comment).status_code == 404
-
-
-def test_reports_are_rate_limited(client, settings):
-    settings.COMMENTS_REPORT_RATE_LIMIT_PER_IP = (2, 600)
-    comments = CommentFactory.create_batch(3)
-    assert [report(client, c).status_code for c in comments] == [302, 302, 429]
-
-
-# Privacy.
+# The right to erasure.
 
 
 def test_right_to_erasure_empties_every_comment_by_that_reader(client, moderator):
@@ -257,9 +163,9 @@ def test_right_to_erasure_empties_every_comment_by_that_reader(client, moderator
     also_mine = CommentFactory(email="leaver@example.org", body="Second on another article", user_agent="UA")
     theirs = CommentFactory(email="stayer@example.org", body="Someone else")
     client.force_login(moderator)
-    confirm = act(client, "erase_reader_data", [mine])
+    confirm = admin_action(client, "erase_reader_data", [mine])
     assert "This cannot be undone." in confirm.content.decode()
-    act(client, "erase_reader_data", [mine], confirm="yes")
+    admin_action(client, "erase_reader_data", [mine], confirm="yes")
     for comment in (mine, also_mine):
         comment.refresh_from_db()
         assert (comment.email, comment.ip_hash, comment.user_agent) == ("", "", "")
@@ -271,34 +177,10 @@ def test_right_to_erasure_empties_every_comment_by_that_reader(client, moderator
     assert "Leaver" not in html
 
 
-def test_purge_comment_pii_clears_old_personal_data(capsys):
-    old = CommentFactory(created_at=ago(days=400), ip_hash="b" * 64, user_agent="Old browser")
-    recent = CommentFactory(created_at=ago(days=10), ip_hash="c" * 64, user_agent="New browser")
-    old_report = CommentReport.objects.create(
-        comment=recent, reason="spam", reporter_hash="d" * 64, created_at=ago(days=400)
-    )
-    call_command("purge_comment_pii", "--older-than", "365")
-    assert "Cleared personal data from 1 comment and 1 report older than 365 days." in capsys.readouterr().out
-    old.refresh_from_db()
-    recent.refresh_from_db()
-    old_report.refresh_from_db()
-    assert (old.email, old.ip_hash, old.user_agent) == ("", "", "")
-    assert old.body and old.display_name  # what was published stays published
-    assert recent.email and recent.ip_hash == "c" * 64
-    assert old_report.reporter_hash == f"purged:{old_report.pk}"
-    call_command("purge_comment_pii", "--older-than", "365")  # idempotent
-    assert "from 0 comments and 0 reports" in capsys.readouterr().out
-
-
-def test_purge_comment_pii_needs_a_sensible_age():
-    with pytest.raises(CommandError):
-        call_command("purge_comment_pii", "--older-than", "-1")
-
-
 def test_an_editor_can_moderate_too(client, editor):
     comment = CommentFactory(status="pending")
     client.force_login(editor)
-    act(client, "reject_comments", [comment], confirm="yes", reason="Off topic")
+    admin_action(client, "reject_comments", [comment], confirm="yes", reason="Off topic")
     comment.refresh_from_db()
     assert (comment.status, comment.moderated_by) == ("rejected", editor)
 

@@ -1,24 +1,25 @@
 """The moderators' side of "Your thoughts": the queue, reports and the word lists.
 
-Imported from articles/admin.py. Moderators and editors hold the comment
-permissions (sendtracker/roles.py); journalists do not, so they see none of this.
+Moderators and editors hold the comment permissions (sendtracker/roles.py);
+journalists do not, so they see none of this. Until comments became their own app
+these pages lived under <admin>/articles/; ``moved_admin_urlpatterns`` sends
+bookmarks of those addresses here.
 """
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.db.models import Case, Count, IntegerField, Value, When
+from django.http import HttpResponsePermanentRedirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import re_path, reverse
+from django.utils.encoding import escape_uri_path
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
-from . import comments as service
-from .comment_forms import ModerationReasonForm
+from . import services
+from .forms import ModerationReasonForm
 from .models import Comment, CommentReport, ModerationWord
-
-for model in (Comment, CommentReport, ModerationWord):
-    if admin.site.is_registered(model):
-        admin.site.unregister(model)
+from .rendering import comment_text
 
 
 class ReportedFilter(admin.SimpleListFilter):
@@ -125,7 +126,7 @@ class CommentAdmin(admin.ModelAdmin):
     def in_reply_to(self, comment):
         if comment.parent is None:
             return "—"
-        url = reverse("admin:articles_comment_change", args=[comment.parent_id])
+        url = reverse("admin:comments_comment_change", args=[comment.parent_id])
         return format_html(
             '<a href="{}">{}</a>: “{}”', url, comment.parent.display_name, Truncator(comment.parent.body).chars(60)
         )
@@ -136,14 +137,12 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.display(description="comment")
     def rendered_body(self, comment):
-        from .templatetags.your_thoughts import comment_text
-
         return comment_text(comment.body)
 
     def save_model(self, request, obj, form, change):
         # A status change made on the form goes through the same door as the bulk actions.
         if change and "status" in form.changed_data and obj.status != Comment.Status.PENDING:
-            service.moderate_comments(
+            services.moderate_comments(
                 comments=Comment.objects.filter(pk=obj.pk),
                 status=obj.status,
                 by=request.user,
@@ -156,7 +155,7 @@ class CommentAdmin(admin.ModelAdmin):
     def _confirm(self, request, queryset, *, action, title, intro, button, form=None):
         return TemplateResponse(
             request,
-            "admin/articles/comment/confirm_action.html",
+            "admin/comments/comment/confirm_action.html",
             {
                 **self.admin_site.each_context(request),
                 "title": title,
@@ -175,7 +174,7 @@ class CommentAdmin(admin.ModelAdmin):
         status, done, verb = MODERATION_ACTIONS[action]
         form = ModerationReasonForm(request.POST if "confirm" in request.POST else None)
         if "confirm" in request.POST and form.is_valid():
-            count = service.moderate_comments(
+            count = services.moderate_comments(
                 comments=queryset, status=status, by=request.user, reason=form.cleaned_data["reason"]
             )
             self.message_user(request, f"{count} comment{'s' if count != 1 else ''} {done}.", messages.SUCCESS)
@@ -206,7 +205,7 @@ class CommentAdmin(admin.ModelAdmin):
     @admin.action(description="Erase the readers' data (right to erasure): all their comments", permissions=("change",))
     def erase_reader_data(self, request, queryset):
         if "confirm" in request.POST:
-            count = service.erase_reader(comments=queryset, by=request.user)
+            count = services.erase_reader(comments=queryset, by=request.user)
             self.message_user(
                 request,
                 f"Erased {count} comment{'s' if count != 1 else ''}: names, emails, IP hashes and text removed.",
@@ -244,3 +243,21 @@ class ModerationWordAdmin(admin.ModelAdmin):
     list_display = ("word", "action")
     list_filter = ("action",)
     search_fields = ("word",)
+
+
+# Bookmarks from before comments were their own app: <admin>/articles/comment/… and the
+# reports' and word lists' pages, to the same page under <admin>/comments/ (query kept).
+
+
+def moved_admin_page(request, model, rest):
+    new = escape_uri_path(f"{reverse('admin:index')}comments/{model}{rest or '/'}")
+    query = request.META.get("QUERY_STRING", "")
+    response = HttpResponsePermanentRedirect(f"{new}?{query}" if query else new)
+    if request.method not in ("GET", "HEAD"):
+        response.status_code = 308  # a form posted to the old address is posted again, not dropped
+    return response
+
+
+moved_admin_urlpatterns = [
+    re_path(r"^articles/(?P<model>comment|commentreport|moderationword)(?P<rest>/.*)?$", moved_admin_page),
+]

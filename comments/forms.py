@@ -3,8 +3,9 @@
 from django import forms
 from django.conf import settings
 
-from . import comment_checks
+from . import checks
 from .models import Comment, CommentReport, ModerationWord
+from .protection import started_token
 
 
 class CommentForm(forms.Form):
@@ -68,23 +69,21 @@ class CommentForm(forms.Form):
 
     @classmethod
     def for_article(cls, article, *, reply_to=None, data=None, request=None):
-        from .comments import started_token
-
         # Nothing about the signed-in user is put in the form: the article page stays the same
         # for everyone, so no cached copy of it can carry a member of staff's details.
         initial = {"started": started_token(request, article), "reply_to": reply_to.pk if reply_to else None}
         return cls(data=data, article=article, initial=initial)
 
     def clean_display_name(self):
-        name = comment_checks.clean_text(self.cleaned_data["display_name"])
+        name = checks.clean_text(self.cleaned_data["display_name"])
         if not name:
             raise forms.ValidationError("Enter the name to show with your comment.")
-        if comment_checks.URL_RE.search(name) or comment_checks.count_links(name):
+        if checks.URL_RE.search(name) or checks.count_links(name):
             raise forms.ValidationError("Your name cannot contain a web address.")
         return name
 
     def clean_body(self):
-        body = comment_checks.clean_text(self.cleaned_data["body"])
+        body = checks.clean_text(self.cleaned_data["body"])
         if not body:
             raise forms.ValidationError("Enter your comment.")
         max_length = settings.COMMENTS_MAX_LENGTH
@@ -93,14 +92,14 @@ class CommentForm(forms.Form):
                 f"Your comment is {len(body):,} characters long. Please shorten it to {max_length:,} or fewer."
             )
         max_links = settings.COMMENTS_MAX_LINKS
-        links = comment_checks.count_links(body)
+        links = checks.count_links(body)
         if links > max_links:
             raise forms.ValidationError(
                 f"Your comment has {links} links. Please include no more than {max_links}."
                 if max_links
                 else "Please do not include links in your comment."
             )
-        banned = comment_checks.find_words(
+        banned = checks.find_words(
             body, ModerationWord.objects.filter(action=ModerationWord.Action.BANNED).values_list("word", flat=True)
         )
         if banned:
@@ -144,7 +143,7 @@ class ReportForm(forms.Form):
     )
 
     def clean_detail(self):
-        return comment_checks.clean_text(self.cleaned_data["detail"])
+        return checks.clean_text(self.cleaned_data["detail"])
 
 
 class ModerationReasonForm(forms.Form):

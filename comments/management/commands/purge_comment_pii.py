@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.comments import purge_comment_pii
+from comments.services import purge_comment_pii
 
 
 class Command(BaseCommand):
