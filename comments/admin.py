@@ -249,7 +249,7 @@ class ModerationWordAdmin(admin.ModelAdmin):
 # reports' and word lists' pages, to the same page under <admin>/comments/ (query kept).
 
 
-def moved_admin_page(request, model, rest):
+def moved_admin_page(request, model, rest=None):
     new = escape_uri_path(f"{reverse('admin:index')}comments/{model}{rest or '/'}")
     query = request.META.get("QUERY_STRING", "")
     response = HttpResponsePermanentRedirect(f"{new}?{query}" if query else new)

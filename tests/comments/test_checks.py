@@ -2,6 +2,7 @@
 
 import pytest
 
+from comments import checks
 from comments.models import Comment, ModerationWord
 from tests.factories import CommentFactory
 from tests.support.comments import post_comment
@@ -56,3 +57,29 @@ def test_ordinary_comments_are_not_held_by_the_safeguarding_rule(client, article
     CommentFactory(email="sam@example.org")
     post_comment(client, article, body=body)
     assert Comment.objects.get(article=article).status == Comment.Status.APPROVED
+
+
+# The rules themselves: pure functions over text.
+
+
+def test_clean_text_removes_reordering_and_invisible_characters_and_normalises_newlines():
+    assert checks.clean_text("  \u202egnp.exe\r\nsp\u200bam\x00 ") == "gnp.exe\nspam"
+
+
+def test_find_words_matches_whole_words_whatever_the_case_or_width():
+    assert checks.find_words("A LAWSUIT, and ｌａｗｓｕｉｔ again", ["lawsuit", "suit", "law"]) == ["lawsuit"]
+
+
+def test_count_links_sees_addresses_with_and_without_a_scheme():
+    assert checks.count_links("https://a.example/x, www.b.example and cheap-pills.com/buy") == 3
+    assert checks.count_links("We met at 10.30 in the town hall.") == 0
+
+
+def test_the_same_words_have_the_same_fingerprint():
+    assert checks.fingerprint("The pilot  needs\nFUNDING") == checks.fingerprint("the pilot needs funding")
+    assert checks.fingerprint("The pilot needs funding") != checks.fingerprint("The pilot needs time")
+
+
+def test_safeguarding_concerns_say_what_looked_like_a_name():
+    assert checks.safeguarding_concerns("My son Tom waited.") == ["may name a child (“My son Tom”)"]
+    assert checks.safeguarding_concerns("My son waited.") == []

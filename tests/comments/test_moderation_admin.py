@@ -199,3 +199,41 @@ def test_the_queue_query_count_does_not_grow_with_comments(client, moderator, dj
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(CHANGELIST)
     assert len(response.context["cl"].result_list) == 29
+
+
+# The queue's addresses from when comments were part of the articles app still work.
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("/admin/articles/comment/", "/admin/comments/comment/"),
+        ("/admin/articles/comment", "/admin/comments/comment/"),
+        ("/admin/articles/comment/?status__exact=pending", "/admin/comments/comment/?status__exact=pending"),
+        ("/admin/articles/comment/41/change/", "/admin/comments/comment/41/change/"),
+        ("/admin/articles/commentreport/?reason__exact=abuse", "/admin/comments/commentreport/?reason__exact=abuse"),
+        ("/admin/articles/moderationword/add/", "/admin/comments/moderationword/add/"),
+    ],
+)
+def test_old_admin_addresses_redirect_permanently_to_the_comments_app(client, moderator, old, new):
+    client.force_login(moderator)
+    response = client.get(old)
+    assert (response.status_code, response["Location"]) == (301, new)
+    assert client.get(new).status_code in (200, 302)  # a real page (a change page of a missing comment redirects)
+
+
+def test_a_form_posted_to_an_old_admin_address_is_posted_again_to_the_new_one(client, moderator):
+    client.force_login(moderator)
+    response = client.post("/admin/articles/moderationword/add/", {"word": "lawsuit", "action": "suspect"})
+    assert (response.status_code, response["Location"]) == (308, "/admin/comments/moderationword/add/")
+
+
+def test_the_articles_admin_itself_is_not_redirected(client, editor):
+    client.force_login(editor)
+    assert client.get("/admin/articles/article/").status_code == 200
+    assert client.get("/admin/articles/").status_code == 200
+
+
+def test_an_old_address_with_a_crafted_path_stays_on_this_site(client):
+    response = client.get("/admin/articles/comment//evil.example/")
+    assert response["Location"].startswith("/admin/comments/comment/")
