@@ -44,7 +44,11 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
 
     def with_comment_counts(self):
-        """Annotate ``comment_count``: the approved comments readers can see under "Your thoughts"."""
+        """Annotate ``comment_count``: the approved comments readers can see under "Your thoughts".
+
+        ``comments`` is the reverse of the comments app's ``Comment.article``: the count is
+        read by name, so articles imports nothing from comments.
+        """
         return self.annotate(
             comment_count=models.Count(
                 "comments",

@@ -1,7 +1,6 @@
-"""Every write to readers' comments: submit, moderate, report, erase, purge.
+"""The writes to readers' comments that have side effects: submit, moderate, report, erase, purge.
 
-The views, the admin and the management command call these; nothing else writes a
-comment. Who is asking and when (tokens, rate limits, address hashes) is checked
+The views, the admin and the management command call these. Who is asking and when (tokens, rate limits, address hashes) is checked
 before, in comments/protection.py; what the words say, in comments/checks.py.
 """
 
