@@ -1,8 +1,8 @@
 """The journalists' admin for the journalism: articles, corrections, people and quotes.
 
 Journalists write and save drafts; only editors (articles.publish_article) publish,
-schedule, or edit an article once it is published. Comment moderation lives in
-admin_comments.py, imported at the bottom.
+schedule, or edit an article once it is published. Comment moderation is the
+comments app's admin.
 """
 
 from django.contrib import admin, messages
@@ -17,7 +17,6 @@ from django.utils.text import Truncator
 
 from councils.admin_base import HTTPS_URLS
 
-from .comments import your_thoughts_context
 from .models import Article, Correction, Person, Quote
 
 PUBLISH_PERMISSION = "articles.publish_article"
@@ -146,7 +145,7 @@ class ArticleAdmin(admin.ModelAdmin):
             return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
         if not self.has_view_or_change_permission(request, article):
             raise PermissionDenied
-        context = {"article": article, "preview": True, **your_thoughts_context(request, article)}
+        context = {"article": article, "preview": True}
         response = TemplateResponse(request, "admin/articles/article/preview.html", context)
         response["X-Robots-Tag"] = "noindex, nofollow"
         add_never_cache_headers(response)
@@ -197,7 +196,3 @@ class QuoteAdmin(admin.ModelAdmin):
     @admin.display(description="Quote")
     def text_excerpt(self, obj):
         return excerpt(obj.text)
-
-
-# Comment moderation ("Your thoughts") has its own module.
-from . import admin_comments  # noqa: E402, F401

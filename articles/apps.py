@@ -8,9 +8,8 @@ class ArticlesConfig(AppConfig):
     def ready(self):
         from sendtracker import content_version
 
-        # Every write to the journalism's public tables replaces the content version the page
-        # cache keys on; reports and the moderation word list never appear on a public page.
-        content_version.watch_app(self, exclude=("CommentReport", "ModerationWord"))
+        # Every write to the journalism's tables replaces the content version the page cache keys on.
+        content_version.watch_app(self)
         content_version.expires_at(next_scheduled_publication)
 
 

@@ -1,4 +1,4 @@
-"""The journalism: articles and their corrections, people and their quotes, readers' comments."""
+"""The journalism: articles and their corrections, people and their quotes."""
 
 import datetime
 
@@ -44,7 +44,11 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
 
     def with_comment_counts(self):
-        """Annotate ``comment_count``: the approved comments readers can see under "Your thoughts"."""
+        """Annotate ``comment_count``: the approved comments readers can see under "Your thoughts".
+
+        ``comments`` is the reverse of the comments app's ``Comment.article``: the count is
+        read by name, so articles imports nothing from comments.
+        """
         return self.annotate(
             comment_count=models.Count(
                 "comments",
@@ -181,117 +185,3 @@ class Quote(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:quotes") + f"#quote-{self.pk}"
-
-
-class CommentQuerySet(models.QuerySet):
-    def approved(self):
-        return self.filter(status=Comment.Status.APPROVED)
-
-    def pending(self):
-        return self.filter(status=Comment.Status.PENDING)
-
-
-class Comment(models.Model):
-    """A reader's contribution to "Your thoughts". Email and IP hash are never shown publicly."""
-
-    class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        APPROVED = "approved", "Approved"
-        REJECTED = "rejected", "Rejected"
-        SPAM = "spam", "Spam"
-
-    class ReaderRole(models.TextChoices):
-        PARENT = "parent", "Parent or carer"
-        YOUNG_PERSON = "young_person", "Young person"
-        EDUCATION = "education", "Education professional"
-        HEALTH_CARE = "health_care", "Health or care professional"
-        COUNCIL = "council", "Council officer"
-        OTHER = "other", "Other"
-
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="comments")
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies")
-    display_name = models.CharField(max_length=80)
-    email = models.EmailField(blank=True, help_text="Private: never shown or exported.")
-    reader_role = models.CharField(max_length=16, choices=ReaderRole, blank=True)
-    body = models.TextField()
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    status = models.CharField(max_length=16, choices=Status, default=Status.PENDING)
-    held_reason = models.CharField(max_length=200, blank=True, help_text="Why the comment was held.")
-    moderated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    moderated_at = models.DateTimeField(null=True, blank=True)
-    moderation_reason = models.CharField(max_length=300, blank=True)
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="comments",
-        help_text="Set when a member of staff replies.",
-    )
-    ip_hash = models.CharField("IP hash", max_length=64, blank=True, help_text="Salted hash, never the IP.")
-    user_agent = models.CharField(max_length=200, blank=True)
-    fingerprint = models.CharField(
-        max_length=64, blank=True, editable=False, help_text="Digest of the normalised text, to spot duplicates."
-    )
-
-    objects = CommentQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["created_at", "pk"]
-        indexes = [
-            models.Index(fields=["article", "status", "created_at"], name="comment_article_idx"),
-            models.Index(fields=["status", "created_at"], name="comment_queue_idx"),
-            models.Index(fields=["fingerprint", "created_at"], name="comment_fingerprint_idx"),
-        ]
-
-    def __str__(self):
-        return f"{self.display_name} on “{self.article}”"
-
-    def get_absolute_url(self):
-        return self.article.get_absolute_url() + f"#comment-{self.pk}"
-
-    @property
-    def is_staff_reply(self):
-        return self.author_id is not None
-
-
-class CommentReport(models.Model):
-    class Reason(models.TextChoices):
-        ABUSE = "abuse", "Abusive or offensive"
-        PRIVACY = "privacy", "Identifies a child or shares private information"
-        SPAM = "spam", "Spam or advertising"
-        MISINFORMATION = "misinformation", "Misleading or false"
-        OTHER = "other", "Something else"
-
-    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reports")
-    reason = models.CharField(max_length=16, choices=Reason)
-    detail = models.TextField(blank=True, max_length=1000)
-    reporter_hash = models.CharField(max_length=64, help_text="Salted hash identifying the reader who reported.")
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-
-    class Meta:
-        ordering = ["-created_at"]
-        constraints = [
-            models.UniqueConstraint(fields=["comment", "reporter_hash"], name="report_one_per_reader"),
-        ]
-
-    def __str__(self):
-        return f"Report on {self.comment}: {self.get_reason_display()}"
-
-
-class ModerationWord(models.Model):
-    class Action(models.TextChoices):
-        BANNED = "banned", "Banned: refuse the comment"
-        SUSPECT = "suspect", "Suspect: hold the comment for a moderator"
-
-    word = models.CharField(max_length=100, help_text="A word or phrase, matched case-insensitively.")
-    action = models.CharField(max_length=8, choices=Action)
-
-    class Meta:
-        ordering = ["action", "word"]
-        constraints = [models.UniqueConstraint(fields=["word"], name="moderationword_unique")]
-
-    def __str__(self):
-        return f"{self.word} ({self.get_action_display()})"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_comments
+from . import views
 from .feeds import ArticleFeed
 
 app_name = "articles"
@@ -10,9 +10,4 @@ urlpatterns = [
     path("feed/", ArticleFeed(), name="feed"),
     path("quotes/", views.quote_list, name="quotes"),
     path("<slug:slug>/", views.article_detail, name="detail"),
-    # "Your thoughts": readers' comments and reports.
-    path("<slug:slug>/comments/", views_comments.comment_submit, name="comment_submit"),
-    path("<slug:slug>/comments/thanks/", views_comments.comment_thanks, name="comment_thanks"),
-    path("comments/<int:pk>/report/", views_comments.comment_report, name="comment_report"),
-    path("comments/<int:pk>/report/thanks/", views_comments.comment_report_thanks, name="comment_report_thanks"),
 ]

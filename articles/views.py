@@ -5,7 +5,6 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
-from .comments import your_thoughts_context
 from .models import Article, Correction, Quote
 
 ARTICLES_PER_PAGE = 20
@@ -22,7 +21,10 @@ def article_list(request):
 
 @require_safe
 def article_detail(request, slug):
-    """A published article; drafts and scheduled articles are 404 to the public."""
+    """A published article; drafts and scheduled articles are 404 to the public.
+
+    The template ends with the readers' comments: ``{% your_thoughts article %}`` (comments app).
+    """
     article = get_object_or_404(
         Article.objects.published().prefetch_related(
             Prefetch("corrections", queryset=Correction.objects.order_by("published_at")),
@@ -31,11 +33,7 @@ def article_detail(request, slug):
         ),
         slug=slug,
     )
-    return render(
-        request,
-        "articles/article_detail.html",
-        {"article": article, **your_thoughts_context(request, article)},
-    )
+    return render(request, "articles/article_detail.html", {"article": article})
 
 
 @require_safe

@@ -24,7 +24,8 @@ BATCH = 2_000
 
 
 def is_built():
-    from articles.models import Article, Comment
+    from articles.models import Article
+    from comments.models import Comment
     from councils.models import StatusChange
 
     return (
@@ -37,7 +38,8 @@ def is_built():
 
 def build():
     """Replace everything in the (benchmark) database with the data set."""
-    from articles.models import Article, Comment
+    from articles.models import Article
+    from comments.models import Comment
     from councils.choices import PilotStatus
     from councils.models import Council, StatusChange
 

@@ -8,6 +8,8 @@ do all of that and publish, correct the status history (correct_statuschange;
 nobody edits or deletes a StatusChange row directly) and read the admin's audit log.
 """
 
+import re
+
 CRUD = ("add", "change", "delete", "view")
 
 
@@ -37,9 +39,9 @@ JOURNALIST = [
 
 MODERATOR = [
     *perms("articles", "article", ("view",)),
-    *perms("articles", "comment", ("change", "view")),
-    *perms("articles", "commentreport", ("change", "view", "delete")),
-    *perms("articles", "moderationword", CRUD),
+    *perms("comments", "comment", ("change", "view")),
+    *perms("comments", "commentreport", ("change", "view", "delete")),
+    *perms("comments", "moderationword", CRUD),
 ]
 
 EDITOR = sorted(
@@ -54,7 +56,7 @@ EDITOR = sorted(
         *perms("articles", "article", CRUD),
         *perms("articles", "correction", CRUD),
         *perms("articles", "person", CRUD),
-        *perms("articles", "comment", CRUD),
+        *perms("comments", "comment", CRUD),
         "councils.override_status_rules",
         "councils.correct_statuschange",
         "articles.publish_article",
@@ -65,12 +67,21 @@ EDITOR = sorted(
 ROLES = {"Journalists": JOURNALIST, "Moderators": MODERATOR, "Editors": EDITOR}
 
 
-def sync_roles(apps=None):
-    """Create the three groups and set exactly their permissions (used by data migrations).
+def before_comments_app(roles):
+    """``roles`` as the migrations before comments/0001 grant them: the comment models were in articles then.
+
+    (comments/0001 moves their content types, and so every group's permissions, to "comments".)
+    """
+    return {name: [re.sub(r"^comments\.", "articles.", code) for code in codes] for name, codes in roles.items()}
+
+
+def sync_roles(apps=None, *, roles=None):
+    """Create the three groups and set exactly their permissions (``ROLES`` unless given; used by data migrations).
 
     In a migration (``apps`` given) a permission whose model a later migration adds is left
     out; that later migration syncs again. Called without ``apps``, every permission must exist.
     """
+    roles = ROLES if roles is None else roles
     historical = apps is not None
     if apps is None:
         from django.apps import apps as global_apps
@@ -91,7 +102,7 @@ def sync_roles(apps=None):
             app_config.models_module = original
     group_model = apps.get_model("auth", "Group")
     permission_model = apps.get_model("auth", "Permission")
-    for name, codes in ROLES.items():
+    for name, codes in roles.items():
         group, _ = group_model.objects.get_or_create(name=name)
         wanted = []
         for code in codes:

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "api",
     "councils",
     "articles",
+    "comments",
 ]
 
 MIDDLEWARE = [
@@ -414,7 +415,7 @@ PAGE_CACHE_ENTRY_TIMEOUT = env_int("DJANGO_PAGE_CACHE_ENTRY_TIMEOUT", 24 * 3600)
 # costs one small read of the version from Redis instead of fetching the whole page.
 PAGE_CACHE_LOCAL_BYTES = env_int("DJANGO_PAGE_CACHE_LOCAL_BYTES", 32 * 1024 * 1024)
 # Values made afresh for each response of a stored page (page_cache.fresh_value): name -> function(arg).
-PAGE_CACHE_FRESH_VALUES = {"comment_form_started": "articles.comments.fresh_form_token"}
+PAGE_CACHE_FRESH_VALUES = {"comment_form_started": "comments.protection.fresh_form_token"}
 
 # PostgreSQL connections: Django's psycopg 3 pool, one pool per gunicorn worker sized to its
 # threads (CONN_MAX_AGE must then be 0). DJANGO_DB_POOL=0 falls back to per-thread persistent

@@ -6,6 +6,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from articles.sitemaps import ArticleSitemap
+from comments.admin import moved_admin_urlpatterns
 from councils.sitemaps import CouncilSitemap, PartnershipSitemap, StaticSitemap
 
 from . import ops_views, views
@@ -26,9 +27,11 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("", include("councils.urls")),
     path("articles/", include("articles.urls")),
+    path("articles/", include("comments.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots"),
     path("api/", include("api.urls")),
+    path(settings.ADMIN_URL, include(moved_admin_urlpatterns)),  # comments' old admin addresses
     path(settings.ADMIN_URL, admin.site.urls),
     path("healthz", ops_views.healthz, name="healthz"),
 ]

@@ -8,7 +8,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from articles.models import Article, Comment, Correction, Person, Quote
+from articles.models import Article, Correction, Person, Quote
+from comments.models import Comment
 from councils.choices import CouncilType, Region
 from councils.models import Contract, Council, IntegratedCareBoard, KeyFigure, Partnership, Programme
 from sendtracker.roles import sync_roles

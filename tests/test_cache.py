@@ -112,7 +112,7 @@ def test_many_to_many_changes_replace_the_version(shortlisted):
 
 
 def test_writes_to_private_tables_leave_the_cache_alone(client, shortlisted):
-    from articles.models import CommentReport
+    from comments.models import CommentReport
 
     comment = CommentFactory()
     client.get("/tracker/")

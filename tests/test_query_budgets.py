@@ -11,7 +11,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import Resolver404, resolve, reverse
 
-from articles.models import CommentReport, ModerationWord
+from comments.models import CommentReport, ModerationWord
 from councils.choices import PilotStatus
 from councils.models import PartnershipMembership, PartnershipName, ProgrammeEvent, SendInspection
 from councils.services import council_set_status

@@ -42,7 +42,7 @@ def test_journalists_keep_the_facts_and_write_drafts_but_do_not_publish_or_rewri
         "councils.correct_statuschange",
         "councils.override_status_rules",
         "councils.delete_council",
-        "articles.change_comment",
+        "comments.change_comment",
         "admin.view_logentry",
         "auth.view_user",
         "auth.change_user",
@@ -53,10 +53,10 @@ def test_journalists_keep_the_facts_and_write_drafts_but_do_not_publish_or_rewri
 
 def test_moderators_work_comments_only(moderator):
     perms = moderator.get_all_permissions()
-    assert "articles.change_comment" in perms
-    assert {perm for perm in perms if not perm.startswith("articles.")} == set()
+    assert "comments.change_comment" in perms
+    assert {perm for perm in perms if not perm.startswith("comments.")} == {"articles.view_article"}
     assert not {"articles.change_article", "articles.add_article", "articles.publish_article"} & perms
-    assert {perm.split("_", 1)[1] for perm in perms if not perm.endswith("_article")} <= {
+    assert {perm.split("_", 1)[1] for perm in perms if perm.startswith("comments.")} <= {
         "comment",
         "commentreport",
         "moderationword",
@@ -70,7 +70,7 @@ def test_editors_do_everything_content_and_publish_but_never_rewrite_history_dir
         "councils.correct_statuschange",
         "councils.override_status_rules",
         "councils.delete_partnership",
-        "articles.change_comment",
+        "comments.change_comment",
         "admin.view_logentry",
     ):
         assert editor.has_perm(allowed), allowed

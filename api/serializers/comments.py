@@ -3,7 +3,7 @@ email, IP hash or user agent."""
 
 from rest_framework import serializers
 
-from articles.models import Comment
+from comments.models import Comment
 
 from ..fields import APIIdentityField, APIRelatedField, PageURLField
 

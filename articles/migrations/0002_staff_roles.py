@@ -2,11 +2,11 @@
 
 from django.db import migrations
 
-from sendtracker.roles import sync_roles
+from sendtracker.roles import ROLES, before_comments_app, sync_roles
 
 
 def create_roles(apps, schema_editor):
-    sync_roles(apps)
+    sync_roles(apps, roles=before_comments_app(ROLES))
 
 
 class Migration(migrations.Migration):

@@ -7,11 +7,11 @@ is corrected only through councils.services.status_change_correct).
 
 from django.db import migrations
 
-from sendtracker.roles import sync_roles
+from sendtracker.roles import ROLES, before_comments_app, sync_roles
 
 
 def update_roles(apps, schema_editor):
-    sync_roles(apps)
+    sync_roles(apps, roles=before_comments_app(ROLES))
 
 
 class Migration(migrations.Migration):

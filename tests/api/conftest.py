@@ -7,7 +7,8 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from articles.models import Article, Comment
+from articles.models import Article
+from comments.models import Comment
 from councils.choices import MembershipRole, OfstedJudgement, PilotStatus, Region
 from councils.models import PartnershipMembership
 from councils.services import council_set_status

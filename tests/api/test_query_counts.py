@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from articles.models import Comment
+from comments.models import Comment
 from councils.choices import MembershipRole, PilotStatus
 from councils.models import PartnershipMembership, StatusChangeCorrection
 from councils.services import council_set_status

@@ -4,8 +4,9 @@ import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 
-from articles.models import Article, Comment
+from articles.models import Article
 from articles.seed import ARTICLE_SLUG
+from comments.models import Comment
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

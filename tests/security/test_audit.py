@@ -120,13 +120,13 @@ def test_a_correction_must_say_why(editor, recorded_change):
 
 
 def test_moderation_records_who_and_when(client, moderator):
-    from articles.models import Comment
+    from comments.models import Comment
     from tests.factories import CommentFactory
 
     comment = CommentFactory(status=Comment.Status.PENDING)
     client.force_login(moderator)
     response = submit_admin_form(
-        client, f"/admin/articles/comment/{comment.pk}/change/", "comment", {"status": Comment.Status.APPROVED}
+        client, f"/admin/comments/comment/{comment.pk}/change/", "comment", {"status": Comment.Status.APPROVED}
     )
     assert response.status_code == 302
     entry = LogEntry.objects.get(object_id=str(comment.pk), content_type__model="comment")

@@ -10,7 +10,8 @@ from types import SimpleNamespace
 import pytest
 from django.test import Client
 
-from articles.models import Comment
+from comments import protection
+from comments.models import Comment
 from tests.factories import ArticleFactory, CouncilFactory
 
 pytestmark = pytest.mark.django_db
@@ -116,17 +117,15 @@ def test_a_forged_admin_post_gets_the_friendly_page_with_a_way_back_to_the_admin
 
 
 def test_each_response_of_a_cached_article_page_has_its_own_form_start_time(article, monkeypatch):
-    from articles import comments
-
     clock = [1_800_000_000.0]
-    monkeypatch.setattr(comments, "time", SimpleNamespace(time=lambda: clock[0]))  # the comments' clock only
+    monkeypatch.setattr(protection, "time", SimpleNamespace(time=lambda: clock[0]))  # the comments' clock only
     first = Client().get(article.get_absolute_url())
     clock[0] += 7 * 60 * 60  # seven hours later, the page still cached: longer than a form may stay open
     later = Client().get(article.get_absolute_url())
     assert (first["X-Page-Cache"], later["X-Page-Cache"]) == ("miss", "hit")
     started = hidden(later.text, "started")
     assert started != hidden(first.text, "started")
-    comments.check_form_token(started, article, now=clock[0] + 5)  # not "open too long"
+    protection.check_form_token(started, article, now=clock[0] + 5)  # not "open too long"
 
 
 def test_a_bot_posting_at_once_from_a_cached_page_is_still_too_quick(article, settings):

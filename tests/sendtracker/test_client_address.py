@@ -11,8 +11,8 @@ import pytest
 from django.core.cache import cache
 from django.test import RequestFactory
 
-from articles.comments import form_token, hash_ip
-from articles.models import Comment, CommentReport
+from comments.models import Comment, CommentReport
+from comments.protection import form_token, hash_ip
 from sendtracker.client_address import client_address
 from tests.factories import ArticleFactory
 

@@ -1,0 +1,182 @@
+"""The writes to readers' comments that have side effects: submit, moderate, report, erase, purge.
+
+The views, the admin and the management command call these. Who is asking and when (tokens, rate limits, address hashes) is checked
+before, in comments/protection.py; what the words say, in comments/checks.py.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import CharField, Q, Value
+from django.db.models.functions import Cast, Concat
+from django.utils import timezone
+
+from articles.models import Article
+
+from . import checks
+from .exceptions import CommentRefused
+from .models import Comment, CommentReport, ModerationWord
+
+MODERATE_PERMISSION = "comments.change_comment"
+
+
+# Submitting a comment.
+
+
+def held_reasons(*, article, body, email, mode):
+    """Why a comment that passed every refusal must wait for a moderator (empty: it may go live)."""
+    reasons = list(checks.safeguarding_concerns(body))
+    suspect = checks.find_words(
+        body, ModerationWord.objects.filter(action=ModerationWord.Action.SUSPECT).values_list("word", flat=True)
+    )
+    if suspect:
+        reasons.append("suspect words: " + ", ".join(suspect))
+    if mode == Article.Moderation.POST and not (
+        email and Comment.objects.approved().filter(email__iexact=email).exists()
+    ):
+        reasons.append("first comment from this email address")
+    return reasons
+
+
+def _check_duplicate(*, article, fingerprint, email):
+    since = timezone.now() - datetime.timedelta(seconds=settings.COMMENTS_DUPLICATE_WINDOW_SECONDS)
+    same_text = Comment.objects.filter(fingerprint=fingerprint, created_at__gte=since)
+    duplicate = same_text.filter(article=article).exists() or (email and same_text.filter(email__iexact=email).exists())
+    # add() is atomic across processes: of two identical comments sent at once, one wins.
+    key = f"comments:dup:{article.pk}:{fingerprint}"
+    if duplicate or not cache.add(key, 1, timeout=settings.COMMENTS_DUPLICATE_WINDOW_SECONDS):
+        raise CommentRefused(
+            "This comment has already been sent. You do not need to send it again.", status=400, field="body"
+        )
+    return key
+
+
+def submit_comment(*, article, display_name, email, reader_role, body, parent, ip_hash, user_agent, user=None):
+    """Store a reader's (or a member of staff's) comment: approved, or pending with the reasons it was held.
+
+    Raises CommentRefused (nothing stored) when the article is closed or the text is a duplicate.
+    Form-level checks (length, links, banned words) have already passed in CommentForm.
+    """
+    reason = article.comments_closed_reason()
+    if reason:
+        raise CommentRefused(reason, status=403)
+    body = checks.clean_text(body)
+    fingerprint = checks.fingerprint(body)
+    duplicate_key = _check_duplicate(article=article, fingerprint=fingerprint, email=email)
+    staff = user is not None and user.is_authenticated and user.is_staff
+    comment = Comment(
+        article=article,
+        parent=parent,
+        display_name=checks.clean_text(display_name),
+        email=email,
+        reader_role=reader_role,
+        body=body,
+        fingerprint=fingerprint,
+        ip_hash=ip_hash,
+        user_agent=user_agent,
+        author=user if staff else None,
+    )
+    if staff and user.has_perm(MODERATE_PERMISSION):
+        comment.status = Comment.Status.APPROVED
+    else:
+        reasons = held_reasons(article=article, body=body, email=email, mode=article.comment_moderation)
+        if article.comment_moderation == Article.Moderation.POST and not reasons:
+            comment.status = Comment.Status.APPROVED
+        else:
+            comment.status = Comment.Status.PENDING
+            comment.held_reason = "; ".join(reasons)[:200]
+    try:
+        comment.full_clean()
+        with transaction.atomic():
+            comment.save()
+    except ValidationError as error:
+        cache.delete(duplicate_key)
+        raise CommentRefused("Your comment could not be saved: " + " ".join(error.messages)) from None
+    except Exception:
+        cache.delete(duplicate_key)
+        raise
+    return comment
+
+
+# Moderation.
+
+
+@transaction.atomic
+def moderate_comments(*, comments, status, by, reason=""):
+    """Approve, reject or mark as spam, recording who did it, when and (optionally) why."""
+    if status not in {Comment.Status.APPROVED, Comment.Status.REJECTED, Comment.Status.SPAM}:
+        raise ValueError(f"Cannot moderate a comment to {status!r}")
+    pks = list(comments.values_list("pk", flat=True))
+    return Comment.objects.filter(pk__in=pks).update(
+        status=status, moderated_by=by, moderated_at=timezone.now(), moderation_reason=(reason or "")[:300]
+    )
+
+
+def report_comment(*, comment, reason, detail, reporter):
+    """Record one reader's report; at the threshold the comment goes back to the moderators' queue."""
+    try:
+        with transaction.atomic():
+            report = CommentReport.objects.create(comment=comment, reason=reason, detail=detail, reporter_hash=reporter)
+    except IntegrityError:
+        raise CommentRefused(
+            "You have already reported this comment. A moderator will look at it.", status=409
+        ) from None
+    reports = comment.reports.all()
+    if comment.moderated_at is not None:  # reports a moderator has already weighed do not count again
+        reports = reports.filter(created_at__gt=comment.moderated_at)
+    count = reports.count()
+    if count >= settings.COMMENTS_REPORT_THRESHOLD:
+        # A conditional UPDATE: of simultaneous reports, exactly one moves the comment.
+        Comment.objects.filter(pk=comment.pk, status=Comment.Status.APPROVED).update(
+            status=Comment.Status.PENDING, held_reason=f"Reported by {count} readers"
+        )
+    return report
+
+
+# Privacy.
+
+ERASED_NAME = "Removed"
+ERASED_BODY = "This comment was removed at the reader’s request."
+
+
+@transaction.atomic
+def erase_reader(*, comments, by):
+    """Right to erasure: every comment by the selected comments' readers (matched by email) is emptied."""
+    selected = list(comments.values_list("pk", "email"))
+    match = Q(pk__in=[pk for pk, _ in selected])
+    for email in {email.casefold() for _, email in selected if email}:
+        match |= Q(email__iexact=email)
+    return Comment.objects.filter(match).update(
+        display_name=ERASED_NAME,
+        email="",
+        ip_hash="",
+        user_agent="",
+        body=ERASED_BODY,
+        fingerprint="",
+        reader_role="",
+        status=Comment.Status.REJECTED,
+        held_reason="",
+        moderated_by=by,
+        moderated_at=timezone.now(),
+        moderation_reason="Erased at the reader’s request",
+    )
+
+
+@transaction.atomic
+def purge_comment_pii(*, older_than_days):
+    """Clear emails, IP hashes and user agents of comments, and reporters' hashes, older than the cut-off."""
+    cutoff = timezone.now() - datetime.timedelta(days=older_than_days)
+    comments = (
+        Comment.objects.filter(created_at__lt=cutoff)
+        .exclude(email="", ip_hash="", user_agent="")
+        .update(email="", ip_hash="", user_agent="")
+    )
+    reports = (
+        CommentReport.objects.filter(created_at__lt=cutoff)
+        .exclude(reporter_hash__startswith="purged:")
+        .update(reporter_hash=Concat(Value("purged:"), Cast("pk", output_field=CharField())))
+    )
+    return comments, reports

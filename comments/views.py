@@ -1,0 +1,127 @@
+"""Readers' side of "Your thoughts": sending a comment, the confirmation, reporting a comment.
+
+Every refusal re-renders the form with the reader's text kept, a message that says
+why, and a 4xx status: 400 for what the reader can fix, 403 when comments are
+closed, 409 for a second report, 429 when a rate limit is hit. Nothing is stored.
+"""
+
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from articles.models import Article
+
+from . import protection, services
+from .context import your_thoughts_context
+from .exceptions import CommentRefused
+from .forms import CommentForm, ReportForm
+from .models import Comment
+
+
+def _refuse(request, article, form, message, status):
+    """The form again, with the reader's text, the reason and a fresh signed timestamp."""
+    data = form.data.copy()
+    data["started"] = protection.form_token(article)
+    refreshed = CommentForm(data=data, article=article)
+    refreshed.is_valid()
+    for field, errors in form.errors.items():  # keep field errors from the first pass (e.g. a duplicate)
+        if field in refreshed.fields and field not in refreshed.errors:
+            for error in errors:
+                refreshed.add_error(field, error)
+    return _form_page(request, article, refreshed, message, status)
+
+
+def _form_page(request, article, form, message, status):
+    form.describe_fields()
+    context = {"message": message, **your_thoughts_context(request, article, form=form, comments=[])}
+    return render(request, "comments/form_page.html", context, status=status)
+
+
+@require_POST
+def submit(request, slug):
+    article = get_object_or_404(Article.objects.published(), slug=slug)
+    form = CommentForm(data=request.POST, article=article)
+    closed = article.comments_closed_reason()
+    if closed:
+        return _form_page(request, article, form, closed, 403)
+    if form.honeypot_filled:
+        return _refuse(
+            request,
+            article,
+            form,
+            "Your comment was not sent because a field that people leave empty was filled in. "
+            "If you are a person, clear the field labelled “Leave this field empty” and send it again.",
+            400,
+        )
+    if not form.is_valid():
+        return _form_page(request, article, form, None, 400)  # the form's error summary says what is wrong
+    try:
+        protection.check_form_token(form.cleaned_data["started"], article)
+        ip_hash = protection.request_ip_hash(request)
+        protection.check_rate_limits(ip_hash=ip_hash, email=form.cleaned_data["email"])
+        comment = services.submit_comment(
+            article=article,
+            display_name=form.cleaned_data["display_name"],
+            email=form.cleaned_data["email"],
+            reader_role=form.cleaned_data["reader_role"],
+            body=form.cleaned_data["body"],
+            parent=form.cleaned_data["reply_to"],
+            ip_hash=ip_hash,
+            user_agent=protection.trimmed_user_agent(request),
+            user=request.user,
+        )
+    except CommentRefused as refusal:
+        if refusal.field:
+            form.add_error(refusal.field, refusal.message)
+        return _refuse(request, article, form, refusal.message, refusal.status)
+    thanks = reverse("comments:thanks", kwargs={"slug": article.slug})
+    return HttpResponseRedirect(f"{thanks}?r={protection.thanks_token(comment)}")
+
+
+def thanks(request, slug):
+    article = get_object_or_404(Article.objects.published(), slug=slug)
+    outcome = protection.read_thanks_token(request.GET.get("r")) or {}
+    published = outcome.get("s") == Comment.Status.APPROVED
+    link = article.get_absolute_url() + (f"#comment-{outcome['c']}" if published else "#your-thoughts")
+    return render(request, "comments/thanks.html", {"article": article, "published": published, "link": link})
+
+
+@require_http_methods(["GET", "POST"])
+def report(request, pk):
+    comment = get_object_or_404(Comment.objects.published().select_related("article"), pk=pk)
+    form = ReportForm(data=request.POST if request.method == "POST" else None)
+    status, message = 200, None
+    if request.method == "POST":
+        if not form.is_valid():
+            status, message = 400, "There is a problem with your report."
+        else:
+            try:
+                protection.check_report_rate_limit(ip_hash=protection.request_ip_hash(request))
+                services.report_comment(
+                    comment=comment,
+                    reason=form.cleaned_data["reason"],
+                    detail=form.cleaned_data["detail"],
+                    reporter=protection.reporter_hash(request),
+                )
+            except CommentRefused as refusal:
+                status, message = refusal.status, refusal.message
+            else:
+                return HttpResponseRedirect(reverse("comments:report_thanks", kwargs={"pk": comment.pk}))
+    return render(
+        request,
+        "comments/report.html",
+        {"comment": comment, "article": comment.article, "form": form, "message": message},
+        status=status,
+    )
+
+
+def report_thanks(request, pk):
+    # After a report the comment may already be back in the queue: the thanks page still shows.
+    comment = get_object_or_404(
+        Comment.objects.on_published_articles()
+        .filter(status__in=[Comment.Status.APPROVED, Comment.Status.PENDING])
+        .select_related("article"),
+        pk=pk,
+    )
+    return render(request, "comments/report_thanks.html", {"article": comment.article})

@@ -1,0 +1,11 @@
+"""Every "Your thoughts" test starts with empty rate-limit and duplicate counters, and has an article to hand."""
+
+import pytest
+
+from tests.factories import ArticleFactory
+from tests.support.comments import comment_settings  # noqa: F401 (an autouse fixture)
+
+
+@pytest.fixture
+def article():
+    return ArticleFactory()
