@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.db import connections
 
 from sendtracker import content_version
-from tests.factories import UserFactory
+from tests.support.factories import UserFactory
 
 
 @pytest.fixture(scope="session")

@@ -3,7 +3,7 @@
 import pytest
 
 from comments.models import Comment
-from tests.factories import ArticleFactory, CommentFactory
+from tests.support.factories import ArticleFactory, CommentFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -101,7 +101,7 @@ def test_malformed_paging_and_format_are_400s_naming_the_parameter(client, track
 
 
 def test_page_size_is_capped_at_200(client, tracker):
-    from tests.factories import KeyFigureFactory
+    from tests.support.factories import KeyFigureFactory
 
     KeyFigureFactory.create_batch(210)
     body = client.get("/api/key-figures/", {"page_size": 1000}).json()

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.http import http_date
 
 from articles.models import Article
-from tests.factories import ArticleFactory, KeyFigureFactory
+from tests.support.factories import ArticleFactory, KeyFigureFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from comments.models import Comment
 from councils.choices import MembershipRole, PilotStatus
 from councils.models import PartnershipMembership, StatusChangeCorrection
 from councils.services import council_set_status
-from tests.factories import (
+from tests.support.factories import (
     ArticleFactory,
     CommentFactory,
     ContractFactory,

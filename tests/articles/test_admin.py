@@ -5,7 +5,7 @@ from django.test import Client
 from django.urls import reverse
 
 from articles.models import Article, Correction
-from tests.factories import ArticleFactory, CorrectionFactory, PersonFactory, QuoteFactory
+from tests.support.factories import ArticleFactory, CorrectionFactory, PersonFactory, QuoteFactory
 
 pytestmark = pytest.mark.django_db
 

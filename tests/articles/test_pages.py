@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
-from tests.factories import ArticleFactory, CommentFactory, CorrectionFactory, CouncilFactory
+from tests.support.factories import ArticleFactory, CommentFactory, CorrectionFactory, CouncilFactory
 
 pytestmark = pytest.mark.django_db
 

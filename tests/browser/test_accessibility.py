@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from councils.choices import MembershipRole
 from councils.models import Council, PartnershipMembership
-from tests.factories import PartnershipFactory
+from tests.support.factories import PartnershipFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.factories import CouncilFactory
+from tests.support.factories import CouncilFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

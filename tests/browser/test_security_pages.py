@@ -4,8 +4,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from tests.browser.test_accessibility import WCAG_22_AA
-from tests.factories import ArticleFactory
-from tests.security.test_hostile_text import PAGES, hostile_site  # noqa: F401 - the fixture
+from tests.sendtracker.test_hostile_text import PAGES, hostile_site  # noqa: F401 - the fixture
+from tests.support.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

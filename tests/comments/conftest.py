@@ -2,8 +2,8 @@
 
 import pytest
 
-from tests.factories import ArticleFactory
 from tests.support.comments import comment_settings  # noqa: F401 (an autouse fixture)
+from tests.support.factories import ArticleFactory
 
 
 @pytest.fixture

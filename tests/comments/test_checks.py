@@ -4,8 +4,8 @@ import pytest
 
 from comments import checks
 from comments.models import Comment, ModerationWord
-from tests.factories import CommentFactory
 from tests.support.comments import post_comment
+from tests.support.factories import CommentFactory
 
 pytestmark = pytest.mark.django_db
 

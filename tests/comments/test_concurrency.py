@@ -12,8 +12,8 @@ from django.test import Client
 from django.urls import reverse
 
 from comments.models import Comment, CommentReport
-from tests.factories import ArticleFactory, CommentFactory
 from tests.support.comments import comment_data
+from tests.support.factories import ArticleFactory, CommentFactory
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),

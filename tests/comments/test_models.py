@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from comments.models import Comment
-from tests.factories import ArticleFactory, CommentFactory
+from tests.support.factories import ArticleFactory, CommentFactory
 
 pytestmark = pytest.mark.django_db
 

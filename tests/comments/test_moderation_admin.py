@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from comments.models import Comment, CommentReport
-from tests.factories import ArticleFactory, CommentFactory
 from tests.support.comments import admin_action
+from tests.support.factories import ArticleFactory, CommentFactory
 
 pytestmark = pytest.mark.django_db
 

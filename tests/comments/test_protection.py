@@ -8,8 +8,8 @@ from django.core.cache import cache
 
 from comments.models import Comment
 from comments.protection import check_form_token, form_token, hash_ip, over_rate_limit
-from tests.factories import ArticleFactory
 from tests.support.comments import assert_refused, post_comment
+from tests.support.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
 

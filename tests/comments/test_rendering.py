@@ -8,8 +8,8 @@ from django.urls import reverse
 from comments.models import Comment
 from comments.protection import hash_ip
 from comments.rendering import comment_text
-from tests.factories import ArticleFactory, CommentFactory, UserFactory
 from tests.support.comments import post_comment
+from tests.support.factories import ArticleFactory, CommentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 
 from comments.models import Comment, CommentReport
-from tests.factories import CommentFactory
 from tests.support.comments import admin_action
+from tests.support.factories import CommentFactory
 
 pytestmark = pytest.mark.django_db
 

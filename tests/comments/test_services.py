@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from comments.checks import fingerprint
 from comments.models import Comment, CommentReport
-from tests.factories import CommentFactory
 from tests.support.comments import post_comment
+from tests.support.factories import CommentFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from articles.models import Article
 from comments.models import Comment
-from tests.factories import ArticleFactory, CommentFactory
 from tests.support.comments import post_comment
+from tests.support.factories import ArticleFactory, CommentFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -19,7 +19,7 @@ from councils.models import (
     StatusChangeCorrection,
 )
 from councils.services import council_set_status
-from tests.factories import (
+from tests.support.factories import (
     ContractFactory,
     CouncilFactory,
     IntegratedCareBoardFactory,

@@ -9,7 +9,7 @@ from django.urls import reverse
 from councils.choices import PilotStatus, Region
 from councils.exports import neutralise
 from councils.services import council_set_status
-from tests.factories import CouncilFactory
+from tests.support.factories import CouncilFactory
 
 pytestmark = pytest.mark.django_db
 

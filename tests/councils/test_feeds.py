@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
-from tests.factories import ArticleFactory
+from tests.support.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -72,7 +72,7 @@ def test_article_feed_has_published_articles_only(client, seeded):
 
 
 def test_feeds_never_carry_readers_emails(client, seeded):
-    from tests.factories import CommentFactory
+    from tests.support.factories import CommentFactory
 
     CommentFactory(article=Article.objects.get(), email="private-reader@example.org")
     for url in (reverse("articles:feed"), reverse("councils:changes-feed")):

@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 
 from councils.choices import PilotStatus
 from councils.models import Council, StatusChange
-from tests.factories import CouncilFactory
+from tests.support.factories import CouncilFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from articles.models import Article
 from councils.choices import MembershipRole, PartnershipStatus, PilotStatus
 from councils.models import Council, PartnershipMembership, StatusChange
 from councils.services import council_set_status, status_change_correct
-from tests.factories import (
+from tests.support.factories import (
     ArticleFactory,
     CommentFactory,
     ContractFactory,

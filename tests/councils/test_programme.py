@@ -14,7 +14,7 @@ from councils.choices import DatePrecision, MembershipRole, PartnershipStatus, P
 from councils.headline import partnership_headline
 from councils.models import Council, PartnershipMembership, Programme, ProgrammeEvent, ProgrammeName
 from councils.services import council_set_status, partnership_rename, programme_rename
-from tests.factories import CouncilFactory, KeyFigureFactory, PartnershipFactory, ProgrammeFactory
+from tests.support.factories import CouncilFactory, KeyFigureFactory, PartnershipFactory, ProgrammeFactory
 
 pytestmark = pytest.mark.django_db
 

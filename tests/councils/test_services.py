@@ -10,7 +10,7 @@ from django.db import connection
 from councils.choices import PilotStatus
 from councils.models import Council, StatusChange
 from councils.services import StatusChangeRefused, council_set_status, status_change_correct
-from tests.factories import CouncilFactory
+from tests.support.factories import CouncilFactory
 
 pytestmark = pytest.mark.django_db
 

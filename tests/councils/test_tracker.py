@@ -10,7 +10,7 @@ from django.utils import timezone
 from councils.choices import MembershipRole, OfstedJudgement, PilotStatus, Region
 from councils.models import Council, PartnershipMembership
 from councils.services import council_set_status
-from tests.factories import CouncilFactory, KeyFigureFactory, PartnershipFactory
+from tests.support.factories import CouncilFactory, KeyFigureFactory, PartnershipFactory
 
 pytestmark = pytest.mark.django_db
 

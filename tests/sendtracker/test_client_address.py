@@ -1,7 +1,7 @@
 """One client address behind the load balancer, for every limit that counts per client.
 
 DJANGO_TRUSTED_PROXY_COUNT is the one setting: comments, reports and the API throttle
-(and the login lockout, tests/security/test_login.py) all read the client through
+(and the login lockout, tests/sendtracker/test_login.py) all read the client through
 sendtracker.client_address.
 """
 
@@ -14,7 +14,7 @@ from django.test import RequestFactory
 from comments.models import Comment, CommentReport
 from comments.protection import form_token, hash_ip
 from sendtracker.client_address import client_address
-from tests.factories import ArticleFactory
+from tests.support.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
 

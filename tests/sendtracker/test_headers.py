@@ -1,7 +1,7 @@
 """Every response carries the security headers, whatever made it and however it was served (rendered,
 from the page cache, or a 304); only the embed page may be framed.
 
-The real routes throughout; tests/security/urls.py only adds a view that raises, for a real 500.
+The real routes throughout; tests/support/security_urls.py only adds a view that raises, for a real 500.
 """
 
 import pytest
@@ -9,9 +9,9 @@ from django.test import Client
 
 from councils.choices import PilotStatus
 from councils.services import council_set_status
-from tests.factories import ArticleFactory, CouncilFactory, PartnershipFactory
+from tests.support.factories import ArticleFactory, CouncilFactory, PartnershipFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.security.urls")]
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.support.security_urls")]
 
 HSTS = "max-age=31536000; includeSubDomains; preload"
 POLICY = {

@@ -10,7 +10,7 @@ from pathlib import Path
 from django.template import engines
 from django.template.loaders.cached import Loader as CachedLoader
 
-BASE = Path(__file__).resolve().parent.parent
+BASE = Path(__file__).resolve().parents[2]
 
 
 def test_templates_are_compiled_once_per_process():

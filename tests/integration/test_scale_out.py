@@ -27,9 +27,9 @@ from urllib.parse import urlencode
 import dj_database_url
 import pytest
 
-from tests.security.admin_forms import form_data
+from tests.support.admin_forms import form_data
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 PASSWORD = "correct-horse-battery-staple"
 LOGIN_FAILURE_LIMIT = 5  # settings.AXES_FAILURE_LIMIT in production
@@ -301,7 +301,7 @@ class Cluster:
 SETUP_DATA = """
 from decimal import Decimal
 from councils.choices import PilotStatus
-from tests.factories import ArticleFactory, CouncilFactory, KeyFigureFactory, UserFactory
+from tests.support.factories import ArticleFactory, CouncilFactory, KeyFigureFactory, UserFactory
 UserFactory(username="editor", role="Editors")
 UserFactory(username="journalist", role="Journalists")
 council = CouncilFactory(short_name="Scaleshire", slug="scaleshire", name="Scaleshire County Council",

@@ -15,7 +15,7 @@ from comments.models import CommentReport, ModerationWord
 from councils.choices import PilotStatus
 from councils.models import PartnershipMembership, PartnershipName, ProgrammeEvent, SendInspection
 from councils.services import council_set_status
-from tests.factories import (
+from tests.support.factories import (
     ArticleFactory,
     CommentFactory,
     ContractFactory,

@@ -9,7 +9,7 @@ from django.db import models
 
 from councils.choices import PilotStatus
 from councils.services import council_set_status
-from tests.factories import (
+from tests.support.factories import (
     ArticleFactory,
     ContractFactory,
     CorrectionFactory,

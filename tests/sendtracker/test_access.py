@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.test import Client
 
-from tests.factories import ArticleFactory, CommentFactory, CouncilFactory
+from tests.support.factories import ArticleFactory, CommentFactory, CouncilFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -120,7 +120,7 @@ def test_admin_forms_refuse_a_post_without_a_csrf_token(editor):
 
 def test_a_journalist_posting_status_published_to_the_add_form_saves_a_draft(client, journalist):
     from articles.models import Article
-    from tests.security.admin_forms import submit_admin_form
+    from tests.support.admin_forms import submit_admin_form
 
     client.force_login(journalist)
     response = submit_admin_form(
@@ -151,7 +151,7 @@ def test_a_journalist_posting_status_published_to_the_add_form_saves_a_draft(cli
 
 def test_a_journalist_posting_status_published_to_a_drafts_change_form_does_not_publish_it(client, journalist):
     from articles.models import Article
-    from tests.security.admin_forms import submit_admin_form
+    from tests.support.admin_forms import submit_admin_form
 
     draft = ArticleFactory(slug="draft-story", status=Article.Status.DRAFT, published_at=None)
     client.force_login(journalist)

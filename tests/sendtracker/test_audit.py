@@ -9,8 +9,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from councils.choices import PilotStatus
 from councils.models import Contract, StatusChange
 from councils.services import council_set_status, status_change_correct
-from tests.factories import CouncilFactory
-from tests.security.admin_forms import submit_admin_form
+from tests.support.admin_forms import submit_admin_form
+from tests.support.factories import CouncilFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -121,7 +121,7 @@ def test_a_correction_must_say_why(editor, recorded_change):
 
 def test_moderation_records_who_and_when(client, moderator):
     from comments.models import Comment
-    from tests.factories import CommentFactory
+    from tests.support.factories import CommentFactory
 
     comment = CommentFactory(status=Comment.Status.PENDING)
     client.force_login(moderator)

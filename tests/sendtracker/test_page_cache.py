@@ -15,7 +15,7 @@ from councils.choices import PilotStatus, Region
 from councils.models import Council
 from councils.services import council_set_status
 from sendtracker import content_version
-from tests.factories import ArticleFactory, CommentFactory, CouncilFactory, UserFactory
+from tests.support.factories import ArticleFactory, CommentFactory, CouncilFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -184,7 +184,7 @@ def test_if_modified_since_answers_304_until_the_next_edit(client, shortlisted, 
 CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
-@pytest.mark.urls("tests.page_cache_urls")
+@pytest.mark.urls("tests.support.page_cache_urls")
 def test_a_cached_page_with_a_form_gets_each_reader_their_own_csrf_token():
     alice, bob = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
     alice_page, bob_page = alice.get("/test-form/"), bob.get("/test-form/")
@@ -217,7 +217,7 @@ def test_the_article_page_form_token_is_fresh_per_reader():
     assert response.status_code != 403
 
 
-@pytest.mark.urls("tests.page_cache_urls")
+@pytest.mark.urls("tests.support.page_cache_urls")
 def test_responses_that_set_cookies_are_not_stored(client):
     client.get("/test-cookie/")
     assert client.get("/test-cookie/").cookies["preference"].value == "large-text"

@@ -3,7 +3,7 @@
 Production uses axes.backends.AxesStandaloneBackend, which refuses an
 authenticate() call without a request. Every login over HTTP, in tests too,
 still carries a request and is throttled exactly as in production
-(tests/security/test_login.py).
+(tests/sendtracker/test_login.py).
 """
 
 from axes.backends import AxesStandaloneBackend

@@ -12,7 +12,7 @@ from django.test import Client
 
 from comments import protection
 from comments.models import Comment
-from tests.factories import ArticleFactory, CouncilFactory
+from tests.support.factories import ArticleFactory, CouncilFactory
 
 pytestmark = pytest.mark.django_db
 
