@@ -642,7 +642,7 @@ def test_users_are_not_a_journalists_business(journalist, moderator):
 def test_a_refusal_at_save_time_rolls_back_the_whole_form(journalist, monkeypatch):
     """If the status moves between the form's check and the save, the service refuses and nothing is kept."""
     council = CouncilFactory(status=PilotStatus.DECLINED)
-    monkeypatch.setattr("councils.admin_status.status_move_check", lambda **kwargs: None)
+    monkeypatch.setattr("councils.forms.status_move_check", lambda **kwargs: None)
 
     response = post_change_form(
         client_for(journalist), council, pilot_status=PilotStatus.SHORTLISTED, ofsted_judgement="good"

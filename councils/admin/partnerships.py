@@ -6,18 +6,14 @@ Flagged without blocking (admin messages, and a "Checks" column): members in
 different ICBs, a partner far from the lead, fewer than two partners.
 """
 
-from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.utils.html import format_html_join
 
-from .admin_base import HTTPS_URLS, ReadOnlyAdminMixin
-from .choices import MembershipRole, PartnershipStatus
-from .models import FAR_APART_KM, Partnership, PartnershipMembership, distance_km
+from sendtracker.admin_mixins import HTTPS_URLS, ReadOnlyAdminMixin
 
-MAX_PARTNERS = 3
-MIN_PARTNERS = 2
+from ..forms import MAX_PARTNERS, MIN_PARTNERS, MembershipFormSet, PartnershipForm
+from ..models import FAR_APART_KM, Partnership, PartnershipMembership, distance_km
 
 
 def partnership_warnings(partnership, memberships=None):
@@ -42,49 +38,6 @@ def partnership_warnings(partnership, memberships=None):
             f"a partnership has {MIN_PARTNERS} or {MAX_PARTNERS} besides the lead."
         )
     return warnings
-
-
-class PartnershipForm(forms.ModelForm):
-    """The admin supplies the model and fields."""
-
-    def clean(self):
-        cleaned = super().clean()
-        programme = cleaned.get("programme")
-        status = cleaned.get("status")
-        if programme and status and status != PartnershipStatus.WITHDRAWN:
-            active = Partnership.objects.active().filter(programme=programme).exclude(pk=self.instance.pk).count()
-            if active >= programme.max_partnerships:
-                raise ValidationError(
-                    f"{programme} allows at most {programme.max_partnerships} partnerships and {active} are already "
-                    "active. Mark one as withdrawn, or save this one as withdrawn.",
-                    code="too_many_partnerships",
-                )
-        return cleaned
-
-
-class MembershipFormSet(forms.BaseInlineFormSet):
-    def clean(self):
-        super().clean()
-        lead = self.instance.lead_council if self.instance.lead_council_id else None
-        partners = []
-        for form in self.forms:
-            data = getattr(form, "cleaned_data", None)
-            if not data or data.get("DELETE") or not data.get("council"):
-                continue
-            council, role = data["council"], data.get("role")
-            if lead and council.pk == lead.pk:
-                if role != MembershipRole.LEAD:
-                    form.add_error("council", f"{council} leads this partnership, so it cannot also be a partner.")
-            elif role == MembershipRole.LEAD:
-                form.add_error("role", f"Only the lead council{f' ({lead})' if lead else ''} has the lead role.")
-            else:
-                partners.append(council)
-        if len(partners) > MAX_PARTNERS:
-            raise ValidationError(
-                f"A partnership has at most {MAX_PARTNERS} partner councils besides the lead; this one lists "
-                f"{len(partners)}: {', '.join(str(c) for c in partners)}.",
-                code="too_many_partners",
-            )
 
 
 class MembershipInline(admin.TabularInline):

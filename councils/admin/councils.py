@@ -1,44 +1,19 @@
-"""The journalists' admin for the tracker's facts.
-
-Every change of a council's status goes through councils.services (see admin_status.py);
-the status history is read-only here, and editors correct it through its own form.
+"""The councils in the admin: their facts, their pilot status (through councils.services), their care
+board and area SEND inspections.
 """
 
 from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch
 from django.http import HttpResponseRedirect
-from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
-from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.utils.text import Truncator
 
-from .admin_base import HTTPS_URLS, ReadOnlyAdminMixin
-from .admin_partnerships import PartnershipAdmin  # noqa: F401  (registers itself)
-from .admin_status import (
-    RECORD_PERMISSION,
-    STATUS_FIELDS,
-    CouncilChangeForm,
-    CouncilStatusListForm,
-    StatusChangeCorrectionForm,
-    can_override,
-    mark_status_actions,
-)
-from .models import (
-    Contract,
-    Council,
-    IntegratedCareBoard,
-    KeyFigure,
-    Programme,
-    SendInspection,
-    StatusChange,
-    StatusChangeCorrection,
-)
-from .services import CORRECT_PERMISSION, StatusChangeRefused, council_set_status, status_change_correct
+from sendtracker.admin_mixins import HTTPS_URLS
+
+from ..forms import STATUS_FIELDS, CouncilChangeForm, CouncilStatusListForm, can_override
+from ..models import Council, IntegratedCareBoard, SendInspection, StatusChangeCorrection
+from ..services import StatusChangeRefused, council_set_status
+from .status import RECORD_PERMISSION, mark_status_actions
 
 # Reference data from the mySociety register: import_councils keeps it, only editors edit it by hand.
 REGISTER_FIELDS = (
@@ -56,10 +31,6 @@ REGISTER_FIELDS = (
     "longitude",
     "alt_names",
 )
-
-
-def excerpt(text, words=12):
-    return Truncator(text).words(words)
 
 
 class SendInspectionInline(admin.TabularInline):
@@ -214,121 +185,6 @@ class CouncilAdmin(admin.ModelAdmin):
         )
 
 
-class StatusChangeCorrectionInline(ReadOnlyAdminMixin, admin.TabularInline):
-    model = StatusChangeCorrection
-    extra = 0
-    fields = ("corrected_at", "corrected_by", "reason", "previous")
-    readonly_fields = fields
-    can_delete = False
-
-
-@admin.register(StatusChange)
-class StatusChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    """The status history: read-only. New changes are recorded from the council; editors correct here."""
-
-    list_display = (
-        "council",
-        "from_status",
-        "to_status",
-        "effective_on",
-        "note_excerpt",
-        "recorded_by",
-        "recorded_at",
-        "overridden",
-        "correction_count",
-    )
-    list_filter = ("to_status", "from_status", "overridden", "effective_on", "recorded_at")
-    list_select_related = ("council", "recorded_by")
-    search_fields = ("council__short_name", "council__name", "council__code", "note", "source_title")
-    fields = (
-        "council",
-        "from_status",
-        "to_status",
-        "effective_on",
-        "note",
-        "source_url",
-        "source_title",
-        "recorded_by",
-        "recorded_at",
-        "overridden",
-    )
-    readonly_fields = fields
-    inlines = (StatusChangeCorrectionInline,)
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(correction_count=Count("corrections"))
-
-    @admin.display(description="Public note")
-    def note_excerpt(self, obj):
-        return excerpt(obj.note)
-
-    @admin.display(description="Corrections", ordering="correction_count")
-    def correction_count(self, obj):
-        return obj.correction_count
-
-    def get_urls(self):
-        return [
-            path(
-                "<path:object_id>/correct/",
-                self.admin_site.admin_view(self.correct_view),
-                name="councils_statuschange_correct",
-            ),
-            *super().get_urls(),
-        ]
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        extra_context = {**(extra_context or {}), "can_correct": request.user.has_perm(CORRECT_PERMISSION)}
-        return super().change_view(request, object_id, form_url, extra_context)
-
-    def correct_view(self, request, object_id):
-        """An editor's correction of the date, note or source, with a reason; recorded and shown publicly."""
-        if not request.user.has_perm(CORRECT_PERMISSION):
-            raise PermissionDenied
-        change = get_object_or_404(StatusChange.objects.select_related("council"), pk=unquote(object_id))
-        form = StatusChangeCorrectionForm(request.POST or None, change=change)
-        if request.method == "POST" and form.is_valid():
-            try:
-                correction = status_change_correct(
-                    change=change, by=request.user, reason=form.cleaned_data["reason"], **form.corrected_fields()
-                )
-            except ValidationError as error:
-                if hasattr(error, "error_dict"):
-                    for name, errors in error.error_dict.items():
-                        form.add_error(name if name in form.fields else None, errors)
-                else:
-                    form.add_error(None, error)
-            else:
-                self.log_change(request, change, f"Corrected: {correction.reason}")
-                self.message_user(request, f"Correction to “{change}” recorded.", messages.SUCCESS)
-                return HttpResponseRedirect(reverse("admin:councils_statuschange_change", args=[change.pk]))
-        context = {
-            **self.admin_site.each_context(request),
-            "title": f"Correct “{change}”",
-            "subtitle": None,
-            "opts": self.opts,
-            "change": change,
-            "original": change,
-            "form": form,
-        }
-        request.current_app = self.admin_site.name
-        return TemplateResponse(request, "admin/councils/statuschange/correct.html", context)
-
-
-@admin.register(StatusChangeCorrection)
-class StatusChangeCorrectionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    """Editors' corrections to the status history: a read-only record."""
-
-    list_display = ("status_change", "corrected_at", "corrected_by", "reason_excerpt")
-    list_filter = ("corrected_at",)
-    list_select_related = ("status_change__council", "corrected_by")
-    search_fields = ("reason", "status_change__council__short_name")
-    readonly_fields = ("status_change", "corrected_at", "corrected_by", "reason", "previous")
-
-    @admin.display(description="Reason")
-    def reason_excerpt(self, obj):
-        return excerpt(obj.reason)
-
-
 @admin.register(IntegratedCareBoard)
 class IntegratedCareBoardAdmin(admin.ModelAdmin):
     list_display = ("name", "code", "council_count")
@@ -351,44 +207,3 @@ class SendInspectionAdmin(admin.ModelAdmin):
     list_select_related = ("council",)
     search_fields = ("council__short_name", "council__name", "note")
     autocomplete_fields = ("council",)
-
-
-class KeyFigureInline(admin.TabularInline):
-    formfield_overrides = HTTPS_URLS
-    model = KeyFigure
-    extra = 0
-    fields = ("position", "key", "label", "value", "unit", "reported_on", "source_url", "source_title")
-
-
-@admin.register(Programme)
-class ProgrammeAdmin(admin.ModelAdmin):
-    formfield_overrides = HTTPS_URLS
-    list_display = ("name", "budget", "max_partnerships", "announced_on", "expected_launch")
-    search_fields = ("name", "description")
-    prepopulated_fields = {"slug": ("name",)}
-    inlines = (KeyFigureInline,)
-
-
-@admin.register(KeyFigure)
-class KeyFigureAdmin(admin.ModelAdmin):
-    formfield_overrides = HTTPS_URLS
-    list_display = ("label", "figure", "reported_on", "programme", "position")
-    list_filter = ("programme", "reported_on", "unit")
-    list_select_related = ("programme",)
-    search_fields = ("label", "key", "note", "source_title")
-
-    @admin.display(description="Value", ordering="value")
-    def figure(self, obj):
-        return obj.display_value
-
-
-@admin.register(Contract)
-class ContractAdmin(admin.ModelAdmin):
-    formfield_overrides = HTTPS_URLS
-    list_display = ("role", "supplier_or_unnamed", "value", "starts_on", "ends_on", "published_on")
-    list_filter = ("role", "buyer", "published_on", "programme")
-    search_fields = ("role", "supplier", "buyer", "reference", "notes")
-
-    @admin.display(description="Supplier", ordering="supplier")
-    def supplier_or_unnamed(self, obj):
-        return obj.supplier or format_html("<em>{}</em>", "not named")

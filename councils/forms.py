@@ -1,31 +1,25 @@
-"""The admin's ways of changing a council's status, all through councils.services.
+"""The admin's forms for the tracker's facts.
 
+Status (every change goes through councils.services):
 - the council change form (CouncilChangeForm),
 - the list-editable status column (CouncilStatusListForm),
-- the "Mark as …" bulk actions with their intermediate page (MarkStatusForm, mark_status_actions),
+- the date, note and source asked by the "Mark as …" bulk actions (StatusDetailsForm),
 - an editor's correction of a recorded change (StatusChangeCorrectionForm).
 
 Forms check a move with services.status_move_check so a refusal is a form error and
 nothing is saved; the save itself calls services.council_set_status, which checks
 again under the row lock.
+
+Partnerships: the partnership form and its member councils (PartnershipForm, MembershipFormSet).
 """
 
 from django import forms
-from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.template.response import TemplateResponse
 from django.utils import timezone
 
-from .choices import PilotStatus
-from .services import (
-    CORRECTABLE_FIELDS,
-    OVERRIDE_PERMISSION,
-    StatusChangeRefused,
-    council_set_status,
-    status_move_check,
-)
-
-RECORD_PERMISSION = "councils.add_statuschange"
+from .choices import MembershipRole, PartnershipStatus, PilotStatus
+from .models import Partnership
+from .services import CORRECTABLE_FIELDS, OVERRIDE_PERMISSION, StatusChangeRefused, status_move_check
 
 # The browser's own date picker; it needs ISO dates, whatever the site's display format.
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -235,80 +229,6 @@ class StatusDetailsForm(forms.Form):
         }
 
 
-def mark_status(modeladmin, request, queryset, status):
-    """The "Mark as …" action: ask for date, note and source, then move each council."""
-    status = PilotStatus(status)
-    applying = "apply" in request.POST
-    form = StatusDetailsForm(
-        request.POST if applying else None,
-        user=request.user,
-        initial={"effective_on": timezone.localdate()},
-    )
-    councils = list(queryset.order_by("short_name"))
-    if applying and form.is_valid():
-        details = form.move_details()
-        changed, refused = [], []
-        for council in councils:
-            try:
-                council_set_status(council=council, status=status, by=request.user, **details)
-            except (StatusChangeRefused, PermissionDenied) as error:
-                refused.append(f"{council}: {' '.join(refusal_messages(error))}")
-            else:
-                changed.append(council)
-        if changed:
-            names = ", ".join(str(council) for council in changed)
-            modeladmin.message_user(
-                request,
-                f"Marked {len(changed)} council{'s' if len(changed) != 1 else ''} as “{status.label}”: {names}.",
-                messages.SUCCESS,
-            )
-        if refused:
-            modeladmin.message_user(
-                request,
-                f"{len(refused)} refused, nothing recorded for them. " + " ".join(refused),
-                messages.ERROR,
-            )
-        return None
-
-    rows = []
-    for council in councils:
-        try:
-            status_move_check(council=council, status=status, by=request.user)
-            problem = ""
-        except (StatusChangeRefused, PermissionDenied) as error:
-            problem = " ".join(refusal_messages(error))
-        rows.append((council, problem))
-    opts = modeladmin.model._meta
-    context = {
-        **modeladmin.admin_site.each_context(request),
-        "title": f"Mark as “{status.label}”",
-        "subtitle": None,
-        "opts": opts,
-        "status": status,
-        "rows": rows,
-        "refused_count": sum(1 for _council, problem in rows if problem),
-        "councils": councils,
-        "form": form,
-        "action": request.POST.get("action", ""),
-        "select_across": request.POST.get("select_across", "0"),
-        "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-        "media": modeladmin.media + form.media,
-    }
-    request.current_app = modeladmin.admin_site.name
-    return TemplateResponse(request, "admin/councils/council/mark_status.html", context)
-
-
-def _mark_status_action(status):
-    def action(modeladmin, request, queryset):
-        return mark_status(modeladmin, request, queryset, status)
-
-    action.__name__ = f"mark_{status.value}"
-    return admin.action(description=f"Mark as “{status.label}”", permissions=("record_status",))(action)
-
-
-mark_status_actions = [_mark_status_action(status) for status in PilotStatus]
-
-
 class StatusChangeCorrectionForm(forms.Form):
     """An editor's correction of a recorded change: the reason is required and shown publicly."""
 
@@ -333,3 +253,50 @@ class StatusChangeCorrectionForm(forms.Form):
             for name in CORRECTABLE_FIELDS
             if self.cleaned_data[name] != getattr(self.change, name)
         }
+
+
+MAX_PARTNERS = 3
+MIN_PARTNERS = 2
+
+
+class PartnershipForm(forms.ModelForm):
+    """The admin supplies the model and fields."""
+
+    def clean(self):
+        cleaned = super().clean()
+        programme = cleaned.get("programme")
+        status = cleaned.get("status")
+        if programme and status and status != PartnershipStatus.WITHDRAWN:
+            active = Partnership.objects.active().filter(programme=programme).exclude(pk=self.instance.pk).count()
+            if active >= programme.max_partnerships:
+                raise ValidationError(
+                    f"{programme} allows at most {programme.max_partnerships} partnerships and {active} are already "
+                    "active. Mark one as withdrawn, or save this one as withdrawn.",
+                    code="too_many_partnerships",
+                )
+        return cleaned
+
+
+class MembershipFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        lead = self.instance.lead_council if self.instance.lead_council_id else None
+        partners = []
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or data.get("DELETE") or not data.get("council"):
+                continue
+            council, role = data["council"], data.get("role")
+            if lead and council.pk == lead.pk:
+                if role != MembershipRole.LEAD:
+                    form.add_error("council", f"{council} leads this partnership, so it cannot also be a partner.")
+            elif role == MembershipRole.LEAD:
+                form.add_error("role", f"Only the lead council{f' ({lead})' if lead else ''} has the lead role.")
+            else:
+                partners.append(council)
+        if len(partners) > MAX_PARTNERS:
+            raise ValidationError(
+                f"A partnership has at most {MAX_PARTNERS} partner councils besides the lead; this one lists "
+                f"{len(partners)}: {', '.join(str(c) for c in partners)}.",
+                code="too_many_partners",
+            )

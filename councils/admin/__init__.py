@@ -1,0 +1,11 @@
+"""The journalists' admin for the tracker's facts, one module per area (each registers its models).
+
+- councils: the councils, their status form, care boards and SEND inspections;
+- status: the status history (read-only, corrected by editors) and the "Mark as …" actions;
+- partnerships: partnerships and their member councils;
+- programme: the programme, its key figures and contracts.
+
+Every change of a council's status goes through councils.services; the forms are in councils/forms.py.
+"""
+
+from . import councils, partnerships, programme, status  # noqa: F401  (each registers its models)
