@@ -19,10 +19,11 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(PY)
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@ $(VENV)/.runtime-installed
 
-## make run: the site on an embedded SQLite database with the 153 councils and the seed story.
+## make run: the site on an embedded SQLite database with the 153 councils, their care boards and the seed story.
 setup: $(VENV)/.runtime-installed
 	$(DEV) $(PY) manage.py migrate --noinput
 	$(DEV) $(PY) manage.py import_councils
+	$(DEV) $(PY) manage.py import_care_boards
 	$(DEV) $(PY) manage.py load_seed_story
 	$(DEV) $(PY) manage.py create_demo_users
 

@@ -10,15 +10,16 @@ Forms check a move with services.status_move_check so a refusal is a form error 
 nothing is saved; the save itself calls services.council_set_status, which checks
 again under the row lock.
 
-Partnerships: the partnership form and its member councils (PartnershipForm, MembershipFormSet).
+Partnerships: the partnership form and its member councils (PartnershipForm, MembershipForm,
+MembershipFormSet); the rules are councils.partnerships', the forms only show their messages.
 """
 
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from .choices import MembershipRole, PartnershipStatus, PilotStatus
-from .models import Partnership
+from .choices import PilotStatus
+from .partnerships import PartnershipRefused, partnership_check_member, partnership_check_room
 from .services import CORRECTABLE_FIELDS, OVERRIDE_PERMISSION, StatusChangeRefused, status_move_check
 
 # The browser's own date picker; it needs ISO dates, whatever the site's display format.
@@ -255,48 +256,123 @@ class StatusChangeCorrectionForm(forms.Form):
         }
 
 
-MAX_PARTNERS = 3
-MIN_PARTNERS = 2
-
-
 class PartnershipForm(forms.ModelForm):
-    """The admin supplies the model and fields."""
+    """A partnership's own fields; the programme's cap is checked by councils.partnerships (the admin supplies the model)."""
 
     def clean(self):
         cleaned = super().clean()
-        programme = cleaned.get("programme")
-        status = cleaned.get("status")
-        if programme and status and status != PartnershipStatus.WITHDRAWN:
-            active = Partnership.objects.active().filter(programme=programme).exclude(pk=self.instance.pk).count()
-            if active >= programme.max_partnerships:
-                raise ValidationError(
-                    f"{programme} allows at most {programme.max_partnerships} partnerships and {active} are already "
-                    "active. Mark one as withdrawn, or save this one as withdrawn.",
-                    code="too_many_partnerships",
-                )
+        programme, status = cleaned.get("programme"), cleaned.get("status")
+        if programme and status:
+            try:
+                partnership_check_room(programme=programme, status=status, partnership=self.instance)
+            except PartnershipRefused as error:
+                self.add_error(None, error)
+        return cleaned
+
+
+# What adding (or removing) a member may record as the council's new status, through council_set_status.
+MEMBER_STATUS_CHOICES = [
+    ("", "Leave the status as it is"),
+    (PilotStatus.PARTNER, PilotStatus.PARTNER.label),
+    (PilotStatus.CONFIRMED_LEAD, PilotStatus.CONFIRMED_LEAD.label),
+    (PilotStatus.WITHDRAWN, PilotStatus.WITHDRAWN.label),
+]
+
+
+class MembershipForm(forms.ModelForm):
+    """One member council, with the offer to record its status change on its public timeline.
+
+    A council leaves by getting a "left on" date (the membership stays as history); its status
+    then changes only with a note saying why.
+    """
+
+    record_status = forms.ChoiceField(
+        label="Also record its status",
+        choices=MEMBER_STATUS_CHOICES,
+        required=False,
+        help_text="e.g. a council joining as a partner: “Partner council”, recorded on its public timeline.",
+    )
+    status_effective_on = forms.DateField(
+        label="Status effective date",
+        required=False,
+        widget=DATE_INPUT,
+        help_text="Leave blank for the date it joined (or left).",
+    )
+    status_note = forms.CharField(
+        label="Public note on its timeline",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
+        help_text="Leave blank to use the membership's note (or, when it leaves, why it left).",
+    )
+    status_source_title = forms.CharField(
+        label="Source title",
+        required=False,
+        max_length=300,
+        help_text="The status change's source is the membership's source URL; its title, e.g. the headline.",
+    )
+
+    user = None  # set per request by MembershipInline.get_formset
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.left_before = self.instance.left_on  # as saved, before this form changes the instance
+        self.status_move = None
+
+    @property
+    def is_new(self):
+        return self.instance.pk is None
+
+    @property
+    def is_leaving(self):
+        return not self.is_new and self.left_before is None and bool(self.cleaned_data.get("left_on"))
+
+    def clean(self):
+        cleaned = super().clean()
+        council = cleaned.get("council")
+        if not self.is_new and "council" in self.changed_data:
+            self.add_error(
+                "council", "To replace a council, give it a “left on” date and add the new one: the history stays."
+            )
+            return cleaned
+        if self.is_new and cleaned.get("left_on"):
+            self.add_error("left_on", "Add the council first; record it leaving when it does.")
+        if self.left_before is not None and "left_on" in self.changed_data and not cleaned.get("left_on"):
+            self.add_error("left_on", f"It left on {self.left_before:%-d %B %Y}: to record it rejoining, add it again.")
+        status = cleaned.get("record_status")
+        if not status or council is None or self.errors:
+            return cleaned
+        if self.is_leaving and not (cleaned.get("left_note") or "").strip():
+            self.add_error("left_note", "Say why the council left: its status changes only with a note.")
+            return cleaned
+        effective_on = cleaned.get("status_effective_on") or (
+            cleaned.get("left_on") if self.is_leaving else cleaned.get("joined_on")
+        )
+        try:
+            status_move_check(council=council, status=status, effective_on=effective_on, by=self.user)
+        except (StatusChangeRefused, PermissionDenied) as error:
+            add_refusal(self, error, "record_status", {"effective_on": "status_effective_on"})
+            return cleaned
+        self.status_move = {"status": status, "effective_on": effective_on}
         return cleaned
 
 
 class MembershipFormSet(forms.BaseInlineFormSet):
+    """The partnership's member councils: refusals come from councils.partnerships, shown on the row."""
+
     def clean(self):
         super().clean()
-        lead = self.instance.lead_council if self.instance.lead_council_id else None
-        partners = []
+        seen = {}
         for form in self.forms:
             data = getattr(form, "cleaned_data", None)
-            if not data or data.get("DELETE") or not data.get("council"):
+            if not data or data.get("DELETE") or not data.get("council") or data.get("left_on"):
                 continue
-            council, role = data["council"], data.get("role")
-            if lead and council.pk == lead.pk:
-                if role != MembershipRole.LEAD:
-                    form.add_error("council", f"{council} leads this partnership, so it cannot also be a partner.")
-            elif role == MembershipRole.LEAD:
-                form.add_error("role", f"Only the lead council{f' ({lead})' if lead else ''} has the lead role.")
-            else:
-                partners.append(council)
-        if len(partners) > MAX_PARTNERS:
-            raise ValidationError(
-                f"A partnership has at most {MAX_PARTNERS} partner councils besides the lead; this one lists "
-                f"{len(partners)}: {', '.join(str(c) for c in partners)}.",
-                code="too_many_partners",
-            )
+            council = data["council"]
+            if council.pk in seen:
+                form.add_error("council", f"{council} is listed twice: a council has one role in a partnership.")
+                continue
+            seen[council.pk] = form
+            if form.is_new:
+                try:
+                    partnership_check_member(partnership=self.instance, council=council)
+                except PartnershipRefused as error:
+                    form.add_error("council", error.messages)

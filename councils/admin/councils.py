@@ -11,7 +11,8 @@ from django.utils.safestring import mark_safe
 from sendtracker.admin_mixins import HTTPS_URLS
 
 from ..forms import STATUS_FIELDS, CouncilChangeForm, CouncilStatusListForm, can_override
-from ..models import Council, IntegratedCareBoard, SendInspection, StatusChangeCorrection
+from ..models import Council, CouncilCareBoard, IntegratedCareBoard, SendInspection, StatusChangeCorrection
+from ..selectors import care_boards_prefetch
 from ..services import StatusChangeRefused, council_set_status
 from .status import RECORD_PERMISSION, mark_status_actions
 
@@ -33,6 +34,30 @@ REGISTER_FIELDS = (
 )
 
 
+class CareBoardInline(admin.TabularInline):
+    """The council's care board(s), from the ONS lookup (manage.py import_care_boards): editors correct them."""
+
+    model = CouncilCareBoard
+    extra = 0
+    fields = ("care_board", "position", "share_note")
+    autocomplete_fields = ("care_board",)
+    verbose_name = "integrated care board"
+    verbose_name_plural = "integrated care boards (main part first; kept by manage.py import_care_boards)"
+
+    # Reference data like the register's: anyone who may see the council sees them, editors change them.
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("councils.view_council")
+
+    def has_add_permission(self, request, obj=None):
+        return request.user.has_perm("councils.add_council")
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.has_perm("councils.add_council")
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.has_perm("councils.add_council")
+
+
 class SendInspectionInline(admin.TabularInline):
     formfield_overrides = HTTPS_URLS
     model = SendInspection
@@ -50,17 +75,15 @@ class CouncilAdmin(admin.ModelAdmin):
         "status",
         "status_effective_on",
         "ofsted_judgement",
-        "icb",
+        "care_board",
         "in_safety_valve",
     )
     list_display_links = ("short_name",)
     list_editable = ("status",)
     list_filter = ("status", "region", "ofsted_judgement", "in_safety_valve", "council_type")
-    list_select_related = ("icb",)
     search_fields = ("short_name", "name", "code", "gss_code", "slug", "alt_names")
-    autocomplete_fields = ("icb",)
     readonly_fields = ("current_status", "status_timeline", "created_at", "updated_at")
-    inlines = (SendInspectionInline,)
+    inlines = (CareBoardInline, SendInspectionInline)
     actions = mark_status_actions
     list_per_page = 50
 
@@ -87,7 +110,6 @@ class CouncilAdmin(admin.ModelAdmin):
                     "fields": (
                         "ofsted_judgement",
                         "ofsted_judgement_on",
-                        "icb",
                         "in_safety_valve",
                         "safety_valve_amount",
                     )
@@ -99,6 +121,16 @@ class CouncilAdmin(admin.ModelAdmin):
         if not self.has_record_status_permission(request):
             fieldsets[0] = ("Pilot status", {"fields": ("current_status",) if obj else ()})
         return fieldsets
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related(care_boards_prefetch())
+
+    @admin.display(description="Integrated care board")
+    def care_board(self, obj):
+        boards = obj.care_board_list
+        if not boards:
+            return None
+        return str(boards[0]) + (f" (and {len(boards) - 1} more)" if len(boards) > 1 else "")
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))

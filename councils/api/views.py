@@ -1,6 +1,5 @@
 """Read-only endpoints for the tracker's facts. Thin: a queryset method, a FilterSet, a serializer."""
 
-from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -16,7 +15,8 @@ from rest_framework.response import Response
 from sendtracker.api.views import PublicReadOnlyViewSet
 
 from ..filters import CouncilFilter
-from ..models import Contract, Council, KeyFigure, Partnership, PartnershipMembership, StatusChange
+from ..models import Contract, Council, KeyFigure, Partnership, StatusChange
+from ..selectors import care_boards_prefetch, council_memberships_prefetch, current_memberships_prefetch
 from . import serializers
 from .filters import ContractFilter, KeyFigureFilter, PartnershipFilter, StatusChangeFilter
 
@@ -24,10 +24,6 @@ SLUG_PATTERN = "[-a-zA-Z0-9_]+"
 
 # CouncilFilter filters partnerships by slug through a method; tell the schema it takes a string.
 extend_schema_field(OpenApiTypes.STR)(CouncilFilter.base_filters["partnership"])
-
-
-def council_refs(prefix=""):
-    return Prefetch(f"{prefix}memberships", queryset=PartnershipMembership.objects.select_related("partnership"))
 
 
 HEREFORDSHIRE = OpenApiExample(
@@ -59,6 +55,7 @@ HEREFORDSHIRE = OpenApiExample(
         "in_safety_valve": False,
         "safety_valve_amount": None,
         "icb": None,
+        "care_boards": [],
         "partnerships": [],
         "updated_at": "2023-05-19T09:00:00Z",
     },
@@ -105,7 +102,7 @@ CHANGE = OpenApiExample(
     retrieve=extend_schema(summary="One council, by slug", examples=[HEREFORDSHIRE]),
 )
 class CouncilViewSet(PublicReadOnlyViewSet):
-    queryset = Council.objects.select_related("icb").prefetch_related(council_refs())
+    queryset = Council.objects.prefetch_related(care_boards_prefetch(), council_memberships_prefetch())
     serializer_class = serializers.CouncilSerializer
     filterset_class = CouncilFilter
     lookup_field = "slug"
@@ -135,9 +132,7 @@ class CouncilViewSet(PublicReadOnlyViewSet):
     retrieve=extend_schema(summary="One partnership, by slug"),
 )
 class PartnershipViewSet(PublicReadOnlyViewSet):
-    queryset = Partnership.objects.select_related("lead_council").prefetch_related(
-        Prefetch("memberships", queryset=PartnershipMembership.objects.select_related("council")), "icbs"
-    )
+    queryset = Partnership.objects.prefetch_related(current_memberships_prefetch(), "icbs")
     serializer_class = serializers.PartnershipSerializer
     filterset_class = PartnershipFilter
     lookup_field = "slug"

@@ -1,22 +1,17 @@
-"""The tracker's facts: councils, their status history, partnerships, the programme and its money."""
-
-import math
+"""Councils, the NHS care boards they lie in, their SEND inspections and their status history."""
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
-from .choices import (
+from ..choices import (
     IN_PILOT_STATUSES,
     CouncilType,
-    MembershipRole,
     OfstedJudgement,
-    PartnershipStatus,
     PilotStatus,
     Region,
     SendInspectionOutcome,
@@ -24,6 +19,8 @@ from .choices import (
 
 
 class IntegratedCareBoard(models.Model):
+    """An NHS integrated care board (42 in England in 2023): loaded by ``manage.py import_care_boards``."""
+
     name = models.CharField(max_length=200, unique=True)
     slug = models.SlugField(max_length=200, unique=True)
     code = models.CharField(max_length=12, blank=True, help_text="ONS code of the ICB (e.g. E54000019), if known.")
@@ -31,6 +28,9 @@ class IntegratedCareBoard(models.Model):
     class Meta:
         ordering = ["name"]
         verbose_name = "integrated care board"
+        constraints = [
+            models.UniqueConstraint(fields=["code"], condition=~Q(code=""), name="icb_unique_code"),
+        ]
 
     def __str__(self):
         return self.name
@@ -89,13 +89,13 @@ class Council(models.Model):
         help_text="Ofsted's latest ILACS judgement of the council's children's services (not the SEND area inspection).",
     )
     ofsted_judgement_on = models.DateField("judgement published", null=True, blank=True)
-    icb = models.ForeignKey(
+    care_boards = models.ManyToManyField(
         IntegratedCareBoard,
-        verbose_name="integrated care board",
-        null=True,
+        through="CouncilCareBoard",
         blank=True,
-        on_delete=models.SET_NULL,
         related_name="councils",
+        verbose_name="integrated care boards",
+        help_text="The NHS integrated care board(s) the authority lies in; an authority may straddle two or three.",
     )
     in_safety_valve = models.BooleanField(
         "in the safety valve programme",
@@ -141,6 +141,49 @@ class Council(models.Model):
 
     def get_absolute_url(self):
         return reverse("councils:detail", kwargs={"slug": self.slug})
+
+    @property
+    def care_board_list(self):
+        """The boards the authority lies in, the main part's first (one query, or none if prefetched)."""
+        return [link.care_board for link in self.care_board_links.all()]
+
+    @property
+    def main_care_board(self):
+        boards = self.care_board_list
+        return boards[0] if boards else None
+
+
+class CouncilCareBoard(models.Model):
+    """One NHS integrated care board an authority lies in, with how much of the authority it covers."""
+
+    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="care_board_links")
+    care_board = models.ForeignKey(
+        IntegratedCareBoard,
+        verbose_name="integrated care board",
+        on_delete=models.CASCADE,
+        related_name="council_links",
+    )
+    position = models.PositiveSmallIntegerField(
+        default=0, help_text="0 for the board covering the main part of the authority, then 1, 2 by share."
+    )
+    share_note = models.TextField(
+        blank=True, help_text='How much of the authority the board covers, e.g. "part: 206 of 903 2021 LSOAs (22.8%)".'
+    )
+
+    class Meta:
+        ordering = ["council", "position"]
+        verbose_name = "council's care board"
+        constraints = [
+            models.UniqueConstraint(fields=["council", "care_board"], name="councilcareboard_once"),
+            models.UniqueConstraint(fields=["council", "position"], name="councilcareboard_one_per_position"),
+        ]
+
+    def __str__(self):
+        return f"{self.council} in {self.care_board}" + ("" if self.is_main else " (part)")
+
+    @property
+    def is_main(self):
+        return self.position == 0
 
 
 class SendInspection(models.Model):
@@ -234,175 +277,3 @@ class StatusChangeCorrection(models.Model):
 
     def __str__(self):
         return f"Correction to {self.status_change} on {self.corrected_at:%d %b %Y}"
-
-
-class Programme(models.Model):
-    name = models.CharField(max_length=200)
-    slug = models.SlugField(unique=True)
-    description = models.TextField(blank=True)
-    budget = models.DecimalField("budget (£)", max_digits=14, decimal_places=2, validators=[MinValueValidator(0)])
-    max_partnerships = models.PositiveSmallIntegerField(default=9)
-    announced_on = models.DateField(null=True, blank=True)
-    expected_launch = models.CharField(
-        max_length=100, blank=True, help_text='As reported, e.g. "by the end of this year".'
-    )
-    source_url = models.URLField(blank=True, max_length=500)
-
-    class Meta:
-        ordering = ["name"]
-        constraints = [models.CheckConstraint(condition=Q(budget__gte=0), name="programme_budget_gte_0")]
-
-    def __str__(self):
-        return self.name
-
-    def get_absolute_url(self):
-        return reverse("home")
-
-
-class KeyFigure(models.Model):
-    """A figure as reported, with its source and date: "20 councils shortlisted"."""
-
-    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="key_figures")
-    key = models.SlugField(
-        max_length=64, help_text="Stable identifier pages use, e.g. shortlisted, good-or-outstanding."
-    )
-    label = models.CharField(max_length=200, help_text='e.g. "councils shortlisted to lead a partnership".')
-    value = models.DecimalField(max_digits=14, decimal_places=2)
-    unit = models.CharField(max_length=20, blank=True, help_text='e.g. "£" or "councils".')
-    reported_on = models.DateField()
-    source_url = models.URLField(blank=True, max_length=500)
-    source_title = models.CharField(max_length=300, blank=True)
-    note = models.TextField(blank=True)
-    position = models.PositiveSmallIntegerField(default=0, help_text="Order on the page.")
-
-    class Meta:
-        ordering = ["programme", "position", "key"]
-        constraints = [
-            models.UniqueConstraint(fields=["programme", "key"], name="keyfigure_unique_key"),
-        ]
-
-    def __str__(self):
-        return f"{self.display_value} {self.label}"
-
-    def get_absolute_url(self):
-        return reverse("home")
-
-    @property
-    def display_value(self):
-        value = int(self.value) if self.value == self.value.to_integral_value() else self.value
-        return f"£{value:,}" if self.unit == "£" else f"{value:,}"
-
-
-class PartnershipQuerySet(models.QuerySet):
-    def active(self):
-        return self.exclude(status=PartnershipStatus.WITHDRAWN)
-
-
-class Partnership(models.Model):
-    """A regional expert partnership: a lead council and two or three nearby councils."""
-
-    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="partnerships")
-    name = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=200, unique=True)
-    region = models.CharField(max_length=32, choices=Region, blank=True)
-    lead_council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="led_partnerships")
-    icbs = models.ManyToManyField(
-        IntegratedCareBoard, blank=True, related_name="partnerships", verbose_name="integrated care boards"
-    )
-    status = models.CharField(max_length=16, choices=PartnershipStatus, default=PartnershipStatus.PROPOSED)
-    launched_on = models.DateField(null=True, blank=True)
-    note = models.TextField(blank=True)
-    source_url = models.URLField(blank=True, max_length=500)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    objects = PartnershipQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["name"]
-        constraints = [
-            models.UniqueConstraint(fields=["lead_council"], name="partnership_one_per_lead"),
-        ]
-
-    def __str__(self):
-        return self.name
-
-    def get_absolute_url(self):
-        return reverse("councils:partnership-detail", kwargs={"slug": self.slug})
-
-
-# Further apart than this, a partner council is flagged as far from its lead.
-FAR_APART_KM = 80
-
-
-def distance_km(a, b):
-    """Great-circle distance between two councils' points, or None if either lacks one."""
-    if None in (a.latitude, a.longitude, b.latitude, b.longitude):
-        return None
-    lat1, lon1, lat2, lon2 = map(math.radians, (a.latitude, a.longitude, b.latitude, b.longitude))
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    return 2 * 6371 * math.asin(math.sqrt(h))
-
-
-class PartnershipMembership(models.Model):
-    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="memberships")
-    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="memberships")
-    role = models.CharField(max_length=16, choices=MembershipRole, default=MembershipRole.PARTNER)
-    joined_on = models.DateField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["partnership", "role", "council__short_name"]
-        constraints = [
-            models.UniqueConstraint(fields=["partnership", "council"], name="membership_one_per_council"),
-        ]
-
-    def __str__(self):
-        return f"{self.council} in {self.partnership} ({self.get_role_display()})"
-
-
-class ContractQuerySet(models.QuerySet):
-    def totals_by_role(self):
-        return self.values("role").annotate(total=Sum("value"), count=models.Count("pk")).order_by("role")
-
-    def total(self):
-        return self.aggregate(total=Sum("value"))["total"] or 0
-
-
-class Contract(models.Model):
-    programme = models.ForeignKey(Programme, null=True, blank=True, on_delete=models.SET_NULL, related_name="contracts")
-    role = models.CharField(
-        "role or title", max_length=200, help_text='What the contract is for, e.g. "Safety valve financial adviser".'
-    )
-    supplier = models.CharField(max_length=200, blank=True, help_text="Leave blank if not yet named.")
-    buyer = models.CharField(max_length=200, default="Department for Education")
-    value = models.DecimalField("value (£)", max_digits=14, decimal_places=2, validators=[MinValueValidator(0)])
-    starts_on = models.DateField(null=True, blank=True)
-    ends_on = models.DateField(null=True, blank=True)
-    term = models.CharField(max_length=100, blank=True, help_text='As reported, e.g. "one year".')
-    published_on = models.DateField(null=True, blank=True, help_text="When the contract was published.")
-    reference = models.CharField(max_length=100, blank=True, help_text="Contracts Finder or tender reference.")
-    source_url = models.URLField(blank=True, max_length=500)
-    notes = models.TextField(blank=True)
-
-    objects = ContractQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["role", "supplier", "pk"]
-        constraints = [
-            models.CheckConstraint(condition=Q(value__gte=0), name="contract_value_gte_0"),
-            models.CheckConstraint(
-                condition=Q(starts_on__isnull=True) | Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
-                name="contract_ends_after_start",
-            ),
-        ]
-        indexes = [models.Index(fields=["role"], name="contract_role_idx")]
-
-    def __str__(self):
-        return f"{self.role}: {self.supplier or 'supplier not named'} (£{self.value:,.0f})"
-
-    def get_absolute_url(self):
-        return reverse("councils:contracts") + f"#contract-{self.pk}"
-
-    def clean(self):
-        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
-            raise ValidationError({"ends_on": "The end date cannot be before the start date."})
