@@ -5,6 +5,14 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
+def check_constraints_now(schema_editor):
+    """PostgreSQL cannot alter a table whose rows this transaction changed until their deferred
+    foreign-key checks run: run them now, so the schema changes that follow can proceed."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        schema_editor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
 def icb_to_links(apps, schema_editor):
     Council = apps.get_model("councils", "Council")
     CouncilCareBoard = apps.get_model("councils", "CouncilCareBoard")
@@ -12,6 +20,7 @@ def icb_to_links(apps, schema_editor):
         CouncilCareBoard(council_id=council_id, care_board_id=icb_id, position=0)
         for council_id, icb_id in Council.objects.filter(icb__isnull=False).values_list("pk", "icb_id")
     )
+    check_constraints_now(schema_editor)
 
 
 def links_to_icb(apps, schema_editor):
@@ -19,6 +28,7 @@ def links_to_icb(apps, schema_editor):
     CouncilCareBoard = apps.get_model("councils", "CouncilCareBoard")
     for link in CouncilCareBoard.objects.filter(position=0):
         Council.objects.filter(pk=link.council_id).update(icb_id=link.care_board_id)
+    check_constraints_now(schema_editor)
 
 
 class Migration(migrations.Migration):

@@ -4,6 +4,14 @@ membership (two or more leads are joint leads), and a membership keeps its dates
 from django.db import migrations, models
 
 
+def check_constraints_now(schema_editor):
+    """PostgreSQL cannot alter a table whose rows this transaction changed until their deferred
+    foreign-key checks run: run them now, so the schema changes that follow can proceed."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        schema_editor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
 def leads_to_memberships(apps, schema_editor):
     Partnership = apps.get_model("councils", "Partnership")
     PartnershipMembership = apps.get_model("councils", "PartnershipMembership")
@@ -21,6 +29,7 @@ def leads_to_memberships(apps, schema_editor):
         elif membership.role != "lead":
             membership.role = "lead"
             membership.save(update_fields=["role"])
+    check_constraints_now(schema_editor)
 
 
 def memberships_to_leads(apps, schema_editor):
@@ -35,6 +44,7 @@ def memberships_to_leads(apps, schema_editor):
         if lead is not None:
             partnership.lead_council_id = lead.council_id
             partnership.save(update_fields=["lead_council"])
+    check_constraints_now(schema_editor)
 
 
 class Migration(migrations.Migration):
