@@ -304,14 +304,24 @@ class MembershipForm(forms.ModelForm):
         widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
         help_text="Leave blank to use the membership's note (or, when it leaves, why it left).",
     )
-    status_source_title = forms.CharField(
-        label="Source title",
+    status_source_url = forms.URLField(
+        label="Status source URL",
         required=False,
-        max_length=300,
-        help_text="The status change's source is the membership's source URL; its title, e.g. the headline.",
+        max_length=500,
+        assume_scheme="https",
+        help_text="Leave blank to use the membership's source URL.",
+    )
+    status_source_title = forms.CharField(
+        label="Source title", required=False, max_length=300, help_text="e.g. the headline or document name."
     )
 
     user = None  # set per request by MembershipInline.get_formset
+
+    class Meta:  # the admin supplies the model and fields
+        widgets = {
+            "note": forms.Textarea(attrs={"rows": 2, "cols": 60}),
+            "left_note": forms.Textarea(attrs={"rows": 2, "cols": 60}),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

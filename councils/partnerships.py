@@ -176,16 +176,17 @@ def partnership_add_member(
     new_status=None,
     status_effective_on=None,
     status_note=None,
+    status_source_url=None,
     status_source_title="",
 ):
     """Add ``council`` to ``partnership`` as ``role`` (lead or partner), and optionally record its new status.
 
     Refused if the council is already a member, or is in another live partnership. With
     ``new_status`` (e.g. PilotStatus.PARTNER), the council's status change is recorded through
-    council_set_status, dated ``status_effective_on`` (default: the joining date), with the
-    membership's source and ``status_note`` (default: the membership's note); if the status
-    rules refuse it, nothing is saved. The council's row is locked, so two partnerships
-    cannot take the same council at once.
+    council_set_status, dated ``status_effective_on`` (default: the joining date), with
+    ``status_note`` and ``status_source_url`` (default: the membership's note and source); if
+    the status rules refuse it, nothing is saved. The council's row is locked, so two
+    partnerships cannot take the same council at once.
     """
     council = Council.objects.select_for_update().get(pk=council.pk)
     partnership_check_member(partnership=partnership, council=council)
@@ -205,7 +206,7 @@ def partnership_add_member(
             status=new_status,
             effective_on=status_effective_on or joined_on,
             note=note if status_note is None else status_note,
-            source_url=source_url,
+            source_url=source_url if status_source_url is None else status_source_url,
             source_title=status_source_title,
             by=by,
         )

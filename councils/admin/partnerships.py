@@ -48,7 +48,11 @@ class MembershipInline(admin.StackedInline):
         (
             "Also record the council's status",
             {
-                "fields": (("record_status", "status_effective_on"), "status_note", "status_source_title"),
+                "fields": (
+                    ("record_status", "status_effective_on"),
+                    "status_note",
+                    ("status_source_url", "status_source_title"),
+                ),
                 "description": "Recorded on the council's public timeline through the usual status rules, "
                 "e.g. Herefordshire: declined → partner council. Leaving changes a status only with a note.",
             },
@@ -172,6 +176,7 @@ class PartnershipAdmin(admin.ModelAdmin):
             new_status=move.get("status"),
             status_effective_on=move.get("effective_on"),
             status_note=data["status_note"] or None,
+            status_source_url=data["status_source_url"] or None,
             status_source_title=data["status_source_title"],
         )
 
@@ -189,6 +194,7 @@ class PartnershipAdmin(admin.ModelAdmin):
                 note=data["left_note"],
                 by=request.user,
                 new_status=move.get("status"),
+                status_source_url=data["status_source_url"],
                 status_source_title=data["status_source_title"],
             )
         elif move:
@@ -197,7 +203,7 @@ class PartnershipAdmin(admin.ModelAdmin):
                 status=move["status"],
                 effective_on=move["effective_on"],
                 note=data["status_note"] or membership.note,
-                source_url=membership.source_url,
+                source_url=data["status_source_url"] or membership.source_url,
                 source_title=data["status_source_title"],
                 by=request.user,
             )

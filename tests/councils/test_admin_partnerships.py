@@ -305,7 +305,11 @@ def test_a_council_leaving_keeps_its_history_and_changes_status_only_with_a_note
         staff,
         change_url(partnership),
         "partnership",
-        {**leaving, member_field(page, partner, "left_note"): "Left to join its neighbours' bid."},
+        {
+            **leaving,
+            member_field(page, partner, "left_note"): "Left to join its neighbours' bid.",
+            member_field(page, partner, "status_source_url"): "https://example.org/left",
+        },
     )
 
     assert with_note.status_code == 302, with_note.text
@@ -315,10 +319,11 @@ def test_a_council_leaving_keeps_its_history_and_changes_status_only_with_a_note
         "Left to join its neighbours' bid.",
     )
     change = StatusChange.objects.filter(council=partner).latest()
-    assert (change.to_status, change.effective_on, change.note) == (
+    assert (change.to_status, change.effective_on, change.note, change.source_url) == (
         PilotStatus.WITHDRAWN,
         datetime.date(2024, 3, 1),
         "Left to join its neighbours' bid.",
+        "https://example.org/left",
     )
     council_page = client.get(partner.get_absolute_url()).content.decode()
     assert "Was partner council in" in council_page and "until" in council_page
