@@ -1,7 +1,6 @@
 """import_care_boards: the 42 NHS integrated care boards and each authority's board(s), idempotent,
 with clear errors for bad rows."""
 
-import csv
 import io
 
 import pytest
@@ -9,6 +8,7 @@ from django.core.management import CommandError, call_command
 
 from councils.importers import CARE_BOARDS_CSV
 from councils.models import Council, CouncilCareBoard, IntegratedCareBoard
+from tests.councils.csv_files import copy_with
 from tests.factories import IntegratedCareBoardFactory
 
 pytestmark = pytest.mark.django_db
@@ -81,19 +81,6 @@ def test_a_board_recorded_by_hand_is_matched_by_name_and_kept(councils):
     assert boards_of("brighton-and-hove") == [("E54000064", True)]
 
 
-def write_csv_with(tmp_path, line_index, field, value):
-    with open(CARE_BOARDS_CSV, newline="", encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
-        fieldnames = list(rows[0].keys())
-    rows[line_index][field] = value
-    path = tmp_path / "authority-icb.csv"
-    with open(path, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=fieldnames)
-        writer.writeheader()
-        writer.writerows(rows)
-    return path
-
-
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
@@ -104,7 +91,7 @@ def write_csv_with(tmp_path, line_index, field, value):
     ],
 )
 def test_a_bad_row_names_line_and_field_and_imports_nothing(councils, tmp_path, field, value, message):
-    path = write_csv_with(tmp_path, 60, field, value)
+    path = copy_with(CARE_BOARDS_CSV, tmp_path, 60, field, value)
 
     with pytest.raises(CommandError) as error:
         run_import(str(path))
