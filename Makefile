@@ -19,10 +19,11 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(PY)
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@ $(VENV)/.runtime-installed
 
-## make run: the site on an embedded SQLite database with the 153 councils, the seed story and what followed.
+## make run: the site on an embedded SQLite database with the 153 councils, their care boards, the seed story and what followed.
 setup: $(VENV)/.runtime-installed
 	$(DEV) $(PY) manage.py migrate --noinput
 	$(DEV) $(PY) manage.py import_councils
+	$(DEV) $(PY) manage.py import_care_boards
 	$(DEV) $(PY) manage.py load_seed_story
 	$(DEV) $(PY) manage.py load_story_updates
 	$(DEV) $(PY) manage.py create_demo_users

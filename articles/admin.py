@@ -13,17 +13,12 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.html import format_html
-from django.utils.text import Truncator
 
-from councils.admin_base import HTTPS_URLS
+from sendtracker.admin_mixins import HTTPS_URLS, excerpt
 
 from .models import Article, Correction, Person, Quote
 
 PUBLISH_PERMISSION = "articles.publish_article"
-
-
-def excerpt(text, words=12):
-    return Truncator(text).words(words)
 
 
 def can_publish(user):

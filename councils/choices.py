@@ -59,14 +59,18 @@ IN_PILOT_STATUSES = tuple(s for s in PilotStatus if s != PilotStatus.NOT_SHORTLI
 
 # Which moves a journalist may record. Anything else needs an editor's override,
 # e.g. a council that declined cannot quietly become "shortlisted" again.
+#
+# The real story needs these (DfE announcement of 23 August 2023, see
+# councils/data/README.md and issue 11):
+# - declined → partner: Herefordshire declined to lead in May 2023, then joined Telford
+#   and Wrekin's partnership as a partner;
+# - considering → partner: Brighton and Hove was considering with NHS colleagues, then
+#   joined Portsmouth's partnership as a partner;
+# - not shortlisted → confirmed as lead: the DfE never published its shortlist of 20, so
+#   most of the nine leads were first named by the tracker on the day they were confirmed
+#   (e.g. Bedford, Wakefield).
 ALLOWED_TRANSITIONS = {
-    PilotStatus.NOT_SHORTLISTED: {
-        PilotStatus.SHORTLISTED,
-        PilotStatus.PARTNER,
-        # The DfE never published its shortlist: on 23 August 2023 it named lead councils
-        # the reporting had never named as shortlisted (e.g. Bedford, Barnet, Hartlepool).
-        PilotStatus.CONFIRMED_LEAD,
-    },
+    PilotStatus.NOT_SHORTLISTED: {PilotStatus.SHORTLISTED, PilotStatus.CONFIRMED_LEAD, PilotStatus.PARTNER},
     PilotStatus.SHORTLISTED: {
         PilotStatus.CONSIDERING,
         PilotStatus.EOI_SUBMITTED,
@@ -107,6 +111,8 @@ class PartnershipStatus(models.TextChoices):
 
 
 class MembershipRole(models.TextChoices):
+    """A council's role in a partnership. Two or more leads are joint leads ("Joint lead council")."""
+
     LEAD = "lead", "Lead council"
     PARTNER = "partner", "Partner council"
 

@@ -176,7 +176,8 @@ class CouncilFilter(django_filters.FilterSet):
     def filter_partnership(self, queryset, name, value):
         if not value:
             return queryset
-        return queryset.filter(memberships__partnership=value).distinct()
+        # Its members today, leads included (one membership row must match both conditions).
+        return queryset.filter(memberships__partnership=value, memberships__left_on__isnull=True).distinct()
 
     def filter_as_of(self, queryset, name, value):
         # Applied in filter_queryset, before the other filters.

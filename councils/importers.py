@@ -1,18 +1,23 @@
-"""Reading the register of English education authorities (mySociety, MIT licence)."""
+"""Reading the register of English education authorities (mySociety, MIT licence) and the NHS
+integrated care board of each (ONS lookup, Open Government Licence v3.0): see data/README.md."""
 
 import csv
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 
 from .choices import CouncilType, Region
-from .models import Council
+from .models import Council, CouncilCareBoard, IntegratedCareBoard
 
-DEFAULT_CSV = Path(__file__).resolve().parent / "data" / "england-education-authorities.csv"
+DATA = Path(__file__).resolve().parent / "data"
+DEFAULT_CSV = DATA / "england-education-authorities.csv"
 # Known errors in the shipped register, corrected on import, each with its source (see data/README.md).
-CORRECTIONS_CSV = Path(__file__).resolve().parent / "data" / "corrections.csv"
+CORRECTIONS_CSV = DATA / "corrections.csv"
+CARE_BOARDS_CSV = DATA / "authority-icb.csv"
 
 REQUIRED_COLUMNS = (
     "local-authority-code",
@@ -171,3 +176,131 @@ def import_councils(rows, progress=None):
         if progress:
             progress()
     return result
+
+
+# --- care boards --------------------------------------------------------------------------------
+
+CARE_BOARD_COLUMNS = ("gss_code", "authority_name", "icb_code", "icb_name", "share_note")
+ICB_CODE = re.compile(r"E54[0-9]{6}")
+
+
+@dataclass
+class CareBoardImportResult:
+    boards: ImportResult = field(default_factory=ImportResult)
+    councils: ImportResult = field(default_factory=ImportResult)
+    straddling: int = 0
+
+    def __str__(self):
+        return (
+            f"Care boards: {self.boards}. Councils' boards: {self.councils} "
+            f"({self.straddling} council{'s' if self.straddling != 1 else ''} in more than one board)"
+        )
+
+
+def _open_csv(path):
+    try:
+        return open(path, newline="", encoding="utf-8-sig")  # noqa: SIM115 - the caller closes it
+    except OSError as error:
+        raise CouncilImportError(f"Cannot read {path}: {error.strerror}.") from error
+
+
+def read_care_boards(path=CARE_BOARDS_CSV):
+    """Every row of the authority-to-care-board lookup checked, or a CouncilImportError before anything is written.
+
+    Returns ``{gss_code: [(icb_code, icb_name, share_note), ...]}`` in the file's order (the main
+    part first). Every authority must already be a council (run import_councils first).
+    """
+    councils = set(Council.objects.values_list("gss_code", flat=True))
+    with _open_csv(path) as handle:
+        reader = csv.DictReader(handle)
+        missing = [column for column in CARE_BOARD_COLUMNS if column not in (reader.fieldnames or [])]
+        if missing:
+            raise CouncilImportError(f"Line 1: missing column(s) {', '.join(missing)}.")
+        boards, names, seen = {}, {}, {}
+        try:
+            for row in reader:
+                line = reader.line_num
+                gss, code = (row.get("gss_code") or "").strip(), (row.get("icb_code") or "").strip()
+                name, share_note = (row.get("icb_name") or "").strip(), (row.get("share_note") or "").strip()
+                if not gss:
+                    _fail(line, "gss_code", "is empty.")
+                if gss not in councils:
+                    _fail(line, "gss_code", f"no council has the GSS code “{gss}” (run import_councils first).")
+                if not ICB_CODE.fullmatch(code):
+                    _fail(line, "icb_code", f"“{code}” is not an ONS care board code (E54 and six digits).")
+                if not name:
+                    _fail(line, "icb_name", "is empty.")
+                if code in names and names[code][0] != name:
+                    _fail(line, "icb_name", f"“{name}” differs from the name on line {names[code][1]} for {code}.")
+                names.setdefault(code, (name, line))
+                if (gss, code) in seen:
+                    _fail(line, "icb_code", f"{gss} in {code} repeats line {seen[gss, code]}.")
+                seen[gss, code] = line
+                boards.setdefault(gss, []).append((code, name, share_note))
+        except (csv.Error, UnicodeDecodeError) as error:
+            raise CouncilImportError(f"Line {reader.line_num}: the file is not valid CSV ({error}).") from error
+    if not boards:
+        raise CouncilImportError("The file has no rows.")
+    return boards
+
+
+@transaction.atomic
+def import_care_boards(boards, progress=None):
+    """Create or update the care boards (by ONS code) and set each listed council's boards as the file says.
+
+    Councils the file does not list keep whatever boards they have.
+    """
+    result = CareBoardImportResult()
+    by_code = {board.code: board for board in IntegratedCareBoard.objects.exclude(code="")}
+    by_name = {board.name: board for board in IntegratedCareBoard.objects.filter(code="")}
+    wanted = {}
+    for links in boards.values():
+        for code, name, _note in links:
+            wanted[code] = name
+    for code, name in wanted.items():
+        board = by_code.get(code) or by_name.get(name)
+        if board is None:
+            board = IntegratedCareBoard(code=code, name=name, slug=slugify(name)[:200])
+            _save_board(board)
+            result.boards.created += 1
+        elif (board.code, board.name) != (code, name):
+            board.code, board.name = code, name
+            _save_board(board)
+            result.boards.updated += 1
+        else:
+            result.boards.unchanged += 1
+        by_code[code] = board
+
+    councils = Council.objects.in_bulk(list(boards), field_name="gss_code")
+    existing = {}
+    for link in CouncilCareBoard.objects.filter(council__in=councils.values()).order_by("council", "position"):
+        existing.setdefault(link.council_id, []).append((link.care_board_id, link.position, link.share_note))
+    for gss, links in boards.items():
+        council = councils[gss]
+        desired = [(by_code[code].pk, position, note) for position, (code, _name, note) in enumerate(links)]
+        before = existing.get(council.pk, [])
+        if len(desired) > 1:
+            result.straddling += 1
+        if before == desired:
+            result.councils.unchanged += 1
+        else:
+            CouncilCareBoard.objects.filter(council=council).delete()
+            CouncilCareBoard.objects.bulk_create(
+                CouncilCareBoard(council=council, care_board_id=board_id, position=position, share_note=note)
+                for board_id, position, note in desired
+            )
+            if before:
+                result.councils.updated += 1
+            else:
+                result.councils.created += 1
+        if progress:
+            progress()
+    return result
+
+
+def _save_board(board):
+    try:
+        board.full_clean()
+    except ValidationError as error:
+        raise CouncilImportError(f"Care board {board.code} ({board.name}): {' '.join(error.messages)}") from error
+    board.save()

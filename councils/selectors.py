@@ -13,6 +13,7 @@ from django.db.models.functions import Coalesce
 from .choices import IN_PILOT_STATUSES, PilotStatus
 from .models import (
     Council,
+    CouncilCareBoard,
     KeyFigure,
     Partnership,
     PartnershipMembership,
@@ -121,15 +122,21 @@ def with_children(queryset, relation, model, fields, to_attr):
     return objects
 
 
-def council_detail(slug):
-    """The council ``slug`` with everything its page shows, or None: five queries, however much there is.
+def care_boards_prefetch(prefix=""):
+    """Prefetch councils' care-board links (``council.care_board_list``), main part first: one query."""
+    return Prefetch(f"{prefix}care_board_links", queryset=CouncilCareBoard.objects.select_related("care_board"))
 
-    The council with its care board and inspections (``inspections``); its timeline
+
+def council_detail(slug):
+    """The council ``slug`` with everything its page shows, or None: six queries, however much there is.
+
+    The council with its inspections (``inspections``); its care boards; its timeline
     (``timeline``, newest first) with each change's corrections (``correction_list``); its
-    partnerships (``partnership_memberships``); then the view's quotes and articles.
+    partnerships, current and past (``partnership_memberships``, each with ``lead_count``);
+    then the view's quotes and articles.
     """
     found = with_children(
-        Council.objects.select_related("icb").filter(slug=slug).order_by("pk", "-send_inspections__published_on"),
+        Council.objects.filter(slug=slug).order_by("pk", "-send_inspections__published_on"),
         "send_inspections",
         SendInspection,
         ("published_on", "outcome", "is_revisit", "report_url", "note"),
@@ -149,26 +156,31 @@ def council_detail(slug):
     )
     prefetch_related_objects(
         [council],
+        care_boards_prefetch(),
         Prefetch(
             "memberships",
-            queryset=PartnershipMembership.objects.select_related("partnership"),
+            queryset=PartnershipMembership.objects.select_related("partnership")
+            .with_lead_count()
+            .order_by(F("left_on").desc(nulls_first=True), "partnership__name"),
             to_attr="partnership_memberships",
         ),
     )
     return council
 
 
-def partnerships_with_members():
-    return (
-        Partnership.objects.select_related("lead_council")
-        .prefetch_related(
-            Prefetch(
-                "memberships",
-                queryset=PartnershipMembership.objects.select_related("council").order_by(
-                    "role", "council__short_name"
-                ),
-            ),
-            "icbs",
-        )
-        .order_by("name")
+def current_memberships_prefetch(prefix=""):
+    """Prefetch each partnership's members today (``partnership.members``), leads first: one query."""
+    return Prefetch(
+        f"{prefix}memberships", queryset=PartnershipMembership.objects.for_display(), to_attr="current_memberships"
     )
+
+
+def council_memberships_prefetch():
+    """Prefetch each council's partnerships today (``council.partnership_memberships``): one query."""
+    return Prefetch(
+        "memberships", queryset=PartnershipMembership.objects.for_display(), to_attr="partnership_memberships"
+    )
+
+
+def partnerships_with_members():
+    return Partnership.objects.prefetch_related(current_memberships_prefetch(), "icbs").order_by("name")

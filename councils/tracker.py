@@ -1,12 +1,12 @@
 """The tracker table: its rows (as they stand or stood) and its sortable columns."""
 
-from django.db.models import BooleanField, ExpressionWrapper, F, Prefetch, Q, Value, Window, prefetch_related_objects
+from django.db.models import BooleanField, ExpressionWrapper, F, Q, Value, Window, prefetch_related_objects
 from django.db.models.functions import RowNumber
 
 from . import selectors
 from .charts import SHAPE_NAMES, STATUS_SHAPES
 from .choices import PilotStatus
-from .models import Council, PartnershipMembership
+from .models import Council
 
 # (heading, ordering key in CouncilFilter, or None if the column does not sort)
 COLUMNS = (
@@ -21,14 +21,6 @@ COLUMNS = (
 DEFAULT_ORDERING = "name"
 
 
-def _memberships():
-    return Prefetch(
-        "memberships",
-        queryset=PartnershipMembership.objects.select_related("partnership"),
-        to_attr="partnership_memberships",
-    )
-
-
 def _mark_shown(rows, as_of):
     for row in rows:
         row.shown_status = PilotStatus(row.status_as_of if as_of else row.status)
@@ -39,7 +31,7 @@ def _mark_shown(rows, as_of):
 
 def tracker_rows(council_filter, *, as_of=None):
     """The filtered councils, each with ``shown_status`` and ``shown_since`` (as of the date, if given)."""
-    return _mark_shown(list(council_filter.qs.select_related("icb").prefetch_related(_memberships())), as_of)
+    return _mark_shown(list(council_filter.qs.prefetch_related(selectors.council_memberships_prefetch())), as_of)
 
 
 def tracker_overview(council_filter, *, as_of=None):
@@ -52,7 +44,7 @@ def tracker_overview(council_filter, *, as_of=None):
     then nothing is listed. Returns ``rows`` (as ``tracker_rows``), ``points`` (as
     ``selectors.council_points``), ``named_on_shortlist`` and ``last_updated``.
     """
-    councils = Council.objects.select_related("icb")
+    councils = Council.objects.all()
     if as_of:
         councils = councils.as_of(as_of)
     listed = Value(False)
@@ -70,7 +62,7 @@ def tracker_overview(council_filter, *, as_of=None):
         )
     )
     rows = _mark_shown([council for council in councils if council.listed], as_of)
-    prefetch_related_objects(rows, _memberships())
+    prefetch_related_objects(rows, selectors.council_memberships_prefetch())
     points = [
         {
             "pk": council.pk,

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.admin.models import LogEntry
 from django.utils.html import format_html
 
-from councils.admin_base import ReadOnlyAdminMixin
+from .admin_mixins import ReadOnlyAdminMixin
 
 
 @admin.register(LogEntry)

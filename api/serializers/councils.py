@@ -8,6 +8,7 @@ from councils.choices import PilotStatus
 from councils.models import (
     Contract,
     Council,
+    CouncilCareBoard,
     IntegratedCareBoard,
     KeyFigure,
     Partnership,
@@ -50,12 +51,26 @@ class ICBSerializer(serializers.ModelSerializer):
         extra_kwargs = {"name": {"help_text": "Name of the NHS integrated care board."}}
 
 
+class CareBoardLinkSerializer(serializers.ModelSerializer):
+    """A care board the council lies in, and how much of it."""
+
+    name = serializers.CharField(source="care_board.name", read_only=True, help_text="Name of the care board.")
+    code = serializers.CharField(source="care_board.code", read_only=True, help_text="Its ONS code, e.g. E54000019.")
+    is_main = serializers.BooleanField(read_only=True, help_text="Whether it covers the main part of the authority.")
+
+    class Meta:
+        model = CouncilCareBoard
+        fields = ["name", "code", "is_main", "share_note"]
+
+
 class CouncilMembershipSerializer(serializers.ModelSerializer):
     """A partnership the council belongs to, and its role in it."""
 
     slug = serializers.SlugField(source="partnership.slug", read_only=True, help_text="The partnership's slug.")
     name = serializers.CharField(source="partnership.name", read_only=True, help_text="The partnership's name.")
-    role_label = serializers.CharField(source="get_role_display", read_only=True)
+    role_label = serializers.CharField(
+        read_only=True, help_text="“Lead council”, “Joint lead council” (two or more leads) or “Partner council”."
+    )
     url = APIRelatedField(
         source="partnership",
         view_name=API_PARTNERSHIP,
@@ -75,7 +90,16 @@ class CouncilSerializer(CouncilRefSerializer):
     ofsted_judgement_label = serializers.CharField(source="get_ofsted_judgement_display", read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     icb = ICBSerializer(
-        read_only=True, allow_null=True, help_text="The NHS integrated care board the council sits in, if recorded."
+        source="main_care_board",
+        read_only=True,
+        allow_null=True,
+        help_text="The NHS integrated care board covering the main part of the council's area, if recorded.",
+    )
+    care_boards = CareBoardLinkSerializer(
+        source="care_board_links",
+        many=True,
+        read_only=True,
+        help_text="Every NHS integrated care board the council's area lies in, the main part first.",
     )
     safety_valve_amount = serializers.DecimalField(
         max_digits=14,
@@ -92,10 +116,10 @@ class CouncilSerializer(CouncilRefSerializer):
         help_text="With `?as_of=`: when that status took effect; otherwise null."
     )
     partnerships = CouncilMembershipSerializer(
-        source="memberships",
+        source="partnership_memberships",
         many=True,
         read_only=True,
-        help_text="Regional expert partnerships the council belongs to.",
+        help_text="Regional expert partnerships the council belongs to today.",
     )
 
     class Meta(CouncilRefSerializer.Meta):
@@ -120,6 +144,7 @@ class CouncilSerializer(CouncilRefSerializer):
             "in_safety_valve",
             "safety_valve_amount",
             "icb",
+            "care_boards",
             "partnerships",
             "updated_at",
         ]
@@ -156,19 +181,22 @@ class MemberSerializer(serializers.ModelSerializer):
     """A council in a partnership."""
 
     council = CouncilRefSerializer(read_only=True)
-    role_label = serializers.CharField(source="get_role_display", read_only=True)
+    role_label = serializers.CharField(
+        read_only=True, help_text="“Lead council”, “Joint lead council” (two or more leads) or “Partner council”."
+    )
 
     class Meta:
         model = PartnershipMembership
-        fields = ["council", "role", "role_label", "joined_on"]
+        fields = ["council", "role", "role_label", "joined_on", "source_url"]
 
 
 class PartnershipSerializer(PartnershipRefSerializer):
     status_label = serializers.CharField(source="get_status_display", read_only=True)
-    lead_council = CouncilRefSerializer(read_only=True, help_text="The council leading the partnership.")
-    members = MemberSerializer(
-        source="memberships", many=True, read_only=True, help_text="Every member council, lead included."
+    leads = CouncilRefSerializer(
+        many=True, read_only=True, help_text="The council(s) leading the partnership; two or more are joint leads."
     )
+    partners = CouncilRefSerializer(many=True, read_only=True, help_text="The partner councils.")
+    members = MemberSerializer(many=True, read_only=True, help_text="Every member council today, leads included.")
     icbs = serializers.SlugRelatedField(
         many=True, read_only=True, slug_field="name", help_text="NHS integrated care boards the partnership spans."
     )
@@ -179,7 +207,8 @@ class PartnershipSerializer(PartnershipRefSerializer):
             "status",
             "status_label",
             "region",
-            "lead_council",
+            "leads",
+            "partners",
             "members",
             "icbs",
             "launched_on",

@@ -1,6 +1,5 @@
 """Read-only endpoints for the tracker's facts. Thin: a queryset method, a FilterSet, a serializer."""
 
-from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -14,17 +13,14 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from councils.filters import ContractFilter, CouncilFilter, KeyFigureFilter, PartnershipFilter, StatusChangeFilter
-from councils.models import Contract, Council, KeyFigure, Partnership, PartnershipMembership, StatusChange
+from councils.models import Contract, Council, KeyFigure, Partnership, StatusChange
+from councils.selectors import care_boards_prefetch, council_memberships_prefetch, current_memberships_prefetch
 
 from ..base import ID_PATTERN, SLUG_PATTERN, PublicReadOnlyViewSet
 from ..serializers import councils as serializers
 
 # CouncilFilter filters partnerships by slug through a method; tell the schema it takes a string.
 extend_schema_field(OpenApiTypes.STR)(CouncilFilter.base_filters["partnership"])
-
-
-def council_refs(prefix=""):
-    return Prefetch(f"{prefix}memberships", queryset=PartnershipMembership.objects.select_related("partnership"))
 
 
 HEREFORDSHIRE = OpenApiExample(
@@ -56,6 +52,7 @@ HEREFORDSHIRE = OpenApiExample(
         "in_safety_valve": False,
         "safety_valve_amount": None,
         "icb": None,
+        "care_boards": [],
         "partnerships": [],
         "updated_at": "2023-05-19T09:00:00Z",
     },
@@ -102,7 +99,7 @@ CHANGE = OpenApiExample(
     retrieve=extend_schema(summary="One council, by slug", examples=[HEREFORDSHIRE]),
 )
 class CouncilViewSet(PublicReadOnlyViewSet):
-    queryset = Council.objects.select_related("icb").prefetch_related(council_refs())
+    queryset = Council.objects.prefetch_related(care_boards_prefetch(), council_memberships_prefetch())
     serializer_class = serializers.CouncilSerializer
     filterset_class = CouncilFilter
     lookup_field = "slug"
@@ -132,9 +129,7 @@ class CouncilViewSet(PublicReadOnlyViewSet):
     retrieve=extend_schema(summary="One partnership, by slug"),
 )
 class PartnershipViewSet(PublicReadOnlyViewSet):
-    queryset = Partnership.objects.select_related("lead_council").prefetch_related(
-        Prefetch("memberships", queryset=PartnershipMembership.objects.select_related("council")), "icbs"
-    )
+    queryset = Partnership.objects.prefetch_related(current_memberships_prefetch(), "icbs")
     serializer_class = serializers.PartnershipSerializer
     filterset_class = PartnershipFilter
     lookup_field = "slug"

@@ -25,3 +25,12 @@ def figure_value(figure):
         millions = value / 1_000_000
         return f"£{millions:.0f}m" if millions == millions.to_integral_value() else f"£{millions:.1f}m"
     return figure.display_value
+
+
+@register.filter
+def names(items):
+    """Names in a sentence: "Leicester", "Gloucestershire and Swindon", "Leicester, Leicestershire and Rutland"."""
+    words = [str(item) for item in items]
+    if len(words) < 2:
+        return "".join(words)
+    return f"{', '.join(words[:-1])} and {words[-1]}"

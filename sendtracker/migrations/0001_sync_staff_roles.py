@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("articles", "0006_comments_move_to_their_app"),
         ("comments", "0001_initial"),
-        ("councils", "0010_programme_names_and_events"),
+        ("councils", "0004_programme_names_and_events"),
     ]
 
     operations = [migrations.RunPython(update_roles, migrations.RunPython.noop)]

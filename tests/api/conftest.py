@@ -83,7 +83,7 @@ def tracker(db):
         source_title="Schools Week",
     )
     council_set_status(council=brighton, status=PilotStatus.CONSIDERING, effective_on=may)
-    partnership = PartnershipFactory(name="West Yorkshire partnership", slug="west-yorkshire", lead_council=leeds)
+    partnership = PartnershipFactory(name="West Yorkshire partnership", slug="west-yorkshire")
     PartnershipMembership.objects.create(partnership=partnership, council=leeds, role=MembershipRole.LEAD)
 
     ContractFactory(role="Safety valve financial adviser", supplier="Adviser One", value=Decimal("16000"))

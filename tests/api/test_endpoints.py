@@ -13,8 +13,9 @@ def results(response):
 def test_partnerships_with_lead_and_members(client, tracker):
     partnership = results(client.get("/api/partnerships/"))[0]
     assert partnership["slug"] == "west-yorkshire"
-    assert partnership["lead_council"]["slug"] == "leeds"
-    assert partnership["lead_council"]["gss_code"] == "E08000035"
+    assert [lead["slug"] for lead in partnership["leads"]] == ["leeds"]
+    assert partnership["leads"][0]["gss_code"] == "E08000035"
+    assert partnership["partners"] == []
     assert partnership["members"][0]["council"]["la_number"] == 383
     assert partnership["page_url"] == "https://send-tracker.example/partnerships/west-yorkshire/"
     assert client.get("/api/partnerships/west-yorkshire/").json()["name"] == "West Yorkshire partnership"

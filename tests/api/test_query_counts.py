@@ -31,7 +31,7 @@ def councils(n):
     for _ in range(n):
         council = CouncilFactory()
         council_set_status(council=council, status=PilotStatus.SHORTLISTED, effective_on=datetime.date(2023, 5, 1))
-        partnership = PartnershipFactory(lead_council=council)
+        partnership = PartnershipFactory()
         PartnershipMembership.objects.create(partnership=partnership, council=council, role=MembershipRole.LEAD)
 
 
@@ -46,7 +46,7 @@ def status_changes(n):
 def partnerships(n):
     for _ in range(n):
         partnership = PartnershipFactory()
-        PartnershipMembership.objects.create(partnership=partnership, council=partnership.lead_council, role="lead")
+        PartnershipMembership.objects.create(partnership=partnership, council=CouncilFactory(), role="lead")
         PartnershipMembership.objects.create(partnership=partnership, council=CouncilFactory())
 
 

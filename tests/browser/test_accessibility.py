@@ -20,9 +20,7 @@ ARTICLE = "/articles/twenty-councils-shortlisted-to-lead-70m-send-pilot/"
 @pytest.fixture
 def story(seeded):
     brighton = Council.objects.get(slug="brighton-and-hove")
-    partnership = PartnershipFactory(
-        name="South East regional expert partnership", slug="south-east", lead_council=brighton
-    )
+    partnership = PartnershipFactory(name="South East regional expert partnership", slug="south-east")
     PartnershipMembership.objects.create(partnership=partnership, council=brighton, role=MembershipRole.LEAD)
     PartnershipMembership.objects.create(
         partnership=partnership, council=Council.objects.get(slug="west-sussex"), role=MembershipRole.PARTNER

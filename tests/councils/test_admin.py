@@ -9,10 +9,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from councils.choices import MembershipRole, PartnershipStatus, PilotStatus
+from councils.choices import PilotStatus
 from councils.models import (
     Council,
-    Partnership,
     PartnershipMembership,
     SendInspection,
     StatusChange,
@@ -25,7 +24,6 @@ from tests.support.factories import (
     IntegratedCareBoardFactory,
     KeyFigureFactory,
     PartnershipFactory,
-    ProgrammeFactory,
     UserFactory,
 )
 
@@ -139,7 +137,7 @@ def change_form_data(client, council, **changes):
             continue
         data[name] = value
     data["initial-pilot_status"] = council.status
-    for prefix in ("send_inspections",):
+    for prefix in ("care_board_links", "send_inspections"):
         data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
     data.update(changes)
     return data
@@ -512,104 +510,10 @@ def test_a_correction_that_breaks_the_order_is_shown_on_the_form(editor, journal
     assert not StatusChangeCorrection.objects.exists()
 
 
-# --- partnerships: warnings and refusals ----------------------------------------------------
-
-
-def partnership_data(partnership=None, members=(), **fields):
-    data = {
-        "programme": fields.pop("programme").pk,
-        "name": "Test partnership",
-        "slug": "test-partnership",
-        "region": "",
-        "lead_council": fields.pop("lead").pk,
-        "status": PartnershipStatus.PROPOSED,
-        "memberships-TOTAL_FORMS": len(members),
-        "memberships-INITIAL_FORMS": 0,
-        **fields,
-    }
-    for i, (council, role) in enumerate(members):
-        data.update({f"memberships-{i}-council": council.pk, f"memberships-{i}-role": role})
-    return data
-
-
-def add_partnership(client, **kwargs):
-    return client.post(reverse("admin:councils_partnership_add"), partnership_data(**kwargs))
-
-
-def test_partnership_warns_but_saves_when_members_sit_in_different_icbs_or_far_apart(journalist):
-    north, south = IntegratedCareBoardFactory(name="NHS North ICB"), IntegratedCareBoardFactory(name="NHS South ICB")
-    lead = CouncilFactory(short_name="Leadshire", icb=north, latitude=52.0, longitude=-2.7)
-    near = CouncilFactory(short_name="Nearshire", icb=north, latitude=52.1, longitude=-2.6)
-    far = CouncilFactory(short_name="Farshire", icb=south, latitude=50.8, longitude=0.1)
-
-    response = add_partnership(
-        client_for(journalist),
-        programme=ProgrammeFactory(),
-        lead=lead,
-        members=[(near, MembershipRole.PARTNER), (far, MembershipRole.PARTNER)],
-    )
-
-    assert response.status_code == 302
-    partnership = Partnership.objects.get()
-    assert partnership.memberships.count() == 2
-    said = messages_of(response)
-    assert any("2 different integrated care boards" in m and "Farshire (NHS South ICB)" in m for m in said)
-    assert any(re.match(r"Farshire is \d+ km from the lead council, Leadshire", m) for m in said)
-    assert not any("Nearshire is" in m for m in said)
-    page = client_for(journalist).get(reverse("admin:councils_partnership_change", args=[partnership.pk])).text
-    assert "Farshire is" in page
-
-
-def test_partnership_refuses_more_than_three_partners(journalist):
-    lead = CouncilFactory()
-    members = [(CouncilFactory(), MembershipRole.PARTNER) for _ in range(4)]
-
-    response = add_partnership(client_for(journalist), programme=ProgrammeFactory(), lead=lead, members=members)
-
-    assert response.status_code == 200
-    assert "at most 3 partner councils besides the lead; this one lists 4" in response.text
-    assert not Partnership.objects.exists()
-
-
-def test_the_lead_cannot_also_be_a_partner(journalist):
-    lead = CouncilFactory(short_name="Leadshire")
-
-    response = add_partnership(
-        client_for(journalist),
-        programme=ProgrammeFactory(),
-        lead=lead,
-        members=[(lead, MembershipRole.PARTNER), (CouncilFactory(), MembershipRole.PARTNER)],
-    )
-
-    assert response.status_code == 200
-    assert "Leadshire leads this partnership, so it cannot also be a partner." in response.text
-    assert not Partnership.objects.exists()
-
-
-def test_partnership_refuses_more_active_partnerships_than_the_programme_allows(journalist):
-    programme = ProgrammeFactory(max_partnerships=2)
-    PartnershipFactory(programme=programme)
-    PartnershipFactory(programme=programme)
-    PartnershipFactory(programme=programme, status=PartnershipStatus.WITHDRAWN)
-    client = client_for(journalist)
-
-    response = add_partnership(client, programme=programme, lead=CouncilFactory())
-
-    assert response.status_code == 200
-    assert "allows at most 2 partnerships and 2 are already active" in response.text
-    assert Partnership.objects.count() == 3
-
-    withdrawn = add_partnership(client, programme=programme, lead=CouncilFactory(), status="withdrawn")
-    assert withdrawn.status_code == 302
-
-
-# --- query budgets --------------------------------------------------------------------------
-
-
 @pytest.mark.parametrize("rows", [10, 100])
 def test_council_list_queries_do_not_grow_with_rows(journalist, django_assert_max_num_queries, rows):
     icb = IntegratedCareBoardFactory()
-    CouncilFactory.create_batch(rows, icb=icb)
+    CouncilFactory.create_batch(rows, care_boards=[icb])
     client = client_for(journalist)
 
     with django_assert_max_num_queries(8):
@@ -642,7 +546,7 @@ def test_users_are_not_a_journalists_business(journalist, moderator):
 def test_a_refusal_at_save_time_rolls_back_the_whole_form(journalist, monkeypatch):
     """If the status moves between the form's check and the save, the service refuses and nothing is kept."""
     council = CouncilFactory(status=PilotStatus.DECLINED)
-    monkeypatch.setattr("councils.admin_status.status_move_check", lambda **kwargs: None)
+    monkeypatch.setattr("councils.forms.status_move_check", lambda **kwargs: None)
 
     response = post_change_form(
         client_for(journalist), council, pilot_status=PilotStatus.SHORTLISTED, ofsted_judgement="good"
@@ -667,6 +571,8 @@ def test_an_editor_adds_a_council_with_its_status(editor):
         "ofsted_judgement": "good",
         "pilot_status": "shortlisted",
         "status_note": "Named on the shortlist.",
+        "care_board_links-TOTAL_FORMS": 0,
+        "care_board_links-INITIAL_FORMS": 0,
         "send_inspections-TOTAL_FORMS": 0,
         "send_inspections-INITIAL_FORMS": 0,
     }

@@ -1,6 +1,5 @@
 """import_councils: the 153 real authorities, idempotent, with clear errors for bad rows."""
 
-import csv
 import io
 
 import pytest
@@ -8,6 +7,7 @@ from django.core.management import CommandError, call_command
 
 from councils.importers import DEFAULT_CSV
 from councils.models import Council
+from tests.councils.csv_files import copy_with
 
 pytestmark = pytest.mark.django_db
 
@@ -50,19 +50,6 @@ def test_rerun_keeps_editorial_fields():
     assert (hereford.ofsted_judgement, hereford.in_safety_valve) == ("inadequate", True)
 
 
-def write_csv_with(tmp_path, line_index, field, value):
-    with open(DEFAULT_CSV, newline="", encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
-        fieldnames = list(rows[0].keys())
-    rows[line_index][field] = value
-    path = tmp_path / "councils.csv"
-    with open(path, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=fieldnames)
-        writer.writeheader()
-        writer.writerows(rows)
-    return path
-
-
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
@@ -73,7 +60,7 @@ def write_csv_with(tmp_path, line_index, field, value):
     ],
 )
 def test_malformed_row_names_line_and_field_and_imports_nothing(tmp_path, field, value, message):
-    path = write_csv_with(tmp_path, 100, field, value)
+    path = copy_with(DEFAULT_CSV, tmp_path, 100, field, value)
 
     with pytest.raises(CommandError) as error:
         run_import(str(path))

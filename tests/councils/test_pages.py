@@ -67,7 +67,7 @@ def test_council_page_shows_corrections_partnership_inspections_and_safety_valve
         reason="The date was the announcement, not the letter.",
         effective_on=datetime.date(2023, 5, 18),
     )
-    partnership = PartnershipFactory(name="Vale partnership", slug="vale", lead_council=council)
+    partnership = PartnershipFactory(name="Vale partnership", slug="vale")
     PartnershipMembership.objects.create(partnership=partnership, council=council, role=MembershipRole.LEAD)
     council.send_inspections.create(
         published_on=datetime.date(2019, 3, 1), outcome="significant_weaknesses", note="Written statement of action."
@@ -102,14 +102,11 @@ def test_500_page_is_our_own_and_needs_no_database(client):
 
 
 def test_partnership_pages_list_members_and_hide_admin_warnings(client, db):
-    lead = CouncilFactory(short_name="Leadshire", icb=IntegratedCareBoardFactory(name="NHS North ICB"))
-    far = CouncilFactory(
-        short_name="Farshire", latitude=55.0, longitude=1.5, icb=IntegratedCareBoardFactory(name="NHS South ICB")
-    )
-    partnership = PartnershipFactory(
-        name="Lead partnership", slug="lead", lead_council=lead, status=PartnershipStatus.CONFIRMED
-    )
-    partnership.icbs.add(lead.icb, far.icb)
+    north, south = IntegratedCareBoardFactory(name="NHS North ICB"), IntegratedCareBoardFactory(name="NHS South ICB")
+    lead = CouncilFactory(short_name="Leadshire", care_boards=[north])
+    far = CouncilFactory(short_name="Farshire", latitude=55.0, longitude=1.5, care_boards=[south])
+    partnership = PartnershipFactory(name="Lead partnership", slug="lead", status=PartnershipStatus.CONFIRMED)
+    partnership.icbs.add(north, south)
     PartnershipMembership.objects.create(partnership=partnership, council=lead, role=MembershipRole.LEAD)
     PartnershipMembership.objects.create(
         partnership=partnership, council=far, role=MembershipRole.PARTNER, joined_on=datetime.date(2024, 1, 8)
@@ -274,7 +271,7 @@ def build_tracker(count, start=0):
             council_set_status(council=council, status=PilotStatus.CONSIDERING, effective_on=day, note="Thinking.")
     for index in range(0, count - 2, 3):
         lead, *partners = councils[index : index + 3]
-        partnership = PartnershipFactory(lead_council=lead)
+        partnership = PartnershipFactory()
         partnership.icbs.add(IntegratedCareBoardFactory())
         PartnershipMembership.objects.create(partnership=partnership, council=lead, role=MembershipRole.LEAD)
         for partner in partners:

@@ -56,7 +56,7 @@ def councils(db):
     move(charlie, PilotStatus.SHORTLISTED)
     move(delta, PilotStatus.SHORTLISTED, PilotStatus.CONFIRMED_LEAD)
     move(echo, PilotStatus.PARTNER)
-    partnership = PartnershipFactory(name="North West partnership", slug="north-west", lead_council=delta)
+    partnership = PartnershipFactory(name="North West partnership", slug="north-west")
     PartnershipMembership.objects.create(partnership=partnership, council=delta, role=MembershipRole.LEAD)
     PartnershipMembership.objects.create(partnership=partnership, council=echo, role=MembershipRole.PARTNER)
     return {c.short_name: c for c in (alpha, bravo, charlie, delta, echo, outside)}

@@ -52,7 +52,7 @@ def assert_security_headers(response, frame_ancestors="'none'"):
 def site(db):
     council = CouncilFactory(slug="testshire", short_name="Testshire", status=PilotStatus.NOT_SHORTLISTED)
     council_set_status(council=council, status=PilotStatus.SHORTLISTED, note="Named in the DfE's list.")
-    PartnershipFactory(slug="south-east", lead_council=council)
+    PartnershipFactory(slug="south-east", leads=[council])
     ArticleFactory(slug="pilot-update")
 
 

@@ -95,7 +95,7 @@ def hostile_site(journalist):
         source_title=HOSTILE[:300],
         by=journalist,
     )
-    partnership = fill_text_fields_with_hostile_text(PartnershipFactory(lead_council=council))
+    partnership = fill_text_fields_with_hostile_text(PartnershipFactory(leads=[council]))
     fill_text_fields_with_hostile_text(ContractFactory())
     fill_text_fields_with_hostile_text(KeyFigureFactory())
     article = fill_text_fields_with_hostile_text(ArticleFactory(slug="hostile-article"))

@@ -37,7 +37,8 @@ SMALL, LARGE = 2, 12
 # page: (budget, path given the world built below)
 PAGES = {
     "tracker": (4, lambda world: "/tracker/"),
-    "council page": (5, lambda world: world["council"].get_absolute_url()),
+    # The council, its care boards, timeline, partnerships, quotes and articles.
+    "council page": (6, lambda world: world["council"].get_absolute_url()),
     "article with comments": (5, lambda world: world["article"].get_absolute_url()),
     "programme timeline": (3, lambda world: "/programme/"),
 }
@@ -61,9 +62,9 @@ def grow(world, n):
     while world["size"] < n:
         i = world["size"]
         icb = IntegratedCareBoardFactory()
-        other = CouncilFactory(icb=icb)
+        other = CouncilFactory(care_boards=[icb])
         council_set_status(council=other, status=PilotStatus.SHORTLISTED)
-        partnership = PartnershipFactory(lead_council=other)
+        partnership = PartnershipFactory()
         PartnershipMembership.objects.create(partnership=partnership, council=other, role="lead")
         SendInspection.objects.create(council=other, published_on="2023-01-01", outcome="positive")
         person = PersonFactory(council=other)

@@ -10,8 +10,17 @@ from django.utils import timezone
 
 from articles.models import Article, Correction, Person, Quote
 from comments.models import Comment
-from councils.choices import CouncilType, Region
-from councils.models import Contract, Council, IntegratedCareBoard, KeyFigure, Partnership, Programme
+from councils.choices import CouncilType, MembershipRole, Region
+from councils.models import (
+    Contract,
+    Council,
+    CouncilCareBoard,
+    IntegratedCareBoard,
+    KeyFigure,
+    Partnership,
+    PartnershipMembership,
+    Programme,
+)
 from sendtracker.roles import sync_roles
 
 
@@ -49,6 +58,7 @@ class IntegratedCareBoardFactory(factory.django.DjangoModelFactory):
 class CouncilFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Council
+        skip_postgeneration_save = True
 
     code = factory.Sequence(lambda n: "".join(chr(65 + (n // 26**i) % 26) for i in (2, 1, 0)))
     short_name = factory.Sequence(lambda n: f"Testshire {n}")
@@ -61,6 +71,13 @@ class CouncilFactory(factory.django.DjangoModelFactory):
     population = 190000
     latitude = factory.Sequence(lambda n: 51.0 + (n % 30) * 0.1)
     longitude = factory.Sequence(lambda n: -2.5 + (n % 30) * 0.1)
+
+    @factory.post_generation
+    def care_boards(self, create, extracted, **kwargs):
+        """CouncilFactory(care_boards=[main, other]) puts the council in those boards, the main part first."""
+        if create and extracted:
+            for position, board in enumerate(extracted):
+                CouncilCareBoard.objects.create(council=self, care_board=board, position=position)
 
 
 class ProgrammeFactory(factory.django.DjangoModelFactory):
@@ -89,11 +106,24 @@ class KeyFigureFactory(factory.django.DjangoModelFactory):
 class PartnershipFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Partnership
+        skip_postgeneration_save = True
 
     programme = factory.SubFactory(ProgrammeFactory)
     name = factory.Sequence(lambda n: f"Test regional expert partnership {n}")
     slug = factory.Sequence(lambda n: f"test-partnership-{n}")
-    lead_council = factory.SubFactory(CouncilFactory)
+
+    @factory.post_generation
+    def leads(self, create, extracted, **kwargs):
+        """PartnershipFactory(leads=[council, ...]) makes them its lead (joint leads, if several) members."""
+        if create and extracted:
+            for council in extracted:
+                PartnershipMembership.objects.create(partnership=self, council=council, role=MembershipRole.LEAD)
+
+    @factory.post_generation
+    def partners(self, create, extracted, **kwargs):
+        if create and extracted:
+            for council in extracted:
+                PartnershipMembership.objects.create(partnership=self, council=council, role=MembershipRole.PARTNER)
 
 
 class ContractFactory(factory.django.DjangoModelFactory):

@@ -7,8 +7,9 @@ is the programme's or partnership's own field. (To move into the councils/admin/
 from django.contrib import admin
 from django.utils.text import Truncator
 
-from .admin_base import HTTPS_URLS
-from .models import PartnershipName, ProgrammeEvent, ProgrammeName
+from sendtracker.admin_mixins import HTTPS_URLS
+
+from ..models import PartnershipName, ProgrammeEvent, ProgrammeName
 
 
 @admin.register(ProgrammeEvent)

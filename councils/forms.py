@@ -1,31 +1,26 @@
-"""The admin's ways of changing a council's status, all through councils.services.
+"""The admin's forms for the tracker's facts.
 
+Status (every change goes through councils.services):
 - the council change form (CouncilChangeForm),
 - the list-editable status column (CouncilStatusListForm),
-- the "Mark as …" bulk actions with their intermediate page (MarkStatusForm, mark_status_actions),
+- the date, note and source asked by the "Mark as …" bulk actions (StatusDetailsForm),
 - an editor's correction of a recorded change (StatusChangeCorrectionForm).
 
 Forms check a move with services.status_move_check so a refusal is a form error and
 nothing is saved; the save itself calls services.council_set_status, which checks
 again under the row lock.
+
+Partnerships: the partnership form and its member councils (PartnershipForm, MembershipForm,
+MembershipFormSet); the rules are councils.partnerships', the forms only show their messages.
 """
 
 from django import forms
-from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.template.response import TemplateResponse
 from django.utils import timezone
 
 from .choices import PilotStatus
-from .services import (
-    CORRECTABLE_FIELDS,
-    OVERRIDE_PERMISSION,
-    StatusChangeRefused,
-    council_set_status,
-    status_move_check,
-)
-
-RECORD_PERMISSION = "councils.add_statuschange"
+from .partnerships import PartnershipRefused, partnership_check_member, partnership_check_room
+from .services import CORRECTABLE_FIELDS, OVERRIDE_PERMISSION, StatusChangeRefused, status_move_check
 
 # The browser's own date picker; it needs ISO dates, whatever the site's display format.
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -235,80 +230,6 @@ class StatusDetailsForm(forms.Form):
         }
 
 
-def mark_status(modeladmin, request, queryset, status):
-    """The "Mark as …" action: ask for date, note and source, then move each council."""
-    status = PilotStatus(status)
-    applying = "apply" in request.POST
-    form = StatusDetailsForm(
-        request.POST if applying else None,
-        user=request.user,
-        initial={"effective_on": timezone.localdate()},
-    )
-    councils = list(queryset.order_by("short_name"))
-    if applying and form.is_valid():
-        details = form.move_details()
-        changed, refused = [], []
-        for council in councils:
-            try:
-                council_set_status(council=council, status=status, by=request.user, **details)
-            except (StatusChangeRefused, PermissionDenied) as error:
-                refused.append(f"{council}: {' '.join(refusal_messages(error))}")
-            else:
-                changed.append(council)
-        if changed:
-            names = ", ".join(str(council) for council in changed)
-            modeladmin.message_user(
-                request,
-                f"Marked {len(changed)} council{'s' if len(changed) != 1 else ''} as “{status.label}”: {names}.",
-                messages.SUCCESS,
-            )
-        if refused:
-            modeladmin.message_user(
-                request,
-                f"{len(refused)} refused, nothing recorded for them. " + " ".join(refused),
-                messages.ERROR,
-            )
-        return None
-
-    rows = []
-    for council in councils:
-        try:
-            status_move_check(council=council, status=status, by=request.user)
-            problem = ""
-        except (StatusChangeRefused, PermissionDenied) as error:
-            problem = " ".join(refusal_messages(error))
-        rows.append((council, problem))
-    opts = modeladmin.model._meta
-    context = {
-        **modeladmin.admin_site.each_context(request),
-        "title": f"Mark as “{status.label}”",
-        "subtitle": None,
-        "opts": opts,
-        "status": status,
-        "rows": rows,
-        "refused_count": sum(1 for _council, problem in rows if problem),
-        "councils": councils,
-        "form": form,
-        "action": request.POST.get("action", ""),
-        "select_across": request.POST.get("select_across", "0"),
-        "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-        "media": modeladmin.media + form.media,
-    }
-    request.current_app = modeladmin.admin_site.name
-    return TemplateResponse(request, "admin/councils/council/mark_status.html", context)
-
-
-def _mark_status_action(status):
-    def action(modeladmin, request, queryset):
-        return mark_status(modeladmin, request, queryset, status)
-
-    action.__name__ = f"mark_{status.value}"
-    return admin.action(description=f"Mark as “{status.label}”", permissions=("record_status",))(action)
-
-
-mark_status_actions = [_mark_status_action(status) for status in PilotStatus]
-
-
 class StatusChangeCorrectionForm(forms.Form):
     """An editor's correction of a recorded change: the reason is required and shown publicly."""
 
@@ -333,3 +254,135 @@ class StatusChangeCorrectionForm(forms.Form):
             for name in CORRECTABLE_FIELDS
             if self.cleaned_data[name] != getattr(self.change, name)
         }
+
+
+class PartnershipForm(forms.ModelForm):
+    """A partnership's own fields; the programme's cap is checked by councils.partnerships (the admin supplies the model)."""
+
+    def clean(self):
+        cleaned = super().clean()
+        programme, status = cleaned.get("programme"), cleaned.get("status")
+        if programme and status:
+            try:
+                partnership_check_room(programme=programme, status=status, partnership=self.instance)
+            except PartnershipRefused as error:
+                self.add_error(None, error)
+        return cleaned
+
+
+# What adding (or removing) a member may record as the council's new status, through council_set_status.
+MEMBER_STATUS_CHOICES = [
+    ("", "Leave the status as it is"),
+    (PilotStatus.PARTNER, PilotStatus.PARTNER.label),
+    (PilotStatus.CONFIRMED_LEAD, PilotStatus.CONFIRMED_LEAD.label),
+    (PilotStatus.WITHDRAWN, PilotStatus.WITHDRAWN.label),
+]
+
+
+class MembershipForm(forms.ModelForm):
+    """One member council, with the offer to record its status change on its public timeline.
+
+    A council leaves by getting a "left on" date (the membership stays as history); its status
+    then changes only with a note saying why.
+    """
+
+    record_status = forms.ChoiceField(
+        label="Also record its status",
+        choices=MEMBER_STATUS_CHOICES,
+        required=False,
+        help_text="e.g. a council joining as a partner: “Partner council”, recorded on its public timeline.",
+    )
+    status_effective_on = forms.DateField(
+        label="Status effective date",
+        required=False,
+        widget=DATE_INPUT,
+        help_text="Leave blank for the date it joined (or left).",
+    )
+    status_note = forms.CharField(
+        label="Public note on its timeline",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
+        help_text="Leave blank to use the membership's note (or, when it leaves, why it left).",
+    )
+    status_source_url = forms.URLField(
+        label="Status source URL",
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        help_text="Leave blank to use the membership's source URL.",
+    )
+    status_source_title = forms.CharField(
+        label="Source title", required=False, max_length=300, help_text="e.g. the headline or document name."
+    )
+
+    user = None  # set per request by MembershipInline.get_formset
+
+    class Meta:  # the admin supplies the model and fields
+        widgets = {
+            "note": forms.Textarea(attrs={"rows": 2, "cols": 60}),
+            "left_note": forms.Textarea(attrs={"rows": 2, "cols": 60}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.left_before = self.instance.left_on  # as saved, before this form changes the instance
+        self.status_move = None
+
+    @property
+    def is_new(self):
+        return self.instance.pk is None
+
+    @property
+    def is_leaving(self):
+        return not self.is_new and self.left_before is None and bool(self.cleaned_data.get("left_on"))
+
+    def clean(self):
+        cleaned = super().clean()
+        council = cleaned.get("council")
+        if not self.is_new and "council" in self.changed_data:
+            self.add_error(
+                "council", "To replace a council, give it a “left on” date and add the new one: the history stays."
+            )
+            return cleaned
+        if self.is_new and cleaned.get("left_on"):
+            self.add_error("left_on", "Add the council first; record it leaving when it does.")
+        if self.left_before is not None and "left_on" in self.changed_data and not cleaned.get("left_on"):
+            self.add_error("left_on", f"It left on {self.left_before:%-d %B %Y}: to record it rejoining, add it again.")
+        status = cleaned.get("record_status")
+        if not status or council is None or self.errors:
+            return cleaned
+        if self.is_leaving and not (cleaned.get("left_note") or "").strip():
+            self.add_error("left_note", "Say why the council left: its status changes only with a note.")
+            return cleaned
+        effective_on = cleaned.get("status_effective_on") or (
+            cleaned.get("left_on") if self.is_leaving else cleaned.get("joined_on")
+        )
+        try:
+            status_move_check(council=council, status=status, effective_on=effective_on, by=self.user)
+        except (StatusChangeRefused, PermissionDenied) as error:
+            add_refusal(self, error, "record_status", {"effective_on": "status_effective_on"})
+            return cleaned
+        self.status_move = {"status": status, "effective_on": effective_on}
+        return cleaned
+
+
+class MembershipFormSet(forms.BaseInlineFormSet):
+    """The partnership's member councils: refusals come from councils.partnerships, shown on the row."""
+
+    def clean(self):
+        super().clean()
+        seen = {}
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or data.get("DELETE") or not data.get("council") or data.get("left_on"):
+                continue
+            council = data["council"]
+            if council.pk in seen:
+                form.add_error("council", f"{council} is listed twice: a council has one role in a partnership.")
+                continue
+            seen[council.pk] = form
+            if form.is_new:
+                try:
+                    partnership_check_member(partnership=self.instance, council=council)
+                except PartnershipRefused as error:
+                    form.add_error("council", error.messages)

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("councils", "0001_initial"),
+        ("councils", "0003_memberships"),
     ]
 
     operations = [

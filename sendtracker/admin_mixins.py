@@ -1,9 +1,15 @@
-"""Small shared pieces of the admin."""
+"""Small pieces every app's admin shares (the tracker's facts, the journalism, the audit log)."""
 
 from django.db import models
+from django.utils.text import Truncator
 
 # Sources are pasted from browsers; a bare "example.org/story" means https, as Django 6 will assume.
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
+
+
+def excerpt(text, words=12):
+    """The first words of a long text, for a list column."""
+    return Truncator(text).words(words)
 
 
 class ReadOnlyAdminMixin:

@@ -1,0 +1,46 @@
+"""The tracker's facts: councils and their care boards, status history, partnerships, the programme and its money."""
+
+from .councils import (
+    Council,
+    CouncilCareBoard,
+    CouncilQuerySet,
+    IntegratedCareBoard,
+    SendInspection,
+    StatusChange,
+    StatusChangeCorrection,
+    StatusChangeQuerySet,
+)
+from .partnerships import Partnership, PartnershipMembership, PartnershipMembershipQuerySet, PartnershipQuerySet
+from .programme import (
+    Contract,
+    ContractQuerySet,
+    KeyFigure,
+    PartnershipName,
+    Programme,
+    ProgrammeEvent,
+    ProgrammeName,
+    ProgrammeQuerySet,
+)
+
+__all__ = [
+    "Contract",
+    "ContractQuerySet",
+    "Council",
+    "CouncilCareBoard",
+    "CouncilQuerySet",
+    "IntegratedCareBoard",
+    "KeyFigure",
+    "Partnership",
+    "PartnershipMembership",
+    "PartnershipName",
+    "PartnershipMembershipQuerySet",
+    "PartnershipQuerySet",
+    "Programme",
+    "ProgrammeEvent",
+    "ProgrammeName",
+    "ProgrammeQuerySet",
+    "SendInspection",
+    "StatusChange",
+    "StatusChangeCorrection",
+    "StatusChangeQuerySet",
+]

@@ -1,0 +1,176 @@
+"""Partnerships and their member councils. Memberships are the one record of who is in a partnership.
+
+Writes go through councils.partnerships, which holds the programme's rules.
+"""
+
+from django.db import models
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+
+from ..choices import MembershipRole, PartnershipStatus, Region
+from .councils import Council, IntegratedCareBoard
+from .names import RenamedOverTime
+from .programme import Programme
+
+
+class PartnershipQuerySet(models.QuerySet):
+    def active(self):
+        """Partnerships that are not withdrawn: the ones the programme's cap counts."""
+        return self.exclude(status=PartnershipStatus.WITHDRAWN)
+
+
+class Partnership(RenamedOverTime, models.Model):
+    """A regional expert partnership (later a Change Programme Partnership): lead council(s) and partners.
+
+    Who is in it is recorded only as memberships: a lead is a member like any other.
+    """
+
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="partnerships")
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    region = models.CharField(max_length=32, choices=Region, blank=True)
+    icbs = models.ManyToManyField(
+        IntegratedCareBoard, blank=True, related_name="partnerships", verbose_name="integrated care boards"
+    )
+    status = models.CharField(max_length=16, choices=PartnershipStatus, default=PartnershipStatus.PROPOSED)
+    launched_on = models.DateField(null=True, blank=True)
+    note = models.TextField(blank=True)
+    source_url = models.URLField(blank=True, max_length=500)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PartnershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("councils:partnership-detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_live(self):
+        return self.status != PartnershipStatus.WITHDRAWN
+
+    @property
+    def members(self):
+        """Today's memberships (not the councils that left), leads first, each with its council.
+
+        Reads the prefetch ``current_memberships`` (see PartnershipMembershipQuerySet.for_display)
+        when a page made one; otherwise one query.
+        """
+        if not hasattr(self, "current_memberships"):
+            self.current_memberships = list(self.memberships.for_display())
+        return self.current_memberships
+
+    @property
+    def leads(self):
+        return [membership.council for membership in self.members if membership.role == MembershipRole.LEAD]
+
+    @property
+    def partners(self):
+        return [membership.council for membership in self.members if membership.role == MembershipRole.PARTNER]
+
+    @property
+    def is_joint_led(self):
+        return len(self.leads) > 1
+
+
+class PartnershipMembershipQuerySet(models.QuerySet):
+    def current(self):
+        """Memberships today: the council has not left."""
+        return self.filter(left_on__isnull=True)
+
+    def live(self):
+        """Current memberships of partnerships that are not withdrawn: a council has at most one."""
+        return self.current().exclude(partnership__status=PartnershipStatus.WITHDRAWN)
+
+    def with_lead_count(self):
+        """Annotate ``lead_count``: how many current leads the membership's partnership has (2+ = joint leads)."""
+        leads = (
+            PartnershipMembership.objects.current()
+            .filter(partnership=OuterRef("partnership"), role=MembershipRole.LEAD)
+            .order_by()
+            .values("partnership")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
+        return self.annotate(lead_count=Coalesce(Subquery(leads[:1]), 0))
+
+    def for_display(self):
+        """Current memberships with their council, partnership and lead count, leads first: one query."""
+        return (
+            self.current()
+            .select_related("council", "partnership")
+            .with_lead_count()
+            .order_by("partnership__name", "role", "council__short_name")
+        )
+
+
+class PartnershipMembership(models.Model):
+    """A council in a partnership, as lead or partner, from when it joined to when (if ever) it left."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="memberships")
+    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="memberships")
+    role = models.CharField(
+        max_length=16,
+        choices=MembershipRole,
+        default=MembershipRole.PARTNER,
+        help_text="Two or more lead councils are joint leads.",
+    )
+    joined_on = models.DateField(null=True, blank=True, help_text="When the council joined, as reported.")
+    left_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="When the council left, as reported; blank while it is a member. The membership stays as history.",
+    )
+    source_url = models.URLField(
+        "source URL", blank=True, max_length=500, help_text="Where the membership is reported."
+    )
+    note = models.TextField("public note", blank=True)
+    left_note = models.TextField("why it left", blank=True, help_text="Public note on the council leaving.")
+
+    objects = PartnershipMembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["partnership", "role", "council__short_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "council"],
+                condition=Q(left_on__isnull=True),
+                name="membership_one_current_per_council",
+                violation_error_message="This council is already a member of this partnership.",
+            ),
+            models.CheckConstraint(
+                condition=Q(left_on__isnull=True) | Q(joined_on__isnull=True) | Q(left_on__gte=F("joined_on")),
+                name="membership_leaves_after_joining",
+                violation_error_message="A council cannot leave a partnership before it joined.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.council} in {self.partnership} ({self.role_label})"
+
+    @property
+    def is_current(self):
+        return self.left_on is None
+
+    @property
+    def role_label(self):
+        """ "Lead council", "Joint lead council" (two or more current leads) or "Partner council"."""
+        if self.role != MembershipRole.LEAD:
+            return self.get_role_display()
+        lead_count = getattr(self, "lead_count", None)
+        if lead_count is None:
+            lead_count = (
+                PartnershipMembership.objects.current()
+                .filter(partnership_id=self.partnership_id, role=MembershipRole.LEAD)
+                .count()
+            )
+        return JOINT_LEAD_LABEL if lead_count > 1 else self.get_role_display()
+
+
+JOINT_LEAD_LABEL = "Joint lead council"
