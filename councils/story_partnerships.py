@@ -1,9 +1,8 @@
 """The nine partnerships named on 23 August 2023, built through the partnership services (issue 11).
 
-Kept apart from councils/story_updates.py because it is written against
-councils.partnerships (partnership_create, partnership_add_member, partnership_warnings),
-which the partnership rework brings; until that is merged nothing imports this module.
-The councils' statuses are recorded by story_updates through council_set_status, so
+Kept apart from councils/story_updates.py, which records statuses, the rename and events:
+this module builds partnerships through councils.partnerships, so every rule and warning a
+journalist's admin runs applies to the loader too. The councils' statuses are recorded by story_updates through council_set_status, so
 members are added here without a status change (``new_status`` stays None).
 
 Each partnership is created under the name it had that day ("West Midlands regional

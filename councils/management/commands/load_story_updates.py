@@ -8,12 +8,13 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from councils.models import Council
+from councils.story_partnerships import load_partnerships
 from councils.story_updates import StoryLoadError, load_story_updates, read_event_rows, read_partnership_rows
 
 
 class Command(BaseCommand):
     help = (
-        "Record the 32 councils' status changes of 23 August 2023, the partnerships' rename of 5 October 2023, "
+        "Record the nine partnerships and the 32 councils' status changes of 23 August 2023, the partnerships' rename of 5 October 2023, "
         "the programme's dated events and the announcement's key figures, from councils/data/. Every row is "
         "checked first; if any is bad nothing is loaded. What is already recorded is left as it is."
     )
@@ -35,9 +36,9 @@ class Command(BaseCommand):
             events = read_event_rows()
             with transaction.atomic():
                 result = load_story_updates(members=members, events=events, by=user)
-                # The nine partnerships with their members and roles are built from the same rows by
-                # councils.story_partnerships.load_partnerships(members, by=user), inside this
-                # transaction, once the partnership services (councils.partnerships) are merged.
+                warnings = load_partnerships(members, by=user)
         except StoryLoadError as error:
             raise CommandError(f"Nothing loaded.\n{error}") from error
+        for warning in warnings:
+            self.stdout.write(self.style.WARNING(f"Check: {warning}"))
         self.stdout.write(self.style.SUCCESS(f"Story updates: {result}."))
