@@ -1,12 +1,22 @@
 """load_story_updates: the August 2023 announcement, the October rename and the programme's events, loaded once."""
 
 import datetime
+from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
 
 from councils.choices import DatePrecision, PilotStatus, ProgrammeNameOf
-from councils.models import Council, KeyFigure, Programme, ProgrammeEvent, ProgrammeName, StatusChange
+from councils.models import (
+    Council,
+    KeyFigure,
+    Partnership,
+    PartnershipMembership,
+    Programme,
+    ProgrammeEvent,
+    ProgrammeName,
+    StatusChange,
+)
 from councils.services import council_set_status
 from councils.story_updates import (
     PARTNERSHIPS_CSV,
@@ -304,3 +314,50 @@ def test_the_shipped_files_read_cleanly(seeded):
     assert len({row.partnership_name for row in members}) == 9
     assert len({row.council.pk for row in members}) == 32
     assert [event.happened_on for event in events][:2] == [datetime.date(2022, 3, 1), datetime.date(2023, 3, 2)]
+
+
+def members_by_partnership():
+    return {
+        partnership.slug: (
+            sorted(council.slug for council in partnership.leads),
+            sorted(council.slug for council in partnership.partners),
+        )
+        for partnership in Partnership.objects.prefetch_related("memberships__council")
+    }
+
+
+def test_the_nine_partnerships_form_with_their_32_councils_and_joint_leads(story, client):
+    partnerships = members_by_partnership()
+
+    assert len(partnerships) == 9
+    assert PartnershipMembership.objects.count() == 32
+    assert partnerships["east-midlands"] == (["leicester", "leicestershire", "rutland"], [])
+    assert partnerships["south-west"] == (["gloucestershire", "swindon"], [])
+    assert partnerships["west-midlands"] == (
+        ["telford-and-wrekin"],
+        ["herefordshire", "shropshire", "worcestershire"],
+    )
+    assert partnerships["south-east"][1] == ["brighton-and-hove", "east-sussex", "west-sussex"]
+    assert PartnershipMembership.objects.exclude(joined_on=AUGUST_23).count() == 0
+    # Named as they were that day, and renamed on 5 October 2023.
+    west_midlands = Partnership.objects.get(slug="west-midlands")
+    assert west_midlands.name == "West Midlands Change Programme Partnership"
+    assert west_midlands.name_on(datetime.date(2023, 8, 23)) == "West Midlands regional expert partnership"
+    # The lead is a member like any other: its page names the partnership.
+    page = client.get("/councils/telford-and-wrekin/").content.decode()
+    assert "West Midlands Change Programme Partnership" in page
+    assert "not in a partnership yet" not in page
+
+
+def test_the_loader_reports_the_rules_warnings_and_builds_nothing_twice(seeded):
+    out = StringIO()
+    call_command("load_story_updates", stdout=out)
+    first = out.getvalue()
+    assert "South West Change Programme Partnership: 2 councils so far" in first
+    assert "Worcestershire is 85 km from the lead council, Telford and Wrekin" in first
+
+    before = members_by_partnership()
+    call_command("load_story_updates", stdout=StringIO())
+    assert members_by_partnership() == before
+    assert PartnershipMembership.objects.count() == 32
+    assert Partnership.objects.count() == 9
