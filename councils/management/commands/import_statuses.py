@@ -1,9 +1,10 @@
 """Record council status changes from a CSV, through the same door as the admin."""
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from councils.status_import import COLUMNS, StatusImportError, import_statuses, read_status_rows
+
+from ._options import add_by_option, user_named
 
 
 class Command(BaseCommand):
@@ -14,15 +15,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("csv", help="Path to the CSV file.")
-        parser.add_argument("--by", metavar="USERNAME", help="Record the changes as made by this staff user.")
+        add_by_option(parser)
 
     def handle(self, *args, csv, by=None, **options):
-        user = None
-        if by:
-            try:
-                user = get_user_model().objects.get_by_natural_key(by)
-            except get_user_model().DoesNotExist as error:
-                raise CommandError(f"No user called “{by}”.") from error
+        user = user_named(by)
         try:
             rows = read_status_rows(csv)
             result = import_statuses(rows, by=user)

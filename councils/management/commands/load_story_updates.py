@@ -3,13 +3,14 @@
 Idempotent: run it again and nothing changes. Run after load_seed_story (make setup does).
 """
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from councils.models import Council
 from councils.story_partnerships import load_partnerships
 from councils.story_updates import StoryLoadError, load_story_updates, read_event_rows, read_partnership_rows
+
+from ._options import add_by_option, user_named
 
 
 class Command(BaseCommand):
@@ -20,17 +21,12 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--by", metavar="USERNAME", help="Record the changes as made by this staff user.")
+        add_by_option(parser)
 
     def handle(self, *args, by=None, **options):
         if not Council.objects.exists():
             raise CommandError("Import the councils first: python manage.py import_councils")
-        user = None
-        if by:
-            try:
-                user = get_user_model().objects.get_by_natural_key(by)
-            except get_user_model().DoesNotExist as error:
-                raise CommandError(f"No user called “{by}”.") from error
+        user = user_named(by)
         try:
             members = read_partnership_rows()
             events = read_event_rows()
