@@ -61,7 +61,7 @@ IN_PILOT_STATUSES = tuple(s for s in PilotStatus if s != PilotStatus.NOT_SHORTLI
 # e.g. a council that declined cannot quietly become "shortlisted" again.
 #
 # The real story needs these (DfE announcement of 23 August 2023, see
-# councils/data/README.md and issue 11):
+# councils/data/README.md):
 # - declined → partner: Herefordshire declined to lead in May 2023, then joined Telford
 #   and Wrekin's partnership as a partner;
 # - considering → partner: Brighton and Hove was considering with NHS colleagues, then

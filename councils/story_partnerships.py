@@ -1,4 +1,4 @@
-"""The nine partnerships named on 23 August 2023, built through the partnership services (issue 11).
+"""The nine partnerships named on 23 August 2023, built through the partnership services.
 
 Kept apart from councils/story_updates.py, which records statuses, the rename and events:
 this module builds partnerships through councils.partnerships, so every rule and warning a

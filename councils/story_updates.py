@@ -1,4 +1,4 @@
-"""The story since the seed article, loaded as the tracker would have recorded it (issue 11).
+"""The story since the seed article, loaded as the tracker would have recorded it.
 
 On 23 August 2023 the Department for Education named 32 councils in nine regional expert
 partnerships; on 5 October 2023 the partnerships were renamed Change Programme
