@@ -32,6 +32,16 @@ class CommentQuerySet(models.QuerySet):
         shown_thread = Q(parent__isnull=True) | Q(parent__status=Comment.Status.APPROVED, parent__parent__isnull=True)
         return self.approved().on_published_articles().filter(shown_thread)
 
+    def reportable(self):
+        """What a reader may report: what the public sees, and what readers' reports just took back to the queue.
+
+        A comment pulled back by reports was on the page a moment ago, so a reader who had the
+        page open can still report it (simultaneous reports all count). A comment held when it
+        was sent was never shown: it is not reportable, and nothing says it exists.
+        """
+        pulled_back = self.on_published_articles().filter(status=Comment.Status.PENDING, reports__isnull=False)
+        return (self.published() | pulled_back).distinct()
+
 
 class Comment(models.Model):
     """A reader's contribution to "Your thoughts". Email and IP hash are never shown publicly."""

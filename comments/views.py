@@ -89,7 +89,7 @@ def thanks(request, slug):
 
 @require_http_methods(["GET", "POST"])
 def report(request, pk):
-    comment = get_object_or_404(Comment.objects.published().select_related("article"), pk=pk)
+    comment = get_object_or_404(Comment.objects.reportable().select_related("article"), pk=pk)
     form = ReportForm(data=request.POST if request.method == "POST" else None)
     status, message = 200, None
     if request.method == "POST":
@@ -118,10 +118,5 @@ def report(request, pk):
 
 def report_thanks(request, pk):
     # After a report the comment may already be back in the queue: the thanks page still shows.
-    comment = get_object_or_404(
-        Comment.objects.on_published_articles()
-        .filter(status__in=[Comment.Status.APPROVED, Comment.Status.PENDING])
-        .select_related("article"),
-        pk=pk,
-    )
+    comment = get_object_or_404(Comment.objects.reportable().select_related("article"), pk=pk)
     return render(request, "comments/report_thanks.html", {"article": comment.article})

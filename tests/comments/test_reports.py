@@ -91,3 +91,26 @@ def test_reports_are_rate_limited(client, settings):
     settings.COMMENTS_REPORT_RATE_LIMIT_PER_IP = (2, 600)
     comments = CommentFactory.create_batch(3)
     assert [report(client, c).status_code for c in comments] == [302, 302, 429]
+
+
+def test_a_reader_who_had_the_page_open_can_still_report_a_comment_just_taken_back(client, settings):
+    """Reports arriving together: the one after the threshold is kept and thanked, not a 404."""
+    settings.COMMENTS_REPORT_THRESHOLD = 2
+    comment = CommentFactory()
+    report(client, comment, ip="192.0.2.1")
+    report(client, comment, ip="192.0.2.2")
+    comment.refresh_from_db()
+    assert comment.status == "pending"
+
+    late = report(client, comment, ip="192.0.2.3")
+
+    assert late.status_code == 302
+    assert client.get(late["Location"]).status_code == 200
+    assert CommentReport.objects.filter(comment=comment).count() == 3
+
+
+def test_a_comment_held_when_sent_is_never_shown_by_the_report_pages(client):
+    held = CommentFactory(status="pending", held_reason="first comment from this email address")
+    assert client.get(reverse("comments:report", kwargs={"pk": held.pk})).status_code == 404
+    assert client.get(reverse("comments:report_thanks", kwargs={"pk": held.pk})).status_code == 404
+    assert client.get(reverse("comments:report_thanks", kwargs={"pk": held.pk + 1000})).status_code == 404
