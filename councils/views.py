@@ -3,12 +3,13 @@
 from functools import wraps
 
 from django.core.paginator import Paginator
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
-from . import charts, selectors
+from . import charts, partnership_pages, selectors
 from .choices import IN_PILOT_STATUSES, PilotStatus
 from .exports import tracker_csv_response
 from .filters import CouncilFilter, as_of_from_query
@@ -147,8 +148,24 @@ def partnership_list(request):
 @bad_as_of
 def partnership_detail(request, slug):
     as_of = requested_as_of(request)
-    partnership = get_object_or_404(selectors.partnerships_with_members(as_of), slug=slug)
-    return render(request, "councils/partnership_detail.html", {"partnership": partnership, "as_of": as_of})
+    partnership = partnership_pages.partnership_detail(slug, as_of)
+    councils = [membership.council for membership in partnership.members]
+    quotes = {}
+    prefetch_related_objects(councils, "quotes__person", "quotes__article")
+    for council in councils:
+        for quote in council.quotes.all():
+            quotes.setdefault(quote.pk, quote)
+    return render(
+        request,
+        "councils/partnership_detail.html",
+        {
+            "partnership": partnership,
+            "as_of": as_of,
+            "programme": Programme.objects.current(),
+            "quotes": sorted(quotes.values(), key=lambda quote: quote.said_on, reverse=True),
+            "articles": partnership.articles.published(),
+        },
+    )
 
 
 @require_safe
