@@ -39,7 +39,7 @@ def partnership_detail(slug, as_of=None):
     members' status changes and the joins and leaves, newest first (up to ``as_of``).
     A fixed number of queries however many members or changes.
     """
-    partnership = get_object_or_404(selectors.partnerships_with_members(as_of), slug=slug)
+    partnership = get_object_or_404(selectors.partnerships_with_members(as_of, icbs=False), slug=slug)
     memberships = partnership.members
     councils = [membership.council for membership in memberships]
     prefetch_related_objects(

@@ -216,12 +216,11 @@ def council_memberships_prefetch(as_of=None):
     return Prefetch("memberships", queryset=queryset, to_attr="partnership_memberships")
 
 
-def partnerships_with_members(as_of=None):
+def partnerships_with_members(as_of=None, *, icbs=True):
     """Partnerships with their members today (every partnership), or as they stood on ``as_of``
-    (only those with a membership in force then)."""
+    (only those with a membership in force then); with their recorded care boards unless ``icbs`` is False."""
     partnerships = Partnership.objects.all()
     if as_of:
         partnerships = partnerships.formed_by(as_of)
-    return partnerships.prefetch_related(current_memberships_prefetch(as_of=as_of), "icbs", "former_names").order_by(
-        "name"
-    )
+    lookups = [current_memberships_prefetch(as_of=as_of), "former_names"] + (["icbs"] if icbs else [])
+    return partnerships.prefetch_related(*lookups).order_by("name")

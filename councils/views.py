@@ -3,7 +3,7 @@
 from functools import wraps
 
 from django.core.paginator import Paginator
-from django.db.models import prefetch_related_objects
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.views.decorators.clickjacking import xframe_options_exempt
@@ -133,13 +133,20 @@ def council_detail(request, slug):
 @bad_as_of
 def partnership_list(request):
     as_of = requested_as_of(request)
+    partnerships = list(selectors.partnerships_with_members(as_of))
+    groups = {
+        membership.council_id: (number, partnership.name_on(as_of) if as_of else partnership.name)
+        for number, partnership in enumerate(partnerships, start=1)
+        for membership in partnership.members
+    }
     return render(
         request,
         "councils/partnership_list.html",
         {
-            "partnerships": selectors.partnerships_with_members(as_of),
+            "partnerships": partnerships,
             "programme": Programme.objects.current(),
             "as_of": as_of,
+            "map": charts.dot_map(selectors.council_points(as_of), set(groups), groups=groups) if groups else None,
         },
     )
 
@@ -151,7 +158,12 @@ def partnership_detail(request, slug):
     partnership = partnership_pages.partnership_detail(slug, as_of)
     councils = [membership.council for membership in partnership.members]
     quotes = {}
-    prefetch_related_objects(councils, "quotes__person", "quotes__article")
+    # The quotes about each member, with who said them and where: one query (the Quote model
+    # lives in articles, which councils does not import; the relation names it).
+    quote_model = Council._meta.get_field("quotes").related_model
+    prefetch_related_objects(
+        councils, Prefetch("quotes", queryset=quote_model.objects.select_related("person", "article"))
+    )
     for council in councils:
         for quote in council.quotes.all():
             quotes.setdefault(quote.pk, quote)
@@ -161,7 +173,6 @@ def partnership_detail(request, slug):
         {
             "partnership": partnership,
             "as_of": as_of,
-            "programme": Programme.objects.current(),
             "quotes": sorted(quotes.values(), key=lambda quote: quote.said_on, reverse=True),
             "articles": partnership.articles.published(),
         },

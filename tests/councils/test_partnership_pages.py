@@ -132,5 +132,18 @@ def test_partnership_pages_make_the_same_number_of_queries_however_many_members(
             counts.setdefault(url, []).append(len(queries))
     for url, (small, large) in counts.items():
         assert small == large, (url, small, large)
-    assert counts[south_west.get_absolute_url()][0] <= 16
+    assert counts[south_west.get_absolute_url()][0] <= 11
     assert counts[reverse("councils:partnerships")][0] <= 8
+
+
+def test_index_maps_each_partnership_by_number_with_a_table_alternative(client, south_west):
+    html = client.get(reverse("councils:partnerships")).content.decode()
+    page = text(client.get(reverse("councils:partnerships")))
+
+    assert (
+        "3 councils in 1 partnership, each labelled with its partnership's number (1: South West partnership)" in page
+    )
+    assert html.count('<text class="map__label"') == 3
+    assert "<caption" in html and "The partnerships by number, as on the map" in page
+    assert "1 South West partnership Gloucestershire and Swindon (joint lead) Wiltshire" in page
+    assert "style=" not in html
