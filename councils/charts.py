@@ -186,13 +186,18 @@ def outline_path():
     return "".join("M" + "L".join(f"{x:g},{y:g}" for x, y in ring) + "Z" for ring in outline_rings())
 
 
-def dot_map(points, highlighted_pks, *, label_limit=12):
+def dot_map(points, highlighted_pks, *, label_limit=12, groups=None):
     """The dot map: every council as a small grey dot, the ``highlighted_pks`` as status markers.
 
     ``points`` comes from selectors.council_points. Highlighted councils are labelled by
     name when there are few enough to read. The key names each symbol drawn once:
     ``statuses`` for the markers, then ``others`` for the small grey dot (None if none is drawn).
+
+    ``groups`` (optional) maps a council's pk to ``(number, name)`` of the group it is in (its
+    partnership): each marker then carries ``group`` and is labelled with that number, so groups
+    are told apart by text, not colour; ``groups`` in the result lists each number and name once.
     """
+    groups = groups or {}
     background, markers = [], []
     for point in points:
         if point["latitude"] is None or point["longitude"] is None:
@@ -209,6 +214,7 @@ def dot_map(points, highlighted_pks, *, label_limit=12):
                     "path": marker_path(STATUS_SHAPES[point["status"]], x, y, 6),
                     "label_x": x + 9 if x < MAP_WIDTH * 0.6 else x - 9,
                     "label_anchor": "start" if x < MAP_WIDTH * 0.6 else "end",
+                    "group": groups.get(point["pk"], (None, ""))[0],
                 }
             )
         else:
@@ -222,6 +228,7 @@ def dot_map(points, highlighted_pks, *, label_limit=12):
         "labelled": len(markers) <= label_limit,
         "statuses": legend(sorted({m["status"] for m in markers}, key=list(PilotStatus.values).index)),
         "others": OTHERS_KEY if background else None,
+        "groups": [{"number": number, "name": name} for number, name in sorted(set(groups.values()))],
     }
 
 

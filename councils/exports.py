@@ -48,7 +48,9 @@ def tracker_csv_response(rows, *, as_of=None, request):
                 row.shown_since.isoformat() if row.shown_since else "",
                 row.get_ofsted_judgement_display(),
                 "yes" if row.in_safety_valve else "no",
-                "; ".join(m.partnership.name for m in row.partnership_memberships),
+                "; ".join(
+                    m.partnership.name_on(as_of) if as_of else m.partnership.name for m in row.partnership_memberships
+                ),
                 request.build_absolute_uri(row.get_absolute_url()),
             )
         )

@@ -1,13 +1,17 @@
-"""Atom feeds of status changes: every change, and one council's."""
+"""Atom feeds of status changes: every change, one council's, and one partnership's timeline."""
+
+import datetime
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 
-from .models import Council, StatusChange
+from .models import Council, Partnership, StatusChange
+from .partnership_pages import partnership_timeline
 
 FEED_LENGTH = 50
 
@@ -69,3 +73,54 @@ class CouncilStatusFeed(StatusChangeFeed):
         return council.status_changes.select_related("council").order_by("-effective_on", "-recorded_at", "-pk")[
             :FEED_LENGTH
         ]
+
+
+class PartnershipFeed(Feed):
+    """One partnership's timeline: its members' status changes and councils joining or leaving, newest first."""
+
+    feed_type = Atom1Feed
+    author_name = settings.SITE_NAME
+
+    def get_object(self, request, slug):
+        return get_object_or_404(Partnership, slug=slug)
+
+    def title(self, partnership):
+        return f"{settings.SITE_NAME}: {partnership}"
+
+    def subtitle(self, partnership):
+        return f"Changes to {partnership}'s councils in the SEND reform pilot, and councils joining or leaving it."
+
+    def link(self, partnership):
+        return partnership.get_absolute_url()
+
+    def items(self, partnership):
+        return partnership_timeline(partnership, limit=FEED_LENGTH)
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        # Escaped as in StatusChangeFeed: a journalist's plain text never runs in a feed reader.
+        dated = f"{item.date:%-d %B %Y}."
+        source = f" Source: {item.source_title or item.source_url}." if (item.source_title or item.source_url) else ""
+        return escape(" ".join(part for part in (item.note, dated + source) if part))
+
+    def item_link(self, item):
+        if item.status_change:
+            return item.status_change.get_absolute_url()
+        return item.council.get_absolute_url()
+
+    def item_guid(self, item):
+        return item.guid
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, item):
+        return item.recorded_at or _start_of(item.date)
+
+    def item_updateddate(self, item):
+        return self.item_pubdate(item)
+
+
+def _start_of(day):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))

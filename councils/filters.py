@@ -15,7 +15,7 @@ from django.utils import timezone
 from django_filters.constants import EMPTY_VALUES
 
 from .choices import IN_PILOT_STATUSES, OfstedJudgement, PartnershipStatus, PilotStatus, Region
-from .models import Contract, Council, KeyFigure, Partnership, PartnershipMembership, StatusChange
+from .models import Contract, Council, KeyFigure, Partnership, PartnershipMembership, StatusChange, in_force_on
 
 # The tracker's history runs from 2019 (the SEND review): ``as_of`` takes no earlier date.
 HISTORY_STARTS = datetime.date(2019, 1, 1)
@@ -147,6 +147,16 @@ class CouncilFilter(django_filters.FilterSet):
             self._qs = queryset
         return self._qs
 
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        # The partnership choices are those that existed on the date asked for (today without one).
+        as_of = self._as_of_from_data()
+        self.filters["partnership"].queryset = Partnership.objects.formed_by(as_of)
+
+    def _as_of_from_data(self):
+        """The valid ``as_of`` in the query, read before validation (None if absent or invalid)."""
+        return as_of_from_query(self.data or {})[0]
+
     def filter_queryset(self, queryset):
         # as_of annotates first, so the status filter reads the rebuilt status.
         as_of = self.form.cleaned_data.get("as_of")
@@ -158,10 +168,12 @@ class CouncilFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        # Members of a partnership whose name, today's or a former one, matches.
-        in_partnership = PartnershipMembership.objects.filter(
-            Q(partnership__name__icontains=value) | Q(partnership__former_names__name__icontains=value)
-        ).values("council")
+        # Members (on the date asked for, or today) of a partnership whose name, today's or a former one, matches.
+        in_partnership = (
+            PartnershipMembership.objects.in_force(self.form.cleaned_data.get("as_of"))
+            .filter(Q(partnership__name__icontains=value) | Q(partnership__former_names__name__icontains=value))
+            .values("council")
+        )
         return search(queryset, ["short_name", "name", "alt_names"], value) | queryset.filter(pk__in=in_partnership)
 
     def filter_status(self, queryset, name, value):
@@ -176,12 +188,24 @@ class CouncilFilter(django_filters.FilterSet):
     def filter_partnership(self, queryset, name, value):
         if not value:
             return queryset
-        # Its members today, leads included (one membership row must match both conditions).
-        return queryset.filter(memberships__partnership=value, memberships__left_on__isnull=True).distinct()
+        # Its members on the date asked for (or today), leads included: one membership row must match both.
+        in_force = in_force_on(self.form.cleaned_data.get("as_of"), prefix="memberships__")
+        return queryset.filter(in_force, memberships__partnership=value).distinct()
 
     def filter_as_of(self, queryset, name, value):
         # Applied in filter_queryset, before the other filters.
         return queryset
+
+
+def as_of_from_query(query):
+    """``(date, None)`` for a valid ``as_of`` in ``query``, ``(None, None)`` without one,
+    ``(None, message)`` for one that is not a date the tracker's history covers."""
+    try:
+        value = forms.DateField(required=False).clean(query.get("as_of") or None)
+        validate_as_of(value)
+    except forms.ValidationError as error:
+        return None, " ".join(error.messages)
+    return value, None
 
 
 def validate_as_of(value):

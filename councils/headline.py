@@ -6,16 +6,16 @@ May 2023"); the headline is counted from the data as it stands.
 
 from django.db.models import Count
 
-from .models import Partnership, PartnershipMembership
+from .models import PartnershipMembership
 
 
-def partnership_headline():
-    """Councils with a membership in a live (not withdrawn) partnership, and those partnerships: one query.
+def partnership_headline(as_of=None):
+    """Councils with a membership in force (today, or on ``as_of``) in a live (not withdrawn) partnership,
+    and those partnerships: one query.
 
     Counts what the memberships hold, so before any partnership is recorded it says 0 and 0.
-    When memberships gain an end date, count only the open ones here (``left_on__isnull=True``).
     """
-    live = PartnershipMembership.objects.filter(partnership__in=Partnership.objects.active()).order_by()
+    live = PartnershipMembership.objects.live(as_of).order_by()
     return live.aggregate(councils=Count("council", distinct=True), partnerships=Count("partnership", distinct=True))
 
 

@@ -7,7 +7,7 @@ filters inline. Nothing here writes.
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Max, Prefetch, Subquery, prefetch_related_objects
+from django.db.models import Count, F, Max, Prefetch, Q, Subquery, prefetch_related_objects
 from django.db.models.functions import Coalesce
 
 from .choices import IN_PILOT_STATUSES, PilotStatus
@@ -61,8 +61,12 @@ def in_pilot_counts(points):
     return status_counts(points, statuses=IN_PILOT_STATUSES)
 
 
-def key_figures():
-    return {figure.key: figure for figure in KeyFigure.objects.select_related("programme")}
+def key_figures(as_of=None):
+    """Key figures by key; with ``as_of``, only those reported on or before that date."""
+    figures = KeyFigure.objects.select_related("programme")
+    if as_of:
+        figures = figures.filter(reported_on__lte=as_of)
+    return {figure.key: figure for figure in figures}
 
 
 def shortlist_gap(figures, named):
@@ -71,9 +75,12 @@ def shortlist_gap(figures, named):
     return {"reported": int(reported.value) if reported else None, "named": named, "figure": reported}
 
 
-def named_on_shortlist_count():
-    """Councils the reporting has named on the shortlist (whatever their status since)."""
-    return StatusChange.objects.filter(to_status=PilotStatus.SHORTLISTED).values("council").distinct().count()
+def named_on_shortlist_count(as_of=None):
+    """Councils the reporting has named on the shortlist (whatever their status since), by ``as_of`` if given."""
+    changes = StatusChange.objects.filter(to_status=PilotStatus.SHORTLISTED)
+    if as_of:
+        changes = changes.as_of(as_of)
+    return changes.values("council").distinct().count()
 
 
 def last_updated():
@@ -127,13 +134,17 @@ def care_boards_prefetch(prefix=""):
     return Prefetch(f"{prefix}care_board_links", queryset=CouncilCareBoard.objects.select_related("care_board"))
 
 
-def council_detail(slug):
+def council_detail(slug, as_of=None):
     """The council ``slug`` with everything its page shows, or None: six queries, however much there is.
 
     The council with its inspections (``inspections``); its care boards; its timeline
     (``timeline``, newest first) with each change's corrections (``correction_list``); its
     partnerships, current and past (``partnership_memberships``, each with ``lead_count``);
-    then the view's quotes and articles.
+    then the view's quotes and articles. Each council carries ``shown_status`` and ``shown_since``.
+
+    With ``as_of`` the page is as it stood at the end of that day: the timeline up to it, the
+    status it gives, the memberships joined by then (one that left later shows as current, with
+    ``shown_left_on`` None), and a seventh query for the partnerships' names then.
     """
     found = with_children(
         Council.objects.filter(slug=slug).order_by("pk", "-send_inspections__published_on"),
@@ -145,10 +156,15 @@ def council_detail(slug):
     if not found:
         return None
     council = found[0]
+    changes = StatusChange.objects.filter(council=council)
+    memberships = PartnershipMembership.objects.select_related("partnership").with_lead_count(as_of)
+    if as_of:
+        changes = changes.as_of(as_of)
+        memberships = memberships.filter(Q(joined_on__isnull=True) | Q(joined_on__lte=as_of)).prefetch_related(
+            "partnership__former_names"
+        )
     council.timeline = with_children(
-        StatusChange.objects.filter(council=council).order_by(
-            "-effective_on", "-recorded_at", "-pk", "-corrections__corrected_at"
-        ),
+        changes.order_by("-effective_on", "-recorded_at", "-pk", "-corrections__corrected_at"),
         "corrections",
         StatusChangeCorrection,
         ("corrected_at", "reason"),
@@ -159,28 +175,52 @@ def council_detail(slug):
         care_boards_prefetch(),
         Prefetch(
             "memberships",
-            queryset=PartnershipMembership.objects.select_related("partnership")
-            .with_lead_count()
-            .order_by(F("left_on").desc(nulls_first=True), "partnership__name"),
+            queryset=memberships.order_by(F("left_on").desc(nulls_first=True), "partnership__name"),
             to_attr="partnership_memberships",
         ),
     )
+    if as_of:
+        latest = council.timeline[0] if council.timeline else None
+        council.shown_status = PilotStatus(latest.to_status) if latest else PilotStatus.NOT_SHORTLISTED
+        council.shown_since = latest.effective_on if latest else None
+    else:
+        council.shown_status, council.shown_since = PilotStatus(council.status), council.status_effective_on
+    for membership in council.partnership_memberships:
+        left = membership.left_on
+        membership.shown_left_on = left if left and (not as_of or left <= as_of) else None
+        membership.shown_name = membership.partnership.name_on(as_of) if as_of else membership.partnership.name
+    if as_of:
+        # Those still in force that day first, as today's page lists the current ones first.
+        council.partnership_memberships.sort(key=lambda membership: membership.shown_left_on is not None)
     return council
 
 
-def current_memberships_prefetch(prefix=""):
-    """Prefetch each partnership's members today (``partnership.members``), leads first: one query."""
+def current_memberships_prefetch(prefix="", as_of=None):
+    """Prefetch each partnership's members today, or in force on ``as_of`` (``partnership.members``),
+    leads first: one query."""
     return Prefetch(
-        f"{prefix}memberships", queryset=PartnershipMembership.objects.for_display(), to_attr="current_memberships"
+        f"{prefix}memberships",
+        queryset=PartnershipMembership.objects.for_display(as_of),
+        to_attr="current_memberships",
     )
 
 
-def council_memberships_prefetch():
-    """Prefetch each council's partnerships today (``council.partnership_memberships``): one query."""
-    return Prefetch(
-        "memberships", queryset=PartnershipMembership.objects.for_display(), to_attr="partnership_memberships"
-    )
+def council_memberships_prefetch(as_of=None):
+    """Prefetch each council's partnerships today, or in force on ``as_of`` (``council.partnership_memberships``).
+
+    One query; with ``as_of`` a second reads the partnerships' former names, for ``name_on(as_of)``.
+    """
+    queryset = PartnershipMembership.objects.for_display(as_of)
+    if as_of:
+        queryset = queryset.prefetch_related("partnership__former_names")
+    return Prefetch("memberships", queryset=queryset, to_attr="partnership_memberships")
 
 
-def partnerships_with_members():
-    return Partnership.objects.prefetch_related(current_memberships_prefetch(), "icbs").order_by("name")
+def partnerships_with_members(as_of=None, *, icbs=True):
+    """Partnerships with their members today (every partnership), or as they stood on ``as_of``
+    (only those with a membership in force then); with their recorded care boards unless ``icbs`` is False."""
+    partnerships = Partnership.objects.all()
+    if as_of:
+        partnerships = partnerships.formed_by(as_of)
+    lookups = [current_memberships_prefetch(as_of=as_of), "former_names"] + (["icbs"] if icbs else [])
+    return partnerships.prefetch_related(*lookups).order_by("name")

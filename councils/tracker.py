@@ -31,7 +31,7 @@ def _mark_shown(rows, as_of):
 
 def tracker_rows(council_filter, *, as_of=None):
     """The filtered councils, each with ``shown_status`` and ``shown_since`` (as of the date, if given)."""
-    return _mark_shown(list(council_filter.qs.prefetch_related(selectors.council_memberships_prefetch())), as_of)
+    return _mark_shown(list(council_filter.qs.prefetch_related(selectors.council_memberships_prefetch(as_of))), as_of)
 
 
 def tracker_overview(council_filter, *, as_of=None):
@@ -62,7 +62,7 @@ def tracker_overview(council_filter, *, as_of=None):
         )
     )
     rows = _mark_shown([council for council in councils if council.listed], as_of)
-    prefetch_related_objects(rows, selectors.council_memberships_prefetch())
+    prefetch_related_objects(rows, selectors.council_memberships_prefetch(as_of))
     points = [
         {
             "pk": council.pk,

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import views
-from .feeds import CouncilStatusFeed, StatusChangeFeed
+from .feeds import CouncilStatusFeed, PartnershipFeed, StatusChangeFeed
 
 app_name = "councils"
 
@@ -13,6 +13,7 @@ urlpatterns = [
     path("councils/<slug:slug>/feed/", CouncilStatusFeed(), name="feed"),
     path("partnerships/", views.partnership_list, name="partnerships"),
     path("partnerships/<slug:slug>/", views.partnership_detail, name="partnership-detail"),
+    path("partnerships/<slug:slug>/feed/", PartnershipFeed(), name="partnership-feed"),
     path("programme/", views.programme, name="programme"),
     path("contracts/", views.contract_list, name="contracts"),
     path("changes/", views.change_list, name="changes"),

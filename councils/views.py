@@ -1,19 +1,47 @@
 """Public pages for the tracker's facts. Thin: fetch through a queryset or selector, render."""
 
+from functools import wraps
+
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.db.models import Prefetch, prefetch_related_objects
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import render
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
-from . import charts, selectors
+from . import charts, partnership_pages, selectors
 from .choices import IN_PILOT_STATUSES, PilotStatus
 from .exports import tracker_csv_response
-from .filters import CouncilFilter
+from .filters import CouncilFilter, as_of_from_query
 from .models import Contract, Council, Programme, StatusChange
 from .tracker import sort_columns, tracker_overview, tracker_rows
 
 CHANGES_PER_PAGE = 50
+
+
+def requested_as_of(request):
+    """The page's ``?as_of=`` date (None for today); a date outside the tracker's history is a 400."""
+    as_of, error = as_of_from_query(request.GET)
+    if error:
+        raise BadAsOf(error)
+    return as_of
+
+
+class BadAsOf(Exception):
+    """``?as_of=`` is not a date the tracker covers."""
+
+
+def bad_as_of(view):
+    """Answer a page's bad ``?as_of=`` with 400 and the reason, in plain text."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except BadAsOf as error:
+            return HttpResponseBadRequest(f"as_of: {error}\n", content_type="text/plain; charset=utf-8")
+
+    return wrapped
 
 
 def _tracker_filter(request):
@@ -82,8 +110,10 @@ def tracker_embed(request):
 
 
 @require_safe
+@bad_as_of
 def council_detail(request, slug):
-    council = selectors.council_detail(slug)
+    as_of = requested_as_of(request)
+    council = selectors.council_detail(slug, as_of=as_of)
     if council is None:
         raise Http404("No council has that address.")
     return render(
@@ -91,7 +121,8 @@ def council_detail(request, slug):
         "councils/council_detail.html",
         {
             "council": council,
-            "shape": charts.legend([council.status])[0],
+            "as_of": as_of,
+            "shape": charts.legend([council.shown_status])[0],
             "quotes": council.quotes.select_related("person", "article"),
             "articles": council.articles.published(),
         },
@@ -99,14 +130,53 @@ def council_detail(request, slug):
 
 
 @require_safe
+@bad_as_of
 def partnership_list(request):
-    return render(request, "councils/partnership_list.html", {"partnerships": selectors.partnerships_with_members()})
+    as_of = requested_as_of(request)
+    partnerships = list(selectors.partnerships_with_members(as_of))
+    groups = {
+        membership.council_id: (number, partnership.name_on(as_of) if as_of else partnership.name)
+        for number, partnership in enumerate(partnerships, start=1)
+        for membership in partnership.members
+    }
+    return render(
+        request,
+        "councils/partnership_list.html",
+        {
+            "partnerships": partnerships,
+            "programme": Programme.objects.current(),
+            "as_of": as_of,
+            "map": charts.dot_map(selectors.council_points(as_of), set(groups), groups=groups) if groups else None,
+        },
+    )
 
 
 @require_safe
+@bad_as_of
 def partnership_detail(request, slug):
-    partnership = get_object_or_404(selectors.partnerships_with_members(), slug=slug)
-    return render(request, "councils/partnership_detail.html", {"partnership": partnership})
+    as_of = requested_as_of(request)
+    partnership = partnership_pages.partnership_detail(slug, as_of)
+    councils = [membership.council for membership in partnership.members]
+    quotes = {}
+    # The quotes about each member, with who said them and where: one query (the Quote model
+    # lives in articles, which councils does not import; the relation names it).
+    quote_model = Council._meta.get_field("quotes").related_model
+    prefetch_related_objects(
+        councils, Prefetch("quotes", queryset=quote_model.objects.select_related("person", "article"))
+    )
+    for council in councils:
+        for quote in council.quotes.all():
+            quotes.setdefault(quote.pk, quote)
+    return render(
+        request,
+        "councils/partnership_detail.html",
+        {
+            "partnership": partnership,
+            "as_of": as_of,
+            "quotes": sorted(quotes.values(), key=lambda quote: quote.said_on, reverse=True),
+            "articles": partnership.articles.published(),
+        },
+    )
 
 
 @require_safe

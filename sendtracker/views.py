@@ -8,27 +8,36 @@ from django.views.decorators.http import require_safe
 from articles.models import Article
 from councils import charts, headline, selectors
 from councils.models import Programme, StatusChange
+from councils.views import bad_as_of, requested_as_of
 
 
 @require_safe
+@bad_as_of
 def home(request):
-    points = selectors.council_points()
-    figures = selectors.key_figures()
+    """The home page today, or with ``?as_of=`` as it stood that day: figures reported by then,
+    the headline from the memberships in force then."""
+    as_of = requested_as_of(request)
+    points = selectors.council_points(as_of)
+    figures = selectors.key_figures(as_of)
     counts = selectors.in_pilot_counts(points)
     key_figures = headline.figures_newest_first(figures.values())
+    changes = StatusChange.objects.for_timeline()
+    if as_of:
+        changes = changes.as_of(as_of)
     return render(
         request,
         "home.html",
         {
+            "as_of": as_of,
             "programme": Programme.objects.current(),
-            "headline": headline.partnership_headline(),
+            "headline": headline.partnership_headline(as_of),
             "key_figures": key_figures,
             "figure_sources": headline.figure_sources(key_figures),
-            "gap": selectors.shortlist_gap(figures, selectors.named_on_shortlist_count()),
+            "gap": selectors.shortlist_gap(figures, selectors.named_on_shortlist_count(as_of)),
             "status_counts": counts,
             "status_chart": charts.status_bar_chart(counts),
             "ofsted_profile": charts.ofsted_profile(figures),
-            "latest_changes": StatusChange.objects.for_timeline()[:6],
+            "latest_changes": changes[:6],
             "latest_articles": Article.objects.published()[:4],
             "last_updated": selectors.last_updated(),
         },

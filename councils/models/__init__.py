@@ -10,7 +10,13 @@ from .councils import (
     StatusChangeCorrection,
     StatusChangeQuerySet,
 )
-from .partnerships import Partnership, PartnershipMembership, PartnershipMembershipQuerySet, PartnershipQuerySet
+from .partnerships import (
+    Partnership,
+    PartnershipMembership,
+    PartnershipMembershipQuerySet,
+    PartnershipQuerySet,
+    in_force_on,
+)
 from .programme import (
     Contract,
     ContractQuerySet,
@@ -43,4 +49,5 @@ __all__ = [
     "StatusChange",
     "StatusChangeCorrection",
     "StatusChangeQuerySet",
+    "in_force_on",
 ]

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import timezone
 
 from ..choices import MembershipRole, PartnershipStatus, Region
 from .councils import Council, IntegratedCareBoard
@@ -18,6 +19,10 @@ class PartnershipQuerySet(models.QuerySet):
     def active(self):
         """Partnerships that are not withdrawn: the ones the programme's cap counts."""
         return self.exclude(status=PartnershipStatus.WITHDRAWN)
+
+    def formed_by(self, date):
+        """Partnerships with at least one membership in force at the end of ``date``: those that existed then."""
+        return self.filter(pk__in=PartnershipMembership.objects.in_force(date).values("partnership"))
 
 
 class Partnership(RenamedOverTime, models.Model):
@@ -79,19 +84,36 @@ class Partnership(RenamedOverTime, models.Model):
         return len(self.leads) > 1
 
 
+def in_force_on(date, prefix=""):
+    """The one condition for "a membership in force at the end of ``date``" (today if None).
+
+    It had joined by then (a membership with no joining date recorded counts from the start)
+    and had not yet left. ``prefix`` reaches the membership through a relation, e.g. ``"memberships__"``.
+    """
+    date = date or timezone.localdate()
+    return (Q(**{f"{prefix}joined_on__isnull": True}) | Q(**{f"{prefix}joined_on__lte": date})) & (
+        Q(**{f"{prefix}left_on__isnull": True}) | Q(**{f"{prefix}left_on__gt": date})
+    )
+
+
 class PartnershipMembershipQuerySet(models.QuerySet):
+    def in_force(self, date=None):
+        """Memberships in force at the end of ``date`` (today if None): joined by then, not yet left."""
+        return self.filter(in_force_on(date))
+
     def current(self):
-        """Memberships today: the council has not left."""
-        return self.filter(left_on__isnull=True)
+        """Memberships today: ``in_force(today)``."""
+        return self.in_force()
 
-    def live(self):
-        """Current memberships of partnerships that are not withdrawn: a council has at most one."""
-        return self.current().exclude(partnership__status=PartnershipStatus.WITHDRAWN)
+    def live(self, date=None):
+        """Memberships in force (today, or on ``date``) of partnerships not withdrawn: a council has at most one."""
+        return self.in_force(date).exclude(partnership__status=PartnershipStatus.WITHDRAWN)
 
-    def with_lead_count(self):
-        """Annotate ``lead_count``: how many current leads the membership's partnership has (2+ = joint leads)."""
+    def with_lead_count(self, date=None):
+        """Annotate ``lead_count``: how many leads in force (today, or on ``date``) the membership's
+        partnership has (2+ = joint leads)."""
         leads = (
-            PartnershipMembership.objects.current()
+            PartnershipMembership.objects.in_force(date)
             .filter(partnership=OuterRef("partnership"), role=MembershipRole.LEAD)
             .order_by()
             .values("partnership")
@@ -100,12 +122,13 @@ class PartnershipMembershipQuerySet(models.QuerySet):
         )
         return self.annotate(lead_count=Coalesce(Subquery(leads[:1]), 0))
 
-    def for_display(self):
-        """Current memberships with their council, partnership and lead count, leads first: one query."""
+    def for_display(self, date=None):
+        """Memberships in force (today, or on ``date``) with their council, partnership and lead count,
+        leads first: one query."""
         return (
-            self.current()
+            self.in_force(date)
             .select_related("council", "partnership")
-            .with_lead_count()
+            .with_lead_count(date)
             .order_by("partnership__name", "role", "council__short_name")
         )
 
@@ -166,7 +189,7 @@ class PartnershipMembership(models.Model):
         lead_count = getattr(self, "lead_count", None)
         if lead_count is None:
             lead_count = (
-                PartnershipMembership.objects.current()
+                PartnershipMembership.objects.in_force()
                 .filter(partnership_id=self.partnership_id, role=MembershipRole.LEAD)
                 .count()
             )

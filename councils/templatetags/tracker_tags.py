@@ -34,3 +34,9 @@ def names(items):
     if len(words) < 2:
         return "".join(words)
     return f"{', '.join(words[:-1])} and {words[-1]}"
+
+
+@register.filter
+def name_on(renamed, date):
+    """A partnership's (or programme's) name as it stood on ``date``; today's name without a date."""
+    return renamed.name_on(date) if date else renamed.name

@@ -115,7 +115,9 @@ def test_partnership_pages_list_members_and_hide_admin_warnings(client, db):
     listing = text(client.get(reverse("councils:partnerships")))
     detail = text(client.get(partnership.get_absolute_url()))
 
-    assert "Lead partnership" in listing and "Members: Leadshire, Farshire" in listing
+    # Each partnership lists its members by role (the list once read "Members: Leadshire, Farshire").
+    assert "Lead partnership" in listing and "Led by Leadshire." in listing
+    assert "Partner councils: Farshire." in listing
     assert "Farshire" in detail and "Partner council" in detail and "8 Jan 2024" in detail
     assert "NHS North ICB; NHS South ICB" in detail
     for warning in ("different ICB", "far apart", "km", "warning"):
