@@ -262,6 +262,12 @@ class PartnershipFilter(django_filters.FilterSet):
         choices=Region.choices, help_text="Only partnerships in these regions."
     )
     council = council_choice("memberships__council", "Only partnerships this council belongs to, by its slug.")
+    as_of = django_filters.DateFilter(
+        method="filter_as_of",
+        help_text="The partnerships as they stood at the end of this date (YYYY-MM-DD): only those formed by "
+        "then, with the members and names of that day.",
+        validators=[lambda value: validate_as_of(value)],
+    )
     ordering = django_filters.OrderingFilter(
         fields=(("name", "name"), ("launched_on", "launched_on"), ("status", "status"), ("updated_at", "updated")),
         help_text="Sort by these fields; prefix `-` for descending. By name unless set.",
@@ -269,10 +275,13 @@ class PartnershipFilter(django_filters.FilterSet):
 
     class Meta:
         model = Partnership
-        fields = ["q", "status", "region", "council"]
+        fields = ["q", "status", "region", "council", "as_of"]
 
     def filter_search(self, queryset, name, value):
-        return search(queryset, ["name", "memberships__council__short_name"], value).distinct()
+        return search(queryset, ["name", "former_names__name", "memberships__council__short_name"], value).distinct()
+
+    def filter_as_of(self, queryset, name, value):
+        return queryset.formed_by(value)
 
 
 class ContractFilter(django_filters.FilterSet):

@@ -83,6 +83,13 @@ class CouncilMembershipSerializer(serializers.ModelSerializer):
         model = PartnershipMembership
         fields = ["slug", "name", "role", "role_label", "joined_on", "url"]
 
+    def to_representation(self, membership):
+        data = super().to_representation(membership)
+        as_of = self.context.get("as_of")
+        if as_of:
+            data["name"] = membership.partnership.name_on(as_of)
+        return data
+
 
 class CouncilSerializer(CouncilRefSerializer):
     official_name = serializers.CharField(source="name", read_only=True, help_text="The authority's official name.")
@@ -119,7 +126,7 @@ class CouncilSerializer(CouncilRefSerializer):
         source="partnership_memberships",
         many=True,
         read_only=True,
-        help_text="Regional expert partnerships the council belongs to today.",
+        help_text="Partnerships the council belongs to today (or on `as_of`).",
     )
 
     class Meta(CouncilRefSerializer.Meta):
@@ -196,7 +203,9 @@ class PartnershipSerializer(PartnershipRefSerializer):
         many=True, read_only=True, help_text="The council(s) leading the partnership; two or more are joint leads."
     )
     partners = CouncilRefSerializer(many=True, read_only=True, help_text="The partner councils.")
-    members = MemberSerializer(many=True, read_only=True, help_text="Every member council today, leads included.")
+    members = MemberSerializer(
+        many=True, read_only=True, help_text="Every member council today (or on `as_of`), leads included."
+    )
     icbs = serializers.SlugRelatedField(
         many=True, read_only=True, slug_field="name", help_text="NHS integrated care boards the partnership spans."
     )
@@ -216,6 +225,13 @@ class PartnershipSerializer(PartnershipRefSerializer):
             "source_url",
             "updated_at",
         ]
+
+    def to_representation(self, partnership):
+        data = super().to_representation(partnership)
+        as_of = self.context.get("as_of")
+        if as_of:
+            data["name"] = partnership.name_on(as_of)
+        return data
 
 
 class CorrectionNoteSerializer(serializers.ModelSerializer):

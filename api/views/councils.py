@@ -12,7 +12,14 @@ from drf_spectacular.utils import (
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from councils.filters import ContractFilter, CouncilFilter, KeyFigureFilter, PartnershipFilter, StatusChangeFilter
+from councils.filters import (
+    ContractFilter,
+    CouncilFilter,
+    KeyFigureFilter,
+    PartnershipFilter,
+    StatusChangeFilter,
+    as_of_from_query,
+)
 from councils.models import Contract, Council, KeyFigure, Partnership, StatusChange
 from councils.selectors import care_boards_prefetch, council_memberships_prefetch, current_memberships_prefetch
 
@@ -87,6 +94,20 @@ CHANGE = OpenApiExample(
 )
 
 
+class AsOfMixin:
+    """A list or detail as it stood on ``?as_of=`` (members, names), as the public pages show it.
+
+    The FilterSet validates the date and answers 400 for a bad one; here an invalid date reads as none.
+    """
+
+    @property
+    def as_of(self):
+        return as_of_from_query(self.request.query_params)[0]
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "as_of": self.as_of}
+
+
 @extend_schema_view(
     list=extend_schema(
         summary="Councils",
@@ -98,13 +119,15 @@ CHANGE = OpenApiExample(
     ),
     retrieve=extend_schema(summary="One council, by slug", examples=[HEREFORDSHIRE]),
 )
-class CouncilViewSet(PublicReadOnlyViewSet):
-    queryset = Council.objects.prefetch_related(care_boards_prefetch(), council_memberships_prefetch())
+class CouncilViewSet(AsOfMixin, PublicReadOnlyViewSet):
     serializer_class = serializers.CouncilSerializer
     filterset_class = CouncilFilter
     lookup_field = "slug"
     lookup_value_regex = SLUG_PATTERN
     last_modified_field = "updated_at"
+
+    def get_queryset(self):
+        return Council.objects.prefetch_related(care_boards_prefetch(), council_memberships_prefetch(self.as_of))
 
     @extend_schema(
         summary="One council, by GSS code",
@@ -128,13 +151,16 @@ class CouncilViewSet(PublicReadOnlyViewSet):
     list=extend_schema(summary="Regional expert partnerships"),
     retrieve=extend_schema(summary="One partnership, by slug"),
 )
-class PartnershipViewSet(PublicReadOnlyViewSet):
-    queryset = Partnership.objects.prefetch_related(current_memberships_prefetch(), "icbs")
+class PartnershipViewSet(AsOfMixin, PublicReadOnlyViewSet):
     serializer_class = serializers.PartnershipSerializer
     filterset_class = PartnershipFilter
     lookup_field = "slug"
     lookup_value_regex = SLUG_PATTERN
     last_modified_field = "updated_at"
+
+    def get_queryset(self):
+        partnerships = Partnership.objects.all() if self.as_of is None else Partnership.objects.formed_by(self.as_of)
+        return partnerships.prefetch_related(current_memberships_prefetch(as_of=self.as_of), "icbs", "former_names")
 
 
 @extend_schema_view(
