@@ -44,11 +44,20 @@ def council_points(as_of=None):
         queryset = queryset.as_of(as_of)
         field = "status_as_of"
     return [
-        {"pk": pk, "name": name, "slug": slug, "latitude": lat, "longitude": lon, "status": PilotStatus(status)}
-        for pk, name, slug, lat, lon, status in queryset.values_list(
-            "pk", "short_name", "slug", "latitude", "longitude", field
-        )
+        map_point(council, field) for council in queryset.only("short_name", "slug", "latitude", "longitude", "status")
     ]
+
+
+def map_point(council, status_field="status"):
+    """One council as the map and the counts per status read it (``status_field``: the status or the rebuilt one)."""
+    return {
+        "pk": council.pk,
+        "name": council.short_name,
+        "slug": council.slug,
+        "latitude": council.latitude,
+        "longitude": council.longitude,
+        "status": PilotStatus(getattr(council, status_field)),
+    }
 
 
 def status_counts(points, statuses=None):

@@ -63,15 +63,9 @@ def tracker_overview(council_filter, *, as_of=None):
     )
     rows = _mark_shown([council for council in councils if council.listed], as_of)
     prefetch_related_objects(rows, selectors.council_memberships_prefetch(as_of))
+    status_field = "status_as_of" if as_of else "status"
     points = [
-        {
-            "pk": council.pk,
-            "name": council.short_name,
-            "slug": council.slug,
-            "latitude": council.latitude,
-            "longitude": council.longitude,
-            "status": PilotStatus(council.status_as_of if as_of else council.status),
-        }
+        selectors.map_point(council, status_field)
         for council in sorted(councils, key=lambda council: council.name_rank)
     ]
     return {

@@ -15,13 +15,16 @@ def current_programme():
 
 
 @register.simple_tag
-def partnerships_called(programme, *, heading=False):
+def partnerships_called(programme, *, heading=False, as_of=None):
     """Today's name for the partnerships, saying what they were called before where they were renamed.
 
     ``{% partnerships_called programme %}`` gives "Change Programme Partnerships (formerly regional
-    expert partnerships)"; with ``heading=True`` today's name alone, capitalised, for an ``<h1>``.
+    expert partnerships)"; with ``heading=True`` today's name alone, capitalised, for an ``<h1>``;
+    with ``as_of`` the name they had on that day.
     """
     name = programme.partnerships_name if programme else "regional expert partnerships"
+    if programme and as_of:
+        name = programme.partnerships_name_on(as_of)
     if heading:
         return capfirst(name)
     former = programme.partnerships_formerly if programme else ""

@@ -171,3 +171,11 @@ def test_home_headline_and_figures_as_of(client, story):
 def test_a_bad_as_of_is_a_400_on_every_page(client, story):
     for url in ("/", reverse("councils:partnerships"), "/councils/herefordshire/"):
         assert client.get(url, {"as_of": "2099-01-01"}).status_code == 400
+
+
+def test_the_partnerships_heading_uses_the_name_of_the_day(client, seeded):
+    call_command("load_story_updates", verbosity=0)
+    before_rename = client.get("/partnerships/", {"as_of": "2023-09-01"}).content.decode()
+    today = client.get("/partnerships/").content.decode()
+    assert "<h1>Regional expert partnerships on 1 September 2023</h1>" in before_rename
+    assert "<h1>Change Programme Partnerships</h1>" in today
