@@ -114,12 +114,6 @@ def last_updated_expression():
     return Greatest(Coalesce(corrected, recorded), recorded)
 
 
-def change_modified_expression():
-    """When a status change last changed: its newest correction, else when it was recorded (per row)."""
-    corrected = StatusChangeCorrection.objects.filter(status_change=OuterRef("pk")).order_by("-corrected_at")
-    return Coalesce(Subquery(corrected.values("corrected_at")[:1]), F("recorded_at"))
-
-
 LATEST_CHANGE_FIELDS = ("note", "source_url", "source_title")
 
 
@@ -202,6 +196,11 @@ def council_detail(slug, as_of=None):
             queryset=memberships.order_by(F("left_on").desc(nulls_first=True), "partnership__name"),
             to_attr="partnership_memberships",
         ),
+    )
+    # When the page last changed: the council, or a correction to its timeline (a change's own
+    # recording always moves the council's ``updated_at``).
+    council.last_updated = max(
+        [council.updated_at, *(c.corrected_at for change in council.timeline for c in change.correction_list)]
     )
     if as_of:
         latest = council.timeline[0] if council.timeline else None
