@@ -120,6 +120,10 @@ def active_filters(form, query, path):
     def without(name, value=None):
         params = query.copy()
         params.pop("page", None)
+        for key in list(params):  # fields the form sent empty say nothing
+            params.setlist(key, [v for v in params.getlist(key) if v])
+            if not params.getlist(key):
+                del params[key]
         if value is None:
             params.pop(name, None)
         else:

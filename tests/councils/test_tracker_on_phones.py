@@ -97,13 +97,13 @@ def test_each_row_says_why_with_the_latest_note_shortened_and_its_source(client,
         not in kent_row
     )
     assert "…" in kent_row  # shortened; the full text is on the council page
-    assert 'href="/councils/kentish/#timeline-heading">Read more' in kent_row
+    assert 'href="/councils/kentish/#timeline-heading">Read the full note' in kent_row
     assert (
-        'href="https://example.org/kent-declines">Source<span class="visually-hidden"> for Kentish: Kentish declines'
+        'href="https://example.org/kent-declines">Source<span class="visually-hidden"> of the latest change: Kentish declines'
         in kent_row
     )
     leeds_row = re.search(r'<tr data-name="leedsish.*?</tr>', html, re.S)[0]
-    assert "Weighing it up." in leeds_row and "Read more" not in leeds_row
+    assert "Weighing it up." in leeds_row and "Read the full note" not in leeds_row
 
 
 def test_the_note_is_the_latest_as_of_the_date_asked_for(client, declined):
