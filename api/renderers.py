@@ -5,6 +5,7 @@ the API needs is small. Nested objects become dotted columns (``council.gss_code
 lists join their values with "; " (``councils.slug`` = ``herefordshire; brighton-and-hove``).
 Text starting with ``=``, ``+``, ``-`` or ``@`` (or a tab or carriage return) is prefixed
 with an apostrophe so a spreadsheet shows it rather than running it as a formula.
+``?bom=1`` starts the file with a UTF-8 byte order mark, for Excel.
 """
 
 import csv
@@ -92,6 +93,9 @@ class CSVRenderer(BaseRenderer):
             header += [key for key in row if key not in header and key]
 
         out = io.StringIO()
+        request = renderer_context.get("request")
+        if request is not None and request.query_params.get("bom") == "1":
+            out.write("\ufeff")
         writer = csv.DictWriter(out, fieldnames=header, extrasaction="ignore", lineterminator="\r\n")
         writer.writeheader()
         writer.writerows(rows)

@@ -13,6 +13,7 @@ FEED_LENGTH = 20
 
 class ArticleFeed(Feed):
     feed_type = Atom1Feed
+    author_name = settings.SITE_NAME  # RFC 4287: a feed names its author; each entry names its own too
     title = f"{settings.SITE_NAME}: articles"
     subtitle = "Reporting on the DfE's £70m SEND reform pilot."
 

@@ -18,6 +18,7 @@ FEED_LENGTH = 50
 
 class StatusChangeFeed(Feed):
     feed_type = Atom1Feed
+    author_name = settings.SITE_NAME  # RFC 4287: a feed names its author
     title = f"{settings.SITE_NAME}: status changes"
     subtitle = "Every recorded change of a council's status in the DfE's £70m SEND reform pilot, newest first."
 
@@ -25,7 +26,7 @@ class StatusChangeFeed(Feed):
         return reverse("councils:changes")
 
     def items(self):
-        return StatusChange.objects.for_timeline()[:FEED_LENGTH]
+        return StatusChange.objects.for_timeline().with_modified_at()[:FEED_LENGTH]
 
     def item_title(self, item):
         return f"{item.council}: {item.get_from_status_display()} → {item.get_to_status_display()}"
@@ -48,7 +49,8 @@ class StatusChangeFeed(Feed):
         return item.recorded_at
 
     def item_updateddate(self, item):
-        return item.recorded_at
+        # A correction updates the entry (and so the feed's own ``updated``).
+        return item.modified_at
 
     def item_categories(self, item):
         return [item.get_to_status_display()]
@@ -70,9 +72,7 @@ class CouncilStatusFeed(StatusChangeFeed):
         return council.get_absolute_url()
 
     def items(self, council):
-        return council.status_changes.select_related("council").order_by("-effective_on", "-recorded_at", "-pk")[
-            :FEED_LENGTH
-        ]
+        return council.status_changes.for_timeline().with_modified_at()[:FEED_LENGTH]
 
 
 class PartnershipFeed(Feed):
@@ -119,6 +119,8 @@ class PartnershipFeed(Feed):
         return item.recorded_at or _start_of(item.date)
 
     def item_updateddate(self, item):
+        if item.status_change:
+            return item.status_change.modified_at  # a correction updates the entry
         return self.item_pubdate(item)
 
 

@@ -104,7 +104,11 @@ def partnership_timeline(partnership, *, as_of=None, limit=None):
                     None,
                 )
             )
-    changes = StatusChange.objects.filter(council__in=list(spans), effective_on__lte=end).select_related("council")
+    changes = (
+        StatusChange.objects.filter(council__in=list(spans), effective_on__lte=end)
+        .select_related("council")
+        .with_modified_at()
+    )
     for change in changes:
         if not any(left is None or change.effective_on < left for _joined, left in spans[change.council_id]):
             continue

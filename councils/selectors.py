@@ -7,8 +7,8 @@ filters inline. Nothing here writes.
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Max, Prefetch, Q, Subquery, prefetch_related_objects
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery, prefetch_related_objects
+from django.db.models.functions import Coalesce, Greatest
 
 from .choices import IN_PILOT_STATUSES, PilotStatus
 from .models import (
@@ -93,8 +93,8 @@ def named_on_shortlist_count(as_of=None):
 
 
 def last_updated():
-    """When the tracker last changed: the newest recorded status change."""
-    return StatusChange.objects.aggregate(latest=Max("recorded_at"))["latest"]
+    """When the tracker last changed: the newest recorded status change or correction of one."""
+    return StatusChange.objects.annotate(latest=last_updated_expression()).values_list("latest", flat=True).first()
 
 
 # The same two figures as expressions, for a page that folds them into the query it makes anyway
@@ -114,8 +114,26 @@ def named_on_shortlist_expression():
 
 
 def last_updated_expression():
-    """``last_updated()`` as an expression."""
-    return Subquery(StatusChange.objects.order_by("-recorded_at").values("recorded_at")[:1])
+    """``last_updated()`` as an expression: the newest change recorded, or the newest correction if later.
+
+    A correction is always made after the change it corrects, so when there is one it is the newer.
+    """
+    recorded = Subquery(StatusChange.objects.order_by("-recorded_at").values("recorded_at")[:1])
+    corrected = Subquery(StatusChangeCorrection.objects.order_by("-corrected_at").values("corrected_at")[:1])
+    return Greatest(Coalesce(corrected, recorded), recorded)
+
+
+LATEST_CHANGE_FIELDS = ("note", "source_url", "source_title")
+
+
+def latest_change_annotations(as_of=None):
+    """Each council's latest change's public note and source (``latest_note``, ``latest_source_url``,
+    ``latest_source_title``), as it stood on ``as_of`` if given: correlated subqueries, no query of their own."""
+    changes = StatusChange.objects.filter(council=OuterRef("pk"))
+    if as_of:
+        changes = changes.as_of(as_of)
+    changes = changes.order_by("-effective_on", "-recorded_at", "-pk")
+    return {f"latest_{field}": Subquery(changes.values(field)[:1]) for field in LATEST_CHANGE_FIELDS}
 
 
 def with_children(queryset, relation, model, fields, to_attr):
@@ -187,6 +205,11 @@ def council_detail(slug, as_of=None):
             queryset=memberships.order_by(F("left_on").desc(nulls_first=True), "partnership__name"),
             to_attr="partnership_memberships",
         ),
+    )
+    # When the page last changed: the council, or a correction to its timeline (a change's own
+    # recording always moves the council's ``updated_at``).
+    council.last_updated = max(
+        [council.updated_at, *(c.corrected_at for change in council.timeline for c in change.correction_list)]
     )
     if as_of:
         latest = council.timeline[0] if council.timeline else None

@@ -17,6 +17,7 @@ COLUMNS = (
     ("Children's services", "ofsted"),
     ("Safety valve", None),
     ("Partnership", None),
+    ("Latest news", None),
 )
 DEFAULT_ORDERING = "name"
 
@@ -31,15 +32,16 @@ def _mark_shown(rows, as_of):
 
 def tracker_rows(council_filter, *, as_of=None):
     """The filtered councils, each with ``shown_status`` and ``shown_since`` (as of the date, if given)."""
-    return _mark_shown(list(council_filter.qs.prefetch_related(selectors.council_memberships_prefetch(as_of))), as_of)
+    queryset = council_filter.qs.annotate(**selectors.latest_change_annotations(as_of))
+    return _mark_shown(list(queryset.prefetch_related(selectors.council_memberships_prefetch(as_of))), as_of)
 
 
 def tracker_overview(council_filter, *, as_of=None):
     """Everything /tracker/ reads about councils, in two queries however many there are.
 
     One query reads all councils (as of the date, if given), each marked with whether the
-    filter lists it, in the filter's order; it also carries the two figures the page heads
-    with (councils named on the shortlist, when the tracker last changed). A second reads
+    filter lists it, in the filter's order, with its latest change's note and source; it also
+    carries the two figures the page heads with (councils named on the shortlist, when the tracker last changed). A second reads
     the listed councils' partnerships. ``council_filter`` is None when the filters are invalid:
     then nothing is listed. Returns ``rows`` (as ``tracker_rows``), ``points`` (as
     ``selectors.council_points``), ``named_on_shortlist`` and ``last_updated``.
@@ -59,6 +61,7 @@ def tracker_overview(council_filter, *, as_of=None):
             name_rank=Window(RowNumber(), order_by=[F("short_name").asc(), F("pk").asc()]),
             named_on_shortlist=selectors.named_on_shortlist_expression(),
             last_updated=selectors.last_updated_expression(),
+            **selectors.latest_change_annotations(as_of),
         )
     )
     rows = _mark_shown([council for council in councils if council.listed], as_of)
@@ -97,3 +100,48 @@ def sort_columns(query, *, sortable=True):
                 column["next"] = "descending" if next_ordering.startswith("-") else "ascending"
         columns.append(column)
     return columns
+
+
+def active_filters(form, query, path):
+    """The filters a valid tracker form applies, each with the link that removes it.
+
+    ``[{"label": "Declined", "remove_url": "/tracker/?region=South+East#results"}, ...]``, in the form's order; the
+    sort order is not a filter and stays in every link.
+    """
+    data = form.cleaned_data
+    active = []
+
+    def without(name, value=None):
+        params = query.copy()
+        params.pop("page", None)
+        for key in list(params):  # fields the form sent empty say nothing
+            params.setlist(key, [v for v in params.getlist(key) if v])
+            if not params.getlist(key):
+                del params[key]
+        if value is None:
+            params.pop(name, None)
+        else:
+            params.setlist(name, [v for v in params.getlist(name) if v != value])
+        encoded = params.urlencode()
+        return f"{path}?{encoded}#results" if encoded else f"{path}#results"
+
+    for name, field in form.fields.items():
+        value = data.get(name)
+        if name == "ordering" or value in (None, "", []):
+            continue
+        if name == "scope":
+            if value == "all":
+                active.append({"label": "All 153 councils", "remove_url": without(name)})
+        elif name in ("status", "region", "ofsted_judgement"):
+            labels = dict(field.choices)
+            active.extend({"label": str(labels[v]), "remove_url": without(name, v)} for v in value)
+        elif name == "q":
+            active.append({"label": f"Matching “{value}”", "remove_url": without(name)})
+        elif name == "in_safety_valve":
+            label = "In the safety valve" if value else "Not in the safety valve"
+            active.append({"label": label, "remove_url": without(name)})
+        elif name == "as_of":
+            active.append({"label": f"As it stood on {value:%-d %B %Y}", "remove_url": without(name)})
+        else:
+            active.append({"label": str(value), "remove_url": without(name)})
+    return active

@@ -14,7 +14,7 @@ from .choices import IN_PILOT_STATUSES, PilotStatus
 from .exports import tracker_csv_response
 from .filters import CouncilFilter, as_of_from_query
 from .models import Contract, Council, Programme, StatusChange
-from .tracker import sort_columns, tracker_overview, tracker_rows
+from .tracker import active_filters, sort_columns, tracker_overview, tracker_rows
 
 CHANGES_PER_PAGE = 50
 
@@ -82,6 +82,7 @@ def tracker(request):
             "gap": selectors.shortlist_gap(figures, overview["named_on_shortlist"]),
             "last_updated": overview["last_updated"],
             "filtered": any(value for key, value in request.GET.items() if key != "ordering"),
+            "active_filters": active_filters(context["form"], request.GET, request.path) if context["valid"] else [],
         }
     )
     return render(request, "councils/tracker.html", context, status=200 if context["valid"] else 400)

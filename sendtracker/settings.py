@@ -432,3 +432,5 @@ if env_bool("DJANGO_DB_POOL", True) and DATABASES["default"]["ENGINE"] == "djang
 # Static files: hashed names (CompressedManifestStaticFilesStorage) are served by whitenoise
 # as immutable with a ten-year max-age; files requested by their unhashed name get a day.
 WHITENOISE_MAX_AGE = 0 if DEBUG else 24 * 3600
+# Files browsers ask for at the site's root (/favicon.ico, /apple-touch-icon.png), served by whitenoise.
+WHITENOISE_ROOT = BASE_DIR / "public"

@@ -30,6 +30,7 @@ urlpatterns = [
     path("articles/", include("comments.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots"),
+    path("data/", views.data, name="data"),
     path("api/", include("api.urls")),
     path(settings.ADMIN_URL, include(moved_admin_urlpatterns)),  # comments' old admin addresses
     path(settings.ADMIN_URL, admin.site.urls),

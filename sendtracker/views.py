@@ -1,12 +1,15 @@
-"""Project-level pages that draw on both apps: the home page and robots.txt."""
+"""Project-level pages that draw on several apps: the home page, the data page and robots.txt."""
 
 from django.conf import settings
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from api.renderers import columns_for
+from api.serializers.councils import StatusChangeSerializer
 from articles.models import Article
 from councils import charts, headline, selectors
+from councils.exports import TRACKER_COLUMNS
 from councils.models import Programme, StatusChange
 from councils.views import bad_as_of, requested_as_of
 
@@ -41,6 +44,16 @@ def home(request):
             "latest_articles": Article.objects.published()[:4],
             "last_updated": selectors.last_updated(),
         },
+    )
+
+
+@require_safe
+def data(request):
+    """Every download and feed, with its columns and licence, and what a feed is."""
+    return render(
+        request,
+        "data.html",
+        {"tracker_columns": TRACKER_COLUMNS, "change_columns": columns_for(StatusChangeSerializer())},
     )
 
 

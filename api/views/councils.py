@@ -171,11 +171,11 @@ class PartnershipViewSet(AsOfMixin, PublicReadOnlyViewSet):
     retrieve=extend_schema(summary="One status change", examples=[CHANGE]),
 )
 class StatusChangeViewSet(PublicReadOnlyViewSet):
-    queryset = StatusChange.objects.for_timeline().prefetch_related("corrections")
+    queryset = StatusChange.objects.for_timeline().with_modified_at().prefetch_related("corrections")
     serializer_class = serializers.StatusChangeSerializer
     filterset_class = StatusChangeFilter
     lookup_value_regex = ID_PATTERN
-    last_modified_field = "recorded_at"
+    last_modified_field = "modified_at"  # a correction is a modification
 
 
 @extend_schema_view(

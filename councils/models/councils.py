@@ -215,6 +215,13 @@ class StatusChangeQuerySet(models.QuerySet):
     def since(self, date):
         return self.filter(effective_on__gte=date)
 
+    def with_modified_at(self):
+        """Each change with ``modified_at``: when it last changed, its newest correction or else when it
+        was recorded. A correlated subquery: no query of its own. Feeds' ``updated`` and the API's
+        Last-Modified read it, so a correction counts as an update."""
+        corrected = StatusChangeCorrection.objects.filter(status_change=OuterRef("pk")).order_by("-corrected_at")
+        return self.annotate(modified_at=Coalesce(Subquery(corrected.values("corrected_at")[:1]), F("recorded_at")))
+
 
 class StatusChange(models.Model):
     """One change of a council's pilot status: the public timeline and the change feed.

@@ -46,8 +46,28 @@
     }
   }
 
+  // Tracker: after "Apply filters" (the form's action ends in #results), start on the results,
+  // so a screen reader hears the count and the filters applied.
+  function focusResults() {
+    var results = document.getElementById("results");
+    if (results && window.location.hash === "#results" && !document.querySelector(".error-summary")) {
+      results.focus();
+    }
+  }
+
+  // Tracker: on a wide screen the filters sit beside the results, open; on a phone they wait behind
+  // "Filter and sort" so the results come first.
+  function openFiltersWhenWide() {
+    var toggle = document.getElementById("filter-toggle");
+    if (toggle && window.matchMedia && window.matchMedia("(min-width: 64rem)").matches) {
+      toggle.open = true;
+    }
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     liveNameFilter();
+    openFiltersWhenWide();
     focusErrors();
+    focusResults();
   });
 })();

@@ -98,3 +98,11 @@ def test_csv_refuses_malformed_paging_like_json_does(client, tracker):
     response = client.get("/api/councils/", {"format": "csv", "page_size": "-1"})
     assert response.status_code == 400
     assert "page_size" in response.json()
+
+
+def test_bom_1_starts_the_csv_with_a_byte_order_mark_for_excel(client, tracker):
+    plain = client.get("/api/status-changes/", {"format": "csv"}).content
+    for_excel = client.get("/api/status-changes/", {"format": "csv", "bom": "1"}).content
+
+    assert not plain.startswith(b"\xef\xbb\xbf")
+    assert for_excel == b"\xef\xbb\xbf" + plain

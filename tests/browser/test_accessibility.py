@@ -49,6 +49,8 @@ PAGES = [
     ARTICLE,
     "/embed/tracker/",
     "/how-we-track-this/",
+    "/data/",
+    "/tracker/?status=declined#results",
     "/no-such-page/",
 ]
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from councils.choices import PilotStatus, Region
 from councils.exports import neutralise
 from councils.services import council_set_status
-from tests.support.factories import CouncilFactory
+from tests.support.factories import CouncilFactory, PartnershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -90,3 +90,42 @@ def test_invalid_filters_give_400_with_the_reason(client, db):
 
     assert response.status_code == 400
     assert "status: Select a valid choice" in response.content.decode()
+
+
+def test_the_csv_carries_the_keys_places_roles_and_the_why_for_the_seed_councils(client, seeded):
+    (row,) = rows(client.get(CSV_URL, {"status": "considering"}))
+
+    assert row["la_number"] == "846"  # Brighton and Hove's DfE number, the key for DfE statistics
+    assert int(row["population"]) > 200_000
+    assert 50.7 < float(row["latitude"]) < 51 and -0.3 < float(row["longitude"]) < 0
+    assert row["latest_note"]
+    assert row["latest_source_url"].startswith("https://")
+    assert row["latest_source_title"]
+
+
+def test_partnership_and_role_line_up(client, db):
+    lead = CouncilFactory(short_name="Leadton", region=Region.LONDON)
+    council_set_status(council=lead, status=PilotStatus.SHORTLISTED)
+    partnership = PartnershipFactory(name="Capital partnership", leads=[lead])
+
+    (row,) = rows(client.get(CSV_URL))
+
+    assert row["partnership"] == partnership.name
+    assert row["partnership_role"] == "lead council"
+
+
+def test_negative_longitudes_stay_numbers(client, db):
+    council = CouncilFactory(short_name="Westerly", latitude=52.1, longitude=-2.74)
+    council_set_status(council=council, status=PilotStatus.SHORTLISTED)
+
+    (row,) = rows(client.get(CSV_URL))
+
+    assert row["longitude"] == "-2.74"
+
+
+def test_bom_1_starts_the_file_with_a_byte_order_mark_for_excel(client, seeded):
+    plain = client.get(CSV_URL).content
+    for_excel = client.get(CSV_URL, {"bom": "1"}).content
+
+    assert not plain.startswith(b"\xef\xbb\xbf")
+    assert for_excel == b"\xef\xbb\xbf" + plain
