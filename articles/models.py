@@ -39,9 +39,27 @@ class Person(models.Model):
 
 
 class ArticleQuerySet(models.QuerySet):
+    """``published()`` is the one rule for what the public may see of an article, anywhere."""
+
+    @staticmethod
+    def published_condition(prefix=""):
+        """The rule as a condition; ``prefix`` (e.g. ``"article__"``) applies it across a relation."""
+        return Q(**{f"{prefix}status": Article.Status.PUBLISHED, f"{prefix}published_at__lte": timezone.now()})
+
     def published(self):
         """Published and not scheduled for later."""
-        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+        return self.filter(self.published_condition())
+
+    def unpublished(self):
+        """Drafts and articles scheduled for later: not a word of them on a public page."""
+        return self.exclude(self.published_condition())
+
+    def unpublished_paths(self):
+        """The public addresses of the unpublished articles (what ``councils.sources`` hides)."""
+        return {
+            reverse("articles:detail", kwargs={"slug": slug})
+            for slug in self.unpublished().values_list("slug", flat=True)
+        }
 
     def with_comment_counts(self):
         """Annotate ``comment_count``: the approved comments readers can see under "Your thoughts".
@@ -163,6 +181,17 @@ class Correction(models.Model):
 class QuoteQuerySet(models.QuerySet):
     def for_council(self, council):
         return self.filter(councils=council)
+
+    def public(self):
+        """Quotes for a public page: ``quote.public_article`` is the article if it is published, else None.
+
+        Public pages and the API read ``public_article``, never ``article``: one query, joined.
+        """
+        return self.annotate(
+            public_article=models.FilteredRelation(
+                "article", condition=ArticleQuerySet.published_condition(prefix="article__")
+            )
+        ).select_related("person", "public_article")
 
 
 class Quote(models.Model):

@@ -8,6 +8,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 
 from .models import Council, StatusChange
+from .sources import public_sources
 
 FEED_LENGTH = 50
 
@@ -21,7 +22,7 @@ class StatusChangeFeed(Feed):
         return reverse("councils:changes")
 
     def items(self):
-        return StatusChange.objects.for_timeline()[:FEED_LENGTH]
+        return public_sources(StatusChange.objects.for_timeline()[:FEED_LENGTH])
 
     def item_title(self, item):
         return f"{item.council}: {item.get_from_status_display()} → {item.get_to_status_display()}"
@@ -66,6 +67,8 @@ class CouncilStatusFeed(StatusChangeFeed):
         return council.get_absolute_url()
 
     def items(self, council):
-        return council.status_changes.select_related("council").order_by("-effective_on", "-recorded_at", "-pk")[
-            :FEED_LENGTH
-        ]
+        return public_sources(
+            council.status_changes.select_related("council").order_by("-effective_on", "-recorded_at", "-pk")[
+                :FEED_LENGTH
+            ]
+        )

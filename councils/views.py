@@ -11,6 +11,7 @@ from .choices import IN_PILOT_STATUSES, PilotStatus
 from .exports import tracker_csv_response
 from .filters import CouncilFilter
 from .models import Contract, Council, Programme, StatusChange
+from .sources import hidden_paths, public_sources
 from .tracker import sort_columns, tracker_overview, tracker_rows
 
 CHANGES_PER_PAGE = 50
@@ -39,6 +40,7 @@ def tracker(request):
     points = overview["points"]
     counts = selectors.status_counts(points)
     figures = selectors.key_figures()
+    public_sources(figures.values())
     in_pilot = [count for count in counts if count.status in IN_PILOT_STATUSES]
     query = request.GET.copy()
     query.pop("page", None)
@@ -86,26 +88,41 @@ def council_detail(request, slug):
     council = selectors.council_detail(slug)
     if council is None:
         raise Http404("No council has that address.")
+    hidden = hidden_paths()
+    public_sources(council.timeline, hidden)
+    public_sources(council.partnership_memberships, hidden)
+    public_sources([membership.partnership for membership in council.partnership_memberships], hidden)
     return render(
         request,
         "councils/council_detail.html",
         {
             "council": council,
             "shape": charts.legend([council.status])[0],
-            "quotes": council.quotes.select_related("person", "article"),
+            "quotes": public_sources(council.quotes.public(), hidden),
             "articles": council.articles.published(),
         },
     )
 
 
+def _public_partnerships(partnerships):
+    """The partnerships and their members, each source not public yet blanked."""
+    hidden = hidden_paths()
+    partnerships = public_sources(partnerships, hidden)
+    for partnership in partnerships:
+        public_sources(partnership.current_memberships, hidden)
+    return partnerships
+
+
 @require_safe
 def partnership_list(request):
-    return render(request, "councils/partnership_list.html", {"partnerships": selectors.partnerships_with_members()})
+    partnerships = _public_partnerships(selectors.partnerships_with_members())
+    return render(request, "councils/partnership_list.html", {"partnerships": partnerships})
 
 
 @require_safe
 def partnership_detail(request, slug):
     partnership = get_object_or_404(selectors.partnerships_with_members(), slug=slug)
+    _public_partnerships([partnership])
     return render(request, "councils/partnership_detail.html", {"partnership": partnership})
 
 
@@ -115,7 +132,7 @@ def contract_list(request):
     return render(
         request,
         "councils/contract_list.html",
-        {"contracts": contracts, "totals": contracts.totals_by_role(), "total": contracts.total()},
+        {"contracts": public_sources(contracts), "totals": contracts.totals_by_role(), "total": contracts.total()},
     )
 
 
@@ -123,7 +140,7 @@ def contract_list(request):
 def change_list(request):
     paginator = Paginator(StatusChange.objects.for_timeline(), CHANGES_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
-    return render(request, "councils/change_list.html", {"page": page, "changes": page.object_list})
+    return render(request, "councils/change_list.html", {"page": page, "changes": public_sources(page.object_list)})
 
 
 @require_safe
@@ -133,7 +150,7 @@ def programme(request):
     return render(
         request,
         "councils/programme.html",
-        {"programme": current, "events": list(current.events.all()) if current else []},
+        {"programme": current, "events": public_sources(current.events.all()) if current else []},
     )
 
 

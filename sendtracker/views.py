@@ -8,12 +8,15 @@ from django.views.decorators.http import require_safe
 from articles.models import Article
 from councils import charts, headline, selectors
 from councils.models import Programme, StatusChange
+from councils.sources import hidden_paths, public_sources
 
 
 @require_safe
 def home(request):
     points = selectors.council_points()
+    hidden = hidden_paths()
     figures = selectors.key_figures()
+    public_sources(figures.values(), hidden)
     counts = selectors.in_pilot_counts(points)
     key_figures = headline.figures_newest_first(figures.values())
     return render(
@@ -28,7 +31,7 @@ def home(request):
             "status_counts": counts,
             "status_chart": charts.status_bar_chart(counts),
             "ofsted_profile": charts.ofsted_profile(figures),
-            "latest_changes": StatusChange.objects.for_timeline()[:6],
+            "latest_changes": public_sources(StatusChange.objects.for_timeline()[:6], hidden),
             "latest_articles": Article.objects.published()[:4],
             "last_updated": selectors.last_updated(),
         },
