@@ -88,6 +88,7 @@ MIDDLEWARE = [
     "sendtracker.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "sendtracker.middleware.PermissionsPolicyMiddleware",
+    "sendtracker.middleware.AdminNoIndexMiddleware",
     "sendtracker.middleware.ContentSecurityPolicyMiddleware",
     "sendtracker.middleware.DatabaseUnavailableMiddleware",
     "sendtracker.middleware.ReplicaReadsMiddleware",

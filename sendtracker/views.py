@@ -1,6 +1,5 @@
 """Project-level pages that draw on both apps: the home page and robots.txt."""
 
-from django.conf import settings
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
@@ -43,6 +42,7 @@ def robots_txt(request):
     return render(
         request,
         "robots.txt",
-        {"admin_path": settings.ADMIN_URL, "sitemap_url": request.build_absolute_uri(reverse("sitemap"))},
+        # Never the admin's address: robots.txt is public. Admin responses carry X-Robots-Tag instead.
+        {"sitemap_url": request.build_absolute_uri(reverse("sitemap"))},
         content_type="text/plain; charset=utf-8",
     )
