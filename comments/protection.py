@@ -95,6 +95,41 @@ def check_form_token(token, article, now=None):
         raise CommentRefused("This form was open too long. Your text is kept below: please send it again.")
 
 
+# The known reader: a signed cookie naming the comments this browser sent.
+#
+# On a post-moderated article a reader's comment goes live at once only if they are known:
+# a comment they sent earlier, from this browser, that a moderator approved. An email
+# address proves nothing (anyone can type anyone's); the cookie is signed, so it cannot
+# be made up, and it is set only in the browser that sent the comment.
+
+KNOWN_READER_COOKIE = "your_thoughts"
+KNOWN_READER_SALT = "comments.known-reader"
+KNOWN_READER_MAX_AGE = 365 * 24 * 60 * 60
+KNOWN_READER_REMEMBERED = 20  # the newest comments kept in the cookie
+
+
+def sent_comment_ids(request):
+    """The comments this browser sent, by the signed cookie (empty if absent, forged or expired)."""
+    value = request.get_signed_cookie(
+        KNOWN_READER_COOKIE, default="", salt=KNOWN_READER_SALT, max_age=KNOWN_READER_MAX_AGE
+    )
+    return [int(part) for part in value.split(",") if part.isdigit()][-KNOWN_READER_REMEMBERED:]
+
+
+def remember_sent_comment(request, response, comment):
+    """Add ``comment`` to the browser's signed cookie (HttpOnly, Secure like the session's, SameSite=Lax)."""
+    ids = [pk for pk in sent_comment_ids(request) if pk != comment.pk] + [comment.pk]
+    response.set_signed_cookie(
+        KNOWN_READER_COOKIE,
+        ",".join(str(pk) for pk in ids[-KNOWN_READER_REMEMBERED:]),
+        salt=KNOWN_READER_SALT,
+        max_age=KNOWN_READER_MAX_AGE,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+
+
 # The confirmation page's signed outcome.
 
 
@@ -137,7 +172,8 @@ def check_rate_limits(*, ip_hash, email):
             f"You have sent several comments in the last {minutes} minutes. Please wait a while and try again.",
             status=429,
         )
-    if email and over_rate_limit("email", _digest("email", email.casefold()), settings.COMMENTS_RATE_LIMIT_PER_EMAIL):
+    email = checks.normalise_email(email)
+    if email and over_rate_limit("email", _digest("email", email), settings.COMMENTS_RATE_LIMIT_PER_EMAIL):
         raise CommentRefused(
             "Several comments have just been sent from this email address. Please wait a while and try again.",
             status=429,

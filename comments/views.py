@@ -70,13 +70,16 @@ def submit(request, slug):
             ip_hash=ip_hash,
             user_agent=protection.trimmed_user_agent(request),
             user=request.user,
+            sent_comment_ids=protection.sent_comment_ids(request),
         )
     except CommentRefused as refusal:
         if refusal.field:
             form.add_error(refusal.field, refusal.message)
         return _refuse(request, article, form, refusal.message, refusal.status)
     thanks = reverse("comments:thanks", kwargs={"slug": article.slug})
-    return HttpResponseRedirect(f"{thanks}?r={protection.thanks_token(comment)}")
+    response = HttpResponseRedirect(f"{thanks}?r={protection.thanks_token(comment)}")
+    protection.remember_sent_comment(request, response, comment)
+    return response
 
 
 def thanks(request, slug):
