@@ -23,6 +23,7 @@ from .exceptions import CommentRefused
 # would invalidate every open form and change every stored hash (one report per reader).
 FORM_TOKEN_SALT = "articles.comments.form-started"
 THANKS_TOKEN_SALT = "articles.comments.thanks"
+REPORT_THANKS_TOKEN_SALT = "comments.report-thanks"
 HASH_SALT_PREFIX = "articles.comments"
 USER_AGENT_LENGTH = 200
 
@@ -163,6 +164,20 @@ def read_thanks_token(token):
         return signing.loads(token or "", salt=THANKS_TOKEN_SALT, max_age=24 * 60 * 60)
     except signing.BadSignature:
         return None
+
+
+def report_thanks_token(comment):
+    """For the report's thanks page: which article to link back to, for this comment id only."""
+    return signing.dumps({"c": comment.pk, "a": comment.article_id}, salt=REPORT_THANKS_TOKEN_SALT)
+
+
+def read_report_thanks_token(token, comment_pk):
+    """The article's pk if ``token`` was made for comment ``comment_pk`` in the last day, else None."""
+    try:
+        data = signing.loads(token or "", salt=REPORT_THANKS_TOKEN_SALT, max_age=24 * 60 * 60)
+    except signing.BadSignature:
+        return None
+    return data.get("a") if data.get("c") == comment_pk else None
 
 
 # Rate limits in the shared cache (Redis when REDIS_URL is set).
