@@ -9,11 +9,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from councils.models import Council, Partnership
+from sendtracker.staff_text import StaffTextMixin
 
 from .html import sanitise_html
 
 
-class Person(models.Model):
+class Person(StaffTextMixin, models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
     role = models.CharField(max_length=200, blank=True, help_text='e.g. "Children\'s minister".')
@@ -76,7 +77,7 @@ class ArticleQuerySet(models.QuerySet):
         )
 
 
-class Article(models.Model):
+class Article(StaffTextMixin, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         PUBLISHED = "published", "Published"
@@ -163,7 +164,7 @@ class Article(models.Model):
         return self.comments_closed_reason() is None
 
 
-class Correction(models.Model):
+class Correction(StaffTextMixin, models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
     published_at = models.DateTimeField(default=timezone.now)
     text = models.TextField(help_text="What was wrong and what is now correct; shown on the article.")
@@ -194,7 +195,7 @@ class QuoteQuerySet(models.QuerySet):
         ).select_related("person", "public_article")
 
 
-class Quote(models.Model):
+class Quote(StaffTextMixin, models.Model):
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="quotes")
     text = models.TextField(help_text="The words in quotation marks, exactly as reported.")
     said_on = models.DateField()

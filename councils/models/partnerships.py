@@ -8,6 +8,8 @@ from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
+from sendtracker.staff_text import StaffTextMixin
+
 from ..choices import MembershipRole, PartnershipStatus, Region
 from .councils import Council, IntegratedCareBoard
 from .names import RenamedOverTime
@@ -20,7 +22,7 @@ class PartnershipQuerySet(models.QuerySet):
         return self.exclude(status=PartnershipStatus.WITHDRAWN)
 
 
-class Partnership(RenamedOverTime, models.Model):
+class Partnership(RenamedOverTime, StaffTextMixin, models.Model):
     """A regional expert partnership (later a Change Programme Partnership): lead council(s) and partners.
 
     Who is in it is recorded only as memberships: a lead is a member like any other.
@@ -110,7 +112,7 @@ class PartnershipMembershipQuerySet(models.QuerySet):
         )
 
 
-class PartnershipMembership(models.Model):
+class PartnershipMembership(StaffTextMixin, models.Model):
     """A council in a partnership, as lead or partner, from when it joined to when (if ever) it left."""
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="memberships")
