@@ -7,6 +7,7 @@ must not appear on any public page, feed, CSV or API answer. The app that owns s
 through ``public_sources()``, which blanks those sources on the objects in memory.
 """
 
+import dataclasses
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -41,13 +42,19 @@ def is_hidden(url, hidden):
 def public_sources(objects, hidden=None):
     """``objects`` as a list, each source that is not public yet blanked (``source_url`` and ``source_title``).
 
-    Only the objects in memory change; call this on what a public page, feed or export shows.
+    Only the objects in memory change (a frozen dataclass, such as a name span, is replaced by
+    a blanked copy); call this on what a public page, feed or export shows.
     """
     hidden = hidden_paths() if hidden is None else hidden
-    objects = [obj for obj in objects if obj is not None]
+    shown = []
     for obj in objects:
-        if is_hidden(getattr(obj, "source_url", ""), hidden):
-            obj.source_url = ""
-            if hasattr(obj, "source_title"):
-                obj.source_title = ""
-    return objects
+        if obj is not None and is_hidden(getattr(obj, "source_url", ""), hidden):
+            blank = {"source_url": "", **({"source_title": ""} if hasattr(obj, "source_title") else {})}
+            if dataclasses.is_dataclass(obj):
+                obj = dataclasses.replace(obj, **blank)
+            else:
+                for name, value in blank.items():
+                    setattr(obj, name, value)
+        if obj is not None:
+            shown.append(obj)
+    return shown

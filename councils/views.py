@@ -147,10 +147,15 @@ def change_list(request):
 def programme(request):
     """The programme's public timeline: every dated event with its source, and its names over time."""
     current = Programme.objects.current()
+    hidden = hidden_paths()
     return render(
         request,
         "councils/programme.html",
-        {"programme": current, "events": public_sources(current.events.all()) if current else []},
+        {
+            "programme": current,
+            "events": public_sources(current.events.all(), hidden) if current else [],
+            "name_history": public_sources(current.partnerships_name_history, hidden) if current else [],
+        },
     )
 
 

@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
-from councils.choices import PilotStatus
-from councils.models import PartnershipMembership, ProgrammeEvent, StatusChange
+from councils.choices import PilotStatus, ProgrammeNameOf
+from councils.models import PartnershipMembership, ProgrammeEvent, ProgrammeName, StatusChange
 from tests.support.factories import (
     ArticleFactory,
     ContractFactory,
@@ -52,6 +52,13 @@ def _cite_everywhere(article, council, partnership, programme, relative):
     )
     ContractFactory(source_url=url)
     ProgrammeEvent.objects.create(programme=programme, happened_on=datetime.date(2023, 6, 1), text="Event", **source)
+    ProgrammeName.objects.create(
+        programme=programme,
+        of=ProgrammeNameOf.PARTNERSHIPS,
+        name=f"change partnerships {relative}",
+        replaced_on=datetime.date(2023, 10, 5 if relative else 6),
+        **source,
+    )
     article.councils.add(council)
     article.partnerships.add(partnership)
 
