@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DEV := DJANGO_DEBUG=1 DJANGO_SITE_URL=http://127.0.0.1:$(PORT)
 
-.PHONY: run test lint format migrations-check pytest bench setup clean
+.PHONY: run test lint format migrations-check pytest bench setup clean backup restore
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,15 @@ pytest: $(VENV)/.dev-installed
 ## make bench: throughput and latency of the main pages under load (PostgreSQL).
 bench: $(VENV)/.dev-installed
 	$(PY) bench/run.py
+
+## make backup [BACKUP=file.dump]: pg_dump the DATABASE_URL database (custom format).
+## make restore BACKUP=file.dump INTO=new_db_name: restore it into a new database on the same server.
+backup: $(VENV)/.runtime-installed
+	$(PY) manage.py backup_database $(if $(BACKUP),--output $(BACKUP))
+
+restore: $(VENV)/.runtime-installed
+	@test -n "$(BACKUP)" -a -n "$(INTO)" || { echo "usage: make restore BACKUP=file.dump INTO=new_db_name"; exit 2; }
+	$(PY) manage.py restore_database $(BACKUP) --into $(INTO)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache

@@ -6,6 +6,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import reverse as drf_reverse
 from rest_framework import serializers
 
+from councils import sources
+
 
 def page_url(obj):
     """The absolute address of the object's public page, on the site's canonical host."""
@@ -45,3 +47,22 @@ class APIRelatedField(serializers.HyperlinkedRelatedField):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.reverse = _plain_reverse
+
+
+class PublicSourceMixin:
+    """For a serializer with ``source_url`` (and maybe ``source_title``): a source not public yet is answered blank.
+
+    ``councils.sources`` names the site's paths that are not public yet (an unpublished
+    article cited as a source); they are read once per response and kept in the context.
+    """
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        context = self.context
+        if "hidden_sources" not in context:
+            context["hidden_sources"] = sources.hidden_paths()
+        if sources.is_hidden(data.get("source_url") or "", context["hidden_sources"]):
+            data["source_url"] = ""
+            if "source_title" in data:
+                data["source_title"] = ""
+        return data

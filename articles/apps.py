@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from councils import sources
+
 
 class ArticlesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
@@ -11,6 +13,14 @@ class ArticlesConfig(AppConfig):
         # Every write to the journalism's tables replaces the content version the page cache keys on.
         content_version.watch_app(self)
         content_version.expires_at(next_scheduled_publication)
+        # A status change, figure or partnership citing an unpublished article shows no source until it is out.
+        sources.hide_sources_at(unpublished_article_paths)
+
+
+def unpublished_article_paths():
+    from .models import Article
+
+    return Article.objects.unpublished_paths()
 
 
 def next_scheduled_publication():

@@ -9,11 +9,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from councils.models import Council, Partnership
+from sendtracker.staff_text import StaffTextMixin
 
 from .html import sanitise_html
 
 
-class Person(models.Model):
+class Person(StaffTextMixin, models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
     role = models.CharField(max_length=200, blank=True, help_text='e.g. "Children\'s minister".')
@@ -39,9 +40,27 @@ class Person(models.Model):
 
 
 class ArticleQuerySet(models.QuerySet):
+    """``published()`` is the one rule for what the public may see of an article, anywhere."""
+
+    @staticmethod
+    def published_condition(prefix=""):
+        """The rule as a condition; ``prefix`` (e.g. ``"article__"``) applies it across a relation."""
+        return Q(**{f"{prefix}status": Article.Status.PUBLISHED, f"{prefix}published_at__lte": timezone.now()})
+
     def published(self):
         """Published and not scheduled for later."""
-        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+        return self.filter(self.published_condition())
+
+    def unpublished(self):
+        """Drafts and articles scheduled for later: not a word of them on a public page."""
+        return self.exclude(self.published_condition())
+
+    def unpublished_paths(self):
+        """The public addresses of the unpublished articles (what ``councils.sources`` hides)."""
+        return {
+            reverse("articles:detail", kwargs={"slug": slug})
+            for slug in self.unpublished().values_list("slug", flat=True)
+        }
 
     def with_comment_counts(self):
         """Annotate ``comment_count``: the approved comments readers can see under "Your thoughts".
@@ -58,7 +77,7 @@ class ArticleQuerySet(models.QuerySet):
         )
 
 
-class Article(models.Model):
+class Article(StaffTextMixin, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         PUBLISHED = "published", "Published"
@@ -145,7 +164,7 @@ class Article(models.Model):
         return self.comments_closed_reason() is None
 
 
-class Correction(models.Model):
+class Correction(StaffTextMixin, models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
     published_at = models.DateTimeField(default=timezone.now)
     text = models.TextField(help_text="What was wrong and what is now correct; shown on the article.")
@@ -164,8 +183,19 @@ class QuoteQuerySet(models.QuerySet):
     def for_council(self, council):
         return self.filter(councils=council)
 
+    def public(self):
+        """Quotes for a public page: ``quote.public_article`` is the article if it is published, else None.
 
-class Quote(models.Model):
+        Public pages and the API read ``public_article``, never ``article``: one query, joined.
+        """
+        return self.annotate(
+            public_article=models.FilteredRelation(
+                "article", condition=ArticleQuerySet.published_condition(prefix="article__")
+            )
+        ).select_related("person", "public_article")
+
+
+class Quote(StaffTextMixin, models.Model):
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="quotes")
     text = models.TextField(help_text="The words in quotation marks, exactly as reported.")
     said_on = models.DateField()

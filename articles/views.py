@@ -5,6 +5,8 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
+from councils.sources import public_sources
+
 from .models import Article, Correction, Quote
 
 ARTICLES_PER_PAGE = 20
@@ -38,5 +40,5 @@ def article_detail(request, slug):
 
 @require_safe
 def quote_list(request):
-    quotes = Quote.objects.select_related("person", "article").prefetch_related("councils")
+    quotes = public_sources(Quote.objects.public().prefetch_related("councils"))
     return render(request, "articles/quote_list.html", {"quotes": quotes})

@@ -43,6 +43,11 @@ def clean_text(value):
     return value.strip()
 
 
+def normalise_email(value):
+    """An email address as stored and compared: trimmed and lower-cased, so ``Sam@Example.ORG`` is ``sam@example.org``."""
+    return clean_text(value).lower()
+
+
 def normalise_for_matching(value):
     """Compatibility-folded, case-folded, whitespace-collapsed: what the filters compare."""
     value = unicodedata.normalize("NFKC", clean_text(value)).casefold()

@@ -74,6 +74,9 @@ class CommentForm(forms.Form):
         initial = {"started": started_token(request, article), "reply_to": reply_to.pk if reply_to else None}
         return cls(data=data, article=article, initial=initial)
 
+    def clean_email(self):
+        return checks.normalise_email(self.cleaned_data["email"])
+
     def clean_display_name(self):
         name = checks.clean_text(self.cleaned_data["display_name"])
         if not name:

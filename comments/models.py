@@ -11,6 +11,8 @@ from django.utils import timezone
 
 from articles.models import Article
 
+from .checks import normalise_email
+
 
 class CommentQuerySet(models.QuerySet):
     def approved(self):
@@ -101,6 +103,11 @@ class Comment(models.Model):
 
     def __str__(self):
         return f"{self.display_name} on “{self.article}”"
+
+    def save(self, *args, **kwargs):
+        # One spelling of each address, however it came in (form, admin, loader): comparisons never depend on case.
+        self.email = normalise_email(self.email)
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return self.article.get_absolute_url() + f"#comment-{self.pk}"

@@ -1,9 +1,11 @@
 """Defences around "Your thoughts" that are about who is asking and when, not what they wrote.
 
 Readers are known only by salted hashes of their address (never the raw IP), the form
-carries a signed start time, and rate limits count attempts in the shared cache.
+carries a signed, single-use token with its start time, and rate limits count attempts in
+the shared cache.
 """
 
+import secrets
 import time
 
 from django.conf import settings
@@ -21,6 +23,7 @@ from .exceptions import CommentRefused
 # would invalidate every open form and change every stored hash (one report per reader).
 FORM_TOKEN_SALT = "articles.comments.form-started"
 THANKS_TOKEN_SALT = "articles.comments.thanks"
+REPORT_THANKS_TOKEN_SALT = "comments.report-thanks"
 HASH_SALT_PREFIX = "articles.comments"
 USER_AGENT_LENGTH = 200
 
@@ -55,31 +58,47 @@ def trimmed_user_agent(request):
     return checks.clean_text(request.META.get("HTTP_USER_AGENT", ""))[:USER_AGENT_LENGTH]
 
 
-# The signed form timestamp.
+# The signed, single-use form token: the article, the time the form was rendered, and a nonce.
+#
+# Each rendered form (each response, through the page cache's fresh value) gets a new nonce,
+# kept in the shared cache for as long as the form may be sent; sending the form consumes it
+# (a DELETE, atomic across processes and servers), so a bot that reads the form once cannot
+# post it many times. A replay gets the page an expired form gets: the text kept, a new form.
+
+NONCE_KEY = "comments:form-nonce:{}"
+REPLAYED = "This form has already been sent once. Your text is kept below: please send it again."
+EXPIRED = "This form was open too long. Your text is kept below: please send it again."
+
+
+def _issue_form_token(article_pk, started):
+    nonce = secrets.token_urlsafe(16)
+    cache.set(NONCE_KEY.format(nonce), article_pk, timeout=settings.COMMENTS_FORM_MAX_AGE_SECONDS)
+    return signing.dumps({"a": article_pk, "t": started, "n": nonce}, salt=FORM_TOKEN_SALT)
 
 
 def form_token(article, now=None):
-    return signing.dumps({"a": article.pk, "t": now if now is not None else time.time()}, salt=FORM_TOKEN_SALT)
+    return _issue_form_token(article.pk, now if now is not None else time.time())
 
 
 def started_token(request, article):
-    """The form's signed start time; on a page the page cache may store, a placeholder it fills per response.
+    """The form's token; on a page the page cache may store, a placeholder it fills per response.
 
-    So a cached article page never hands every reader the same (ever older) start time.
+    So a cached article page never hands every reader the same (ever older, already used) token.
     """
     return page_cache.fresh_value(request, "comment_form_started", article.pk) or form_token(article)
 
 
 def fresh_form_token(article_pk):
-    """settings.PAGE_CACHE_FRESH_VALUES: the start time, now, for the article the placeholder names."""
-    return signing.dumps({"a": int(article_pk), "t": time.time()}, salt=FORM_TOKEN_SALT)
+    """settings.PAGE_CACHE_FRESH_VALUES: a new token, started now, for the article the placeholder names."""
+    return _issue_form_token(int(article_pk), time.time())
 
 
 def check_form_token(token, article, now=None):
+    """Check the token and use it up; raises CommentRefused (and a fresh form is given) when it will not do."""
     now = now if now is not None else time.time()
     try:
         data = signing.loads(token or "", salt=FORM_TOKEN_SALT)
-        started, article_pk = float(data["t"]), data["a"]
+        started, article_pk, nonce = float(data["t"]), data["a"], str(data["n"])
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         raise CommentRefused(
             "This form could not be checked. We have given you a fresh one: please send your comment again."
@@ -92,7 +111,45 @@ def check_form_token(token, article, now=None):
             "That was sent too quickly to be a person typing. Please wait a few seconds and send it again."
         )
     if age > settings.COMMENTS_FORM_MAX_AGE_SECONDS:
-        raise CommentRefused("This form was open too long. Your text is kept below: please send it again.")
+        raise CommentRefused(EXPIRED)
+    # Of two requests carrying the same token, exactly one deletes the nonce.
+    if not cache.delete(NONCE_KEY.format(nonce)):
+        raise CommentRefused(REPLAYED)
+
+
+# The known reader: a signed cookie naming the comments this browser sent.
+#
+# On a post-moderated article a reader's comment goes live at once only if they are known:
+# a comment they sent earlier, from this browser, that a moderator approved. An email
+# address proves nothing (anyone can type anyone's); the cookie is signed, so it cannot
+# be made up, and it is set only in the browser that sent the comment.
+
+KNOWN_READER_COOKIE = "your_thoughts"
+KNOWN_READER_SALT = "comments.known-reader"
+KNOWN_READER_MAX_AGE = 365 * 24 * 60 * 60
+KNOWN_READER_REMEMBERED = 20  # the newest comments kept in the cookie
+
+
+def sent_comment_ids(request):
+    """The comments this browser sent, by the signed cookie (empty if absent, forged or expired)."""
+    value = request.get_signed_cookie(
+        KNOWN_READER_COOKIE, default="", salt=KNOWN_READER_SALT, max_age=KNOWN_READER_MAX_AGE
+    )
+    return [int(part) for part in value.split(",") if part.isdigit()][-KNOWN_READER_REMEMBERED:]
+
+
+def remember_sent_comment(request, response, comment):
+    """Add ``comment`` to the browser's signed cookie (HttpOnly, Secure like the session's, SameSite=Lax)."""
+    ids = [pk for pk in sent_comment_ids(request) if pk != comment.pk] + [comment.pk]
+    response.set_signed_cookie(
+        KNOWN_READER_COOKIE,
+        ",".join(str(pk) for pk in ids[-KNOWN_READER_REMEMBERED:]),
+        salt=KNOWN_READER_SALT,
+        max_age=KNOWN_READER_MAX_AGE,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
 
 
 # The confirmation page's signed outcome.
@@ -107,6 +164,20 @@ def read_thanks_token(token):
         return signing.loads(token or "", salt=THANKS_TOKEN_SALT, max_age=24 * 60 * 60)
     except signing.BadSignature:
         return None
+
+
+def report_thanks_token(comment):
+    """For the report's thanks page: which article to link back to, for this comment id only."""
+    return signing.dumps({"c": comment.pk, "a": comment.article_id}, salt=REPORT_THANKS_TOKEN_SALT)
+
+
+def read_report_thanks_token(token, comment_pk):
+    """The article's pk if ``token`` was made for comment ``comment_pk`` in the last day, else None."""
+    try:
+        data = signing.loads(token or "", salt=REPORT_THANKS_TOKEN_SALT, max_age=24 * 60 * 60)
+    except signing.BadSignature:
+        return None
+    return data.get("a") if data.get("c") == comment_pk else None
 
 
 # Rate limits in the shared cache (Redis when REDIS_URL is set).
@@ -137,7 +208,8 @@ def check_rate_limits(*, ip_hash, email):
             f"You have sent several comments in the last {minutes} minutes. Please wait a while and try again.",
             status=429,
         )
-    if email and over_rate_limit("email", _digest("email", email.casefold()), settings.COMMENTS_RATE_LIMIT_PER_EMAIL):
+    email = checks.normalise_email(email)
+    if email and over_rate_limit("email", _digest("email", email), settings.COMMENTS_RATE_LIMIT_PER_EMAIL):
         raise CommentRefused(
             "Several comments have just been sent from this email address. Please wait a while and try again.",
             status=429,

@@ -26,7 +26,24 @@ MODERATE_PERMISSION = "comments.change_comment"
 # Submitting a comment.
 
 
-def held_reasons(*, article, body, email, mode):
+def is_known_reader(*, email, sent_comment_ids):
+    """Whether a moderator approved an earlier comment this reader sent from this browser with this address.
+
+    ``sent_comment_ids`` come from the browser's signed cookie (protection.sent_comment_ids):
+    a claimed email alone, in whatever case, is never trust.
+    """
+    email = checks.normalise_email(email)
+    if not email or not sent_comment_ids:
+        return False
+    return Comment.objects.filter(
+        pk__in=list(sent_comment_ids),
+        status=Comment.Status.APPROVED,
+        moderated_by__isnull=False,
+        email__iexact=email,
+    ).exists()
+
+
+def held_reasons(*, article, body, email, mode, sent_comment_ids=()):
     """Why a comment that passed every refusal must wait for a moderator (empty: it may go live)."""
     reasons = list(checks.safeguarding_concerns(body))
     suspect = checks.find_words(
@@ -34,9 +51,7 @@ def held_reasons(*, article, body, email, mode):
     )
     if suspect:
         reasons.append("suspect words: " + ", ".join(suspect))
-    if mode == Article.Moderation.POST and not (
-        email and Comment.objects.approved().filter(email__iexact=email).exists()
-    ):
+    if mode == Article.Moderation.POST and not is_known_reader(email=email, sent_comment_ids=sent_comment_ids):
         reasons.append("first comment from this email address")
     return reasons
 
@@ -54,8 +69,12 @@ def _check_duplicate(*, article, fingerprint, email):
     return key
 
 
-def submit_comment(*, article, display_name, email, reader_role, body, parent, ip_hash, user_agent, user=None):
+def submit_comment(
+    *, article, display_name, email, reader_role, body, parent, ip_hash, user_agent, user=None, sent_comment_ids=()
+):
     """Store a reader's (or a member of staff's) comment: approved, or pending with the reasons it was held.
+
+    ``sent_comment_ids``: the comments the browser's signed cookie says it sent (see ``is_known_reader``).
 
     Raises CommentRefused (nothing stored) when the article is closed or the text is a duplicate.
     Form-level checks (length, links, banned words) have already passed in CommentForm.
@@ -64,6 +83,7 @@ def submit_comment(*, article, display_name, email, reader_role, body, parent, i
     if reason:
         raise CommentRefused(reason, status=403)
     body = checks.clean_text(body)
+    email = checks.normalise_email(email)
     fingerprint = checks.fingerprint(body)
     duplicate_key = _check_duplicate(article=article, fingerprint=fingerprint, email=email)
     staff = user is not None and user.is_authenticated and user.is_staff
@@ -82,7 +102,13 @@ def submit_comment(*, article, display_name, email, reader_role, body, parent, i
     if staff and user.has_perm(MODERATE_PERMISSION):
         comment.status = Comment.Status.APPROVED
     else:
-        reasons = held_reasons(article=article, body=body, email=email, mode=article.comment_moderation)
+        reasons = held_reasons(
+            article=article,
+            body=body,
+            email=email,
+            mode=article.comment_moderation,
+            sent_comment_ids=sent_comment_ids,
+        )
         if article.comment_moderation == Article.Moderation.POST and not reasons:
             comment.status = Comment.Status.APPROVED
         else:
@@ -147,7 +173,7 @@ def erase_reader(*, comments, by):
     """Right to erasure: every comment by the selected comments' readers (matched by email) is emptied."""
     selected = list(comments.values_list("pk", "email"))
     match = Q(pk__in=[pk for pk, _ in selected])
-    for email in {email.casefold() for _, email in selected if email}:
+    for email in {checks.normalise_email(email) for _, email in selected if email}:
         match |= Q(email__iexact=email)
     return Comment.objects.filter(match).update(
         display_name=ERASED_NAME,

@@ -70,13 +70,16 @@ def submit(request, slug):
             ip_hash=ip_hash,
             user_agent=protection.trimmed_user_agent(request),
             user=request.user,
+            sent_comment_ids=protection.sent_comment_ids(request),
         )
     except CommentRefused as refusal:
         if refusal.field:
             form.add_error(refusal.field, refusal.message)
         return _refuse(request, article, form, refusal.message, refusal.status)
     thanks = reverse("comments:thanks", kwargs={"slug": article.slug})
-    return HttpResponseRedirect(f"{thanks}?r={protection.thanks_token(comment)}")
+    response = HttpResponseRedirect(f"{thanks}?r={protection.thanks_token(comment)}")
+    protection.remember_sent_comment(request, response, comment)
+    return response
 
 
 def thanks(request, slug):
@@ -107,7 +110,8 @@ def report(request, pk):
             except CommentRefused as refusal:
                 status, message = refusal.status, refusal.message
             else:
-                return HttpResponseRedirect(reverse("comments:report_thanks", kwargs={"pk": comment.pk}))
+                thanks = reverse("comments:report_thanks", kwargs={"pk": comment.pk})
+                return HttpResponseRedirect(f"{thanks}?r={protection.report_thanks_token(comment)}")
     return render(
         request,
         "comments/report.html",
@@ -117,6 +121,12 @@ def report(request, pk):
 
 
 def report_thanks(request, pk):
-    # After a report the comment may already be back in the queue: the thanks page still shows.
-    comment = get_object_or_404(Comment.objects.reportable().select_related("article"), pk=pk)
-    return render(request, "comments/report_thanks.html", {"article": comment.article})
+    """The same page, 200, for every comment id, whatever the comment's state or whether it exists.
+
+    Only the signed token the report's redirect carries (bound to this id) adds a link back to
+    the article; without it nothing here depends on the comment, so the page tells nobody
+    which comments exist, are held or were taken down.
+    """
+    article_pk = protection.read_report_thanks_token(request.GET.get("r"), pk)
+    article = Article.objects.published().filter(pk=article_pk).first() if article_pk else None
+    return render(request, "comments/report_thanks.html", {"article": article})

@@ -12,6 +12,7 @@ from django.utils.html import escape
 
 from .models import Council, Partnership, StatusChange
 from .partnership_pages import partnership_timeline
+from .sources import public_sources
 
 FEED_LENGTH = 50
 
@@ -26,7 +27,7 @@ class StatusChangeFeed(Feed):
         return reverse("councils:changes")
 
     def items(self):
-        return StatusChange.objects.for_timeline().with_modified_at()[:FEED_LENGTH]
+        return public_sources(StatusChange.objects.for_timeline().with_modified_at()[:FEED_LENGTH])
 
     def item_title(self, item):
         return f"{item.council}: {item.get_from_status_display()} → {item.get_to_status_display()}"
@@ -72,7 +73,7 @@ class CouncilStatusFeed(StatusChangeFeed):
         return council.get_absolute_url()
 
     def items(self, council):
-        return council.status_changes.for_timeline().with_modified_at()[:FEED_LENGTH]
+        return public_sources(council.status_changes.for_timeline().with_modified_at()[:FEED_LENGTH])
 
 
 class PartnershipFeed(Feed):
@@ -94,7 +95,7 @@ class PartnershipFeed(Feed):
         return partnership.get_absolute_url()
 
     def items(self, partnership):
-        return partnership_timeline(partnership, limit=FEED_LENGTH)
+        return public_sources(partnership_timeline(partnership, limit=FEED_LENGTH))
 
     def item_title(self, item):
         return item.title

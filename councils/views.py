@@ -14,6 +14,7 @@ from .choices import IN_PILOT_STATUSES, PilotStatus
 from .exports import tracker_csv_response
 from .filters import CouncilFilter, as_of_from_query
 from .models import Contract, Council, Programme, StatusChange
+from .sources import hidden_paths, public_sources
 from .tracker import active_filters, sort_columns, tracker_overview, tracker_rows
 
 CHANGES_PER_PAGE = 50
@@ -67,6 +68,7 @@ def tracker(request):
     points = overview["points"]
     counts = selectors.status_counts(points)
     figures = selectors.key_figures()
+    public_sources(figures.values())
     in_pilot = [count for count in counts if count.status in IN_PILOT_STATUSES]
     query = request.GET.copy()
     query.pop("page", None)
@@ -117,6 +119,10 @@ def council_detail(request, slug):
     council = selectors.council_detail(slug, as_of=as_of)
     if council is None:
         raise Http404("No council has that address.")
+    hidden = hidden_paths()
+    public_sources(council.timeline, hidden)
+    public_sources(council.partnership_memberships, hidden)
+    public_sources([membership.partnership for membership in council.partnership_memberships], hidden)
     return render(
         request,
         "councils/council_detail.html",
@@ -124,17 +130,26 @@ def council_detail(request, slug):
             "council": council,
             "as_of": as_of,
             "shape": charts.legend([council.shown_status])[0],
-            "quotes": council.quotes.select_related("person", "article"),
+            "quotes": public_sources(council.quotes.public(), hidden),
             "articles": council.articles.published(),
         },
     )
+
+
+def _public_partnerships(partnerships, hidden=None):
+    """The partnerships and their members, each source not public yet blanked."""
+    hidden = hidden_paths() if hidden is None else hidden
+    partnerships = public_sources(partnerships, hidden)
+    for partnership in partnerships:
+        public_sources(partnership.current_memberships, hidden)
+    return partnerships
 
 
 @require_safe
 @bad_as_of
 def partnership_list(request):
     as_of = requested_as_of(request)
-    partnerships = list(selectors.partnerships_with_members(as_of))
+    partnerships = _public_partnerships(selectors.partnerships_with_members(as_of))
     groups = {
         membership.council_id: (number, partnership.name_on(as_of) if as_of else partnership.name)
         for number, partnership in enumerate(partnerships, start=1)
@@ -157,14 +172,15 @@ def partnership_list(request):
 def partnership_detail(request, slug):
     as_of = requested_as_of(request)
     partnership = partnership_pages.partnership_detail(slug, as_of)
+    hidden = hidden_paths()
+    _public_partnerships([partnership], hidden)
+    partnership.timeline = public_sources(partnership.timeline, hidden)
     councils = [membership.council for membership in partnership.members]
     quotes = {}
     # The quotes about each member, with who said them and where: one query (the Quote model
     # lives in articles, which councils does not import; the relation names it).
     quote_model = Council._meta.get_field("quotes").related_model
-    prefetch_related_objects(
-        councils, Prefetch("quotes", queryset=quote_model.objects.select_related("person", "article"))
-    )
+    prefetch_related_objects(councils, Prefetch("quotes", queryset=quote_model.objects.public()))
     for council in councils:
         for quote in council.quotes.all():
             quotes.setdefault(quote.pk, quote)
@@ -174,7 +190,7 @@ def partnership_detail(request, slug):
         {
             "partnership": partnership,
             "as_of": as_of,
-            "quotes": sorted(quotes.values(), key=lambda quote: quote.said_on, reverse=True),
+            "quotes": public_sources(sorted(quotes.values(), key=lambda quote: quote.said_on, reverse=True), hidden),
             "articles": partnership.articles.published(),
         },
     )
@@ -186,7 +202,7 @@ def contract_list(request):
     return render(
         request,
         "councils/contract_list.html",
-        {"contracts": contracts, "totals": contracts.totals_by_role(), "total": contracts.total()},
+        {"contracts": public_sources(contracts), "totals": contracts.totals_by_role(), "total": contracts.total()},
     )
 
 
@@ -194,17 +210,22 @@ def contract_list(request):
 def change_list(request):
     paginator = Paginator(StatusChange.objects.for_timeline(), CHANGES_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
-    return render(request, "councils/change_list.html", {"page": page, "changes": page.object_list})
+    return render(request, "councils/change_list.html", {"page": page, "changes": public_sources(page.object_list)})
 
 
 @require_safe
 def programme(request):
     """The programme's public timeline: every dated event with its source, and its names over time."""
     current = Programme.objects.current()
+    hidden = hidden_paths()
     return render(
         request,
         "councils/programme.html",
-        {"programme": current, "events": list(current.events.all()) if current else []},
+        {
+            "programme": current,
+            "events": public_sources(current.events.all(), hidden) if current else [],
+            "name_history": public_sources(current.partnerships_name_history, hidden) if current else [],
+        },
     )
 
 

@@ -31,9 +31,15 @@ def unbind_request_id(token):
 
 
 class RequestIdFilter(logging.Filter):
-    """Adds ``request_id`` to every record (None outside a request)."""
+    """Adds ``request_id`` to every record (None outside a request).
+
+    Django logs a 4xx answer (``django.request``) after the middleware has returned, when the
+    id is no longer bound; such records carry the request itself, whose ``id`` the
+    middleware set.
+    """
 
     def filter(self, record):
         if not getattr(record, "request_id", None):
-            record.request_id = current_request_id()
+            request = getattr(record, "request", None)
+            record.request_id = current_request_id() or getattr(request, "id", None)
         return True

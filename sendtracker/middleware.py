@@ -59,6 +59,23 @@ class RequestIdMiddleware:
             unbind_request_id(token)
 
 
+class AdminNoIndexMiddleware:
+    """Tells search engines to keep out of the admin: ``X-Robots-Tag: noindex, nofollow`` on every admin response.
+
+    robots.txt is public, so it never names the admin's address (DJANGO_ADMIN_URL is meant
+    to be hard to guess); this header keeps the admin out of indexes instead.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.path_info.startswith(f"/{settings.ADMIN_URL}"):
+            response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+
 class PermissionsPolicyMiddleware:
     """Turns off the browser features the site does not use (camera, geolocation, payment...)."""
 

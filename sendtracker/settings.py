@@ -88,6 +88,7 @@ MIDDLEWARE = [
     "sendtracker.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "sendtracker.middleware.PermissionsPolicyMiddleware",
+    "sendtracker.middleware.AdminNoIndexMiddleware",
     "sendtracker.middleware.ContentSecurityPolicyMiddleware",
     "sendtracker.middleware.DatabaseUnavailableMiddleware",
     "sendtracker.middleware.ReplicaReadsMiddleware",
@@ -341,6 +342,8 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+# Only staff sign in, to the admin: a login without ``next`` lands on the admin's index.
+LOGIN_REDIRECT_URL = "admin:index"
 AXES_FAILURE_LIMIT = env_int("DJANGO_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("DJANGO_LOGIN_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

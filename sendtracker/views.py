@@ -1,6 +1,5 @@
 """Project-level pages that draw on several apps: the home page, the data page and robots.txt."""
 
-from django.conf import settings
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
@@ -11,6 +10,7 @@ from articles.models import Article
 from councils import charts, headline, selectors
 from councils.exports import TRACKER_COLUMNS
 from councils.models import Programme, StatusChange
+from councils.sources import hidden_paths, public_sources
 from councils.views import bad_as_of, requested_as_of
 
 
@@ -21,7 +21,9 @@ def home(request):
     the headline from the memberships in force then."""
     as_of = requested_as_of(request)
     points = selectors.council_points(as_of)
+    hidden = hidden_paths()
     figures = selectors.key_figures(as_of)
+    public_sources(figures.values(), hidden)
     counts = selectors.in_pilot_counts(points)
     key_figures = headline.figures_newest_first(figures.values())
     changes = StatusChange.objects.for_timeline()
@@ -40,7 +42,7 @@ def home(request):
             "status_counts": counts,
             "status_chart": charts.status_bar_chart(counts),
             "ofsted_profile": charts.ofsted_profile(figures),
-            "latest_changes": changes[:6],
+            "latest_changes": public_sources(changes[:6], hidden),
             "latest_articles": Article.objects.published()[:4],
             "last_updated": selectors.last_updated(),
         },
@@ -62,6 +64,7 @@ def robots_txt(request):
     return render(
         request,
         "robots.txt",
-        {"admin_path": settings.ADMIN_URL, "sitemap_url": request.build_absolute_uri(reverse("sitemap"))},
+        # Never the admin's address: robots.txt is public. Admin responses carry X-Robots-Tag instead.
+        {"sitemap_url": request.build_absolute_uri(reverse("sitemap"))},
         content_type="text/plain; charset=utf-8",
     )

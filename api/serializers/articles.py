@@ -7,7 +7,7 @@ from rest_framework import serializers
 
 from articles.models import Article, Correction, Person, Quote
 
-from ..fields import APIIdentityField, PageURLField
+from ..fields import APIIdentityField, PageURLField, PublicSourceMixin
 from .councils import CouncilRefSerializer, PartnershipRefSerializer
 
 
@@ -38,7 +38,7 @@ class ArticleRefSerializer(serializers.ModelSerializer):
         fields = ["slug", "headline", "url", "page_url"]
 
 
-class QuoteSerializer(serializers.ModelSerializer):
+class QuoteSerializer(PublicSourceMixin, serializers.ModelSerializer):
     url = APIIdentityField(view_name="api:quote-detail", help_text="This quote in the API.")
     page_url = PageURLField()
     person = PersonRefSerializer(read_only=True)
@@ -51,10 +51,9 @@ class QuoteSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(ArticleRefSerializer(allow_null=True))
     def get_article(self, quote):
-        # A draft or scheduled article is not public yet: not even its headline.
-        if quote.article is None or not quote.article.is_published:
-            return None
-        return ArticleRefSerializer(quote.article, context=self.context).data
+        # A draft or scheduled article is not public yet: not even its headline (``Quote.objects.public()``).
+        article = getattr(quote, "public_article", None)
+        return None if article is None else ArticleRefSerializer(article, context=self.context).data
 
 
 class CorrectionSerializer(serializers.ModelSerializer):

@@ -17,7 +17,7 @@ from councils.models import (
     StatusChangeCorrection,
 )
 
-from ..fields import APIIdentityField, APIRelatedField, PageURLField
+from ..fields import APIIdentityField, APIRelatedField, PageURLField, PublicSourceMixin
 
 API_COUNCIL = "api:council-detail"
 API_PARTNERSHIP = "api:partnership-detail"
@@ -184,7 +184,7 @@ class PartnershipRefSerializer(serializers.ModelSerializer):
         fields = ["slug", "name", "url", "page_url"]
 
 
-class MemberSerializer(serializers.ModelSerializer):
+class MemberSerializer(PublicSourceMixin, serializers.ModelSerializer):
     """A council in a partnership."""
 
     council = CouncilRefSerializer(read_only=True)
@@ -197,7 +197,7 @@ class MemberSerializer(serializers.ModelSerializer):
         fields = ["council", "role", "role_label", "joined_on", "source_url"]
 
 
-class PartnershipSerializer(PartnershipRefSerializer):
+class PartnershipSerializer(PublicSourceMixin, PartnershipRefSerializer):
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     leads = CouncilRefSerializer(
         many=True, read_only=True, help_text="The council(s) leading the partnership; two or more are joint leads."
@@ -240,7 +240,7 @@ class CorrectionNoteSerializer(serializers.ModelSerializer):
         fields = ["corrected_at", "reason"]
 
 
-class StatusChangeSerializer(serializers.ModelSerializer):
+class StatusChangeSerializer(PublicSourceMixin, serializers.ModelSerializer):
     url = APIIdentityField(view_name="api:statuschange-detail", help_text="This change in the API.")
     page_url = PageURLField(help_text="The change on the council's public timeline (absolute URL).")
     council = CouncilRefSerializer(read_only=True)
@@ -275,7 +275,7 @@ class StatusChangeSerializer(serializers.ModelSerializer):
         }
 
 
-class ContractSerializer(serializers.ModelSerializer):
+class ContractSerializer(PublicSourceMixin, serializers.ModelSerializer):
     url = APIIdentityField(view_name="api:contract-detail", help_text="This contract in the API.")
     page_url = PageURLField()
     value = serializers.DecimalField(
@@ -306,7 +306,7 @@ class ContractSerializer(serializers.ModelSerializer):
         ]
 
 
-class KeyFigureSerializer(serializers.ModelSerializer):
+class KeyFigureSerializer(PublicSourceMixin, serializers.ModelSerializer):
     url = APIIdentityField(view_name="api:keyfigure-detail", help_text="This figure in the API.")
     page_url = PageURLField()
     value = serializers.DecimalField(max_digits=14, decimal_places=2, coerce_to_string=False, read_only=True)

@@ -53,7 +53,7 @@ class PersonViewSet(PublicReadOnlyViewSet):
     retrieve=extend_schema(summary="One quote"),
 )
 class QuoteViewSet(PublicReadOnlyViewSet):
-    queryset = Quote.objects.select_related("person", "article").prefetch_related("councils")
+    queryset = Quote.objects.public().prefetch_related("councils")
     serializer_class = serializers.QuoteSerializer
     filterset_class = QuoteFilter
     lookup_value_regex = ID_PATTERN

@@ -160,7 +160,9 @@ class PartnershipViewSet(AsOfMixin, PublicReadOnlyViewSet):
 
     def get_queryset(self):
         partnerships = Partnership.objects.all() if self.as_of is None else Partnership.objects.formed_by(self.as_of)
-        return partnerships.prefetch_related(current_memberships_prefetch(as_of=self.as_of), "icbs", "former_names")
+        partnerships = partnerships.prefetch_related(current_memberships_prefetch(as_of=self.as_of), "icbs")
+        # Names of another day only with as_of: today's list keeps its query budget.
+        return partnerships.prefetch_related("former_names") if self.as_of else partnerships
 
 
 @extend_schema_view(

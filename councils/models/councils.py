@@ -8,6 +8,8 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
+from sendtracker.staff_text import StaffTextMixin
+
 from ..choices import (
     IN_PILOT_STATUSES,
     CouncilType,
@@ -18,7 +20,7 @@ from ..choices import (
 )
 
 
-class IntegratedCareBoard(models.Model):
+class IntegratedCareBoard(StaffTextMixin, models.Model):
     """An NHS integrated care board (42 in England in 2023): loaded by ``manage.py import_care_boards``."""
 
     name = models.CharField(max_length=200, unique=True)
@@ -56,7 +58,7 @@ class CouncilQuerySet(models.QuerySet):
         )
 
 
-class Council(models.Model):
+class Council(StaffTextMixin, models.Model):
     # Reference data, from the mySociety register (see councils/data/README.md).
     code = models.CharField("register code", max_length=3, unique=True, help_text="Three-letter code, e.g. HEF.")
     name = models.CharField("official name", max_length=200)
@@ -153,7 +155,7 @@ class Council(models.Model):
         return boards[0] if boards else None
 
 
-class CouncilCareBoard(models.Model):
+class CouncilCareBoard(StaffTextMixin, models.Model):
     """One NHS integrated care board an authority lies in, with how much of the authority it covers."""
 
     council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="care_board_links")
@@ -186,7 +188,7 @@ class CouncilCareBoard(models.Model):
         return self.position == 0
 
 
-class SendInspection(models.Model):
+class SendInspection(StaffTextMixin, models.Model):
     """One area SEND inspection (Ofsted and CQC) or revisit."""
 
     council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="send_inspections")
@@ -223,7 +225,7 @@ class StatusChangeQuerySet(models.QuerySet):
         return self.annotate(modified_at=Coalesce(Subquery(corrected.values("corrected_at")[:1]), F("recorded_at")))
 
 
-class StatusChange(models.Model):
+class StatusChange(StaffTextMixin, models.Model):
     """One change of a council's pilot status: the public timeline and the change feed.
 
     Append-only for journalists; an editor's correction is recorded in
@@ -270,7 +272,7 @@ class StatusChange(models.Model):
         return f"{self.council.get_absolute_url()}#change-{self.pk}"
 
 
-class StatusChangeCorrection(models.Model):
+class StatusChangeCorrection(StaffTextMixin, models.Model):
     """An editor's correction of a recorded status change, keeping what it said before."""
 
     status_change = models.ForeignKey(StatusChange, on_delete=models.CASCADE, related_name="corrections")

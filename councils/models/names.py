@@ -5,6 +5,8 @@ from dataclasses import dataclass
 
 from django.db import models
 
+from sendtracker.staff_text import StaffTextMixin
+
 
 def name_in_force(current, former_names, date):
     """The name in force on ``date``: the first earlier name not yet replaced by then, else ``current``.
@@ -60,7 +62,7 @@ class RenamedOverTime:
         return name_history(self.name, self.former_names.all())
 
 
-class FormerName(models.Model):
+class FormerName(StaffTextMixin, models.Model):
     """A name something was known by until ``replaced_on``, when today's name (or a later one) took over."""
 
     name = models.CharField(max_length=200)

@@ -9,6 +9,8 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
+from sendtracker.staff_text import StaffTextMixin
+
 from ..choices import MembershipRole, PartnershipStatus, Region
 from .councils import Council, IntegratedCareBoard
 from .names import RenamedOverTime
@@ -25,7 +27,7 @@ class PartnershipQuerySet(models.QuerySet):
         return self.filter(pk__in=PartnershipMembership.objects.in_force(date).values("partnership"))
 
 
-class Partnership(RenamedOverTime, models.Model):
+class Partnership(RenamedOverTime, StaffTextMixin, models.Model):
     """A regional expert partnership (later a Change Programme Partnership): lead council(s) and partners.
 
     Who is in it is recorded only as memberships: a lead is a member like any other.
@@ -133,7 +135,7 @@ class PartnershipMembershipQuerySet(models.QuerySet):
         )
 
 
-class PartnershipMembership(models.Model):
+class PartnershipMembership(StaffTextMixin, models.Model):
     """A council in a partnership, as lead or partner, from when it joined to when (if ever) it left."""
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="memberships")

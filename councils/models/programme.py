@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import F, Q, Sum
 from django.urls import reverse
 
+from sendtracker.staff_text import StaffTextMixin
+
 from ..choices import DatePrecision, ProgrammeNameOf
 from .names import FormerName, formerly, name_history, name_in_force
 
@@ -16,7 +18,7 @@ class ProgrammeQuerySet(models.QuerySet):
         return self.prefetch_related("former_names").order_by("pk").first()
 
 
-class Programme(models.Model):
+class Programme(StaffTextMixin, models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(unique=True)
     partnerships_name = models.CharField(
@@ -111,7 +113,7 @@ class PartnershipName(FormerName):
         return self.partnership.get_absolute_url()
 
 
-class ProgrammeEvent(models.Model):
+class ProgrammeEvent(StaffTextMixin, models.Model):
     """A dated event in the programme's public timeline, with its source."""
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="events")
@@ -159,7 +161,7 @@ class ProgrammeEvent(models.Model):
         return f"{self.happened_on:%Y-%m}" if self.precision == DatePrecision.MONTH else self.happened_on.isoformat()
 
 
-class KeyFigure(models.Model):
+class KeyFigure(StaffTextMixin, models.Model):
     """A figure as reported, with its source and date: "20 councils shortlisted"."""
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="key_figures")
@@ -201,7 +203,7 @@ class ContractQuerySet(models.QuerySet):
         return self.aggregate(total=Sum("value"))["total"] or 0
 
 
-class Contract(models.Model):
+class Contract(StaffTextMixin, models.Model):
     programme = models.ForeignKey(Programme, null=True, blank=True, on_delete=models.SET_NULL, related_name="contracts")
     role = models.CharField(
         "role or title", max_length=200, help_text='What the contract is for, e.g. "Safety valve financial adviser".'

@@ -4,7 +4,7 @@ import pytest
 
 from comments import checks
 from comments.models import Comment, ModerationWord
-from tests.support.comments import post_comment
+from tests.support.comments import become_known_reader, post_comment
 from tests.support.factories import CommentFactory
 
 pytestmark = pytest.mark.django_db
@@ -51,10 +51,10 @@ def test_safeguarding_holds_a_comment_that_appears_to_name_a_child_or_school(cli
         "The Department for Education must fund the High Needs block properly.",
     ],
 )
-def test_ordinary_comments_are_not_held_by_the_safeguarding_rule(client, article, body):
+def test_ordinary_comments_are_not_held_by_the_safeguarding_rule(client, article, body, moderator):
     article.comment_moderation = "post"
     article.save()
-    CommentFactory(email="sam@example.org")
+    become_known_reader(client, moderator)
     post_comment(client, article, body=body)
     assert Comment.objects.get(article=article).status == Comment.Status.APPROVED
 

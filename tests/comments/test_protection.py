@@ -6,6 +6,7 @@ import pytest
 from django.core import signing
 from django.core.cache import cache
 
+from comments.exceptions import CommentRefused
 from comments.models import Comment
 from comments.protection import check_form_token, form_token, hash_ip, over_rate_limit
 from tests.support.comments import assert_refused, post_comment
@@ -93,5 +94,13 @@ def test_hashes_and_forms_made_before_comments_had_their_own_app_still_match(set
     """The stored IP and reporter hashes, and forms open in readers' browsers, survive the move."""
     settings.COMMENTS_IP_HASH_SALT = "fixed-salt"
     assert hash_ip("203.0.113.9") == "07f1d4806472711445f0c4deed4c1752d91b093b82262c55c9d16343c3e8fc33"
+    # The salt is unchanged; since forms became single-use a token also names a nonce issued with it.
+    cache.set("comments:form-nonce:n0nce", article.pk)
+    signed = signing.dumps(
+        {"a": article.pk, "t": time.time() - 30, "n": "n0nce"}, salt="articles.comments.form-started"
+    )
+    check_form_token(signed, article)  # no CommentRefused
+    # A form rendered before tokens were single-use carries no nonce: it is answered with a fresh form.
     signed_before = signing.dumps({"a": article.pk, "t": time.time() - 30}, salt="articles.comments.form-started")
-    check_form_token(signed_before, article)  # no CommentRefused
+    with pytest.raises(CommentRefused, match="fresh one"):
+        check_form_token(signed_before, article)

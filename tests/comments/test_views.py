@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from comments.models import Comment
+from comments.services import moderate_comments
 from tests.support.comments import post_comment
 from tests.support.factories import ArticleFactory, CommentFactory
 
@@ -104,10 +105,13 @@ def test_articles_close_automatically_after_the_configured_days(client, settings
     assert post_comment(client, recent).status_code == 302
 
 
-def test_post_moderation_publishes_a_known_reader_at_once(client, article):
+def test_post_moderation_publishes_a_known_reader_at_once(client, article, moderator):
+    # Known: this browser sent an earlier comment from this address, and a moderator approved it.
     article.comment_moderation = Article.Moderation.POST
     article.save()
-    CommentFactory(email="Sam@Example.org", status=Comment.Status.APPROVED)
+    earlier_article = ArticleFactory()
+    post_comment(client, earlier_article, email="Sam@Example.org", body="An earlier thought.")
+    moderate_comments(comments=Comment.objects.all(), status=Comment.Status.APPROVED, by=moderator)
     response = post_comment(client, article)
     assert "is now published" in client.get(response.url).content.decode()
     assert Comment.objects.filter(article=article).get().status == Comment.Status.APPROVED

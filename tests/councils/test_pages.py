@@ -199,7 +199,9 @@ def test_sitemap_and_robots(client, seeded):
     assert "draft-piece" not in sitemap
     assert robots["Content-Type"] == "text/plain; charset=utf-8"
     assert "Sitemap: http://testserver/sitemap.xml" in robots.content.decode()
-    assert "Disallow: /admin/" in robots.content.decode()
+    # The admin's address is not public: robots.txt never names it (X-Robots-Tag keeps it out of indexes).
+    assert "Disallow: /embed/" in robots.content.decode()
+    assert "admin" not in robots.content.decode()
 
 
 PAGES = [

@@ -5,6 +5,7 @@ import re
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.urls import reverse
 
 from tests.support.factories import UserFactory
 
@@ -135,3 +136,12 @@ def test_passwords_need_twelve_characters():
     with pytest.raises(ValidationError, match="at least 12 characters"):
         validate_password("Tr0ub4dor&3", user)
     validate_password("a-much-longer-passphrase", user)
+
+
+def test_a_staff_login_without_next_lands_on_the_admin_index(journalist):
+    client = Client()
+    response = client.post(LOGIN, {"username": "journalist", "password": "correct-horse-battery-staple"})
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:index")
+    assert client.get(response["Location"]).status_code == 200

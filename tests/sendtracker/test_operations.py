@@ -11,6 +11,7 @@ from django.test import Client
 
 from sendtracker import db_router
 from sendtracker.cache_backends import TolerantRedisCache
+from sendtracker.log import RequestIdFilter
 
 pytestmark = pytest.mark.django_db
 
@@ -167,3 +168,21 @@ class TestReplicaRouting:
 
         with db_router.replica_reads(True):
             assert db_router.PrimaryReplicaRouter().db_for_read(Council) == "default"
+
+
+@pytest.mark.parametrize(("path", "status"), [("/no/such/page/", 404), ("/tracker/?status=bogus", 400)])
+def test_django_request_lines_for_4xx_answers_carry_the_request_id(client, caplog, path, status):
+    with caplog.at_level(logging.WARNING, logger="django.request"):
+        response = client.get(path, HTTP_X_REQUEST_ID="trace-4xx")
+    assert response.status_code == status
+    record = next(r for r in caplog.records if r.name == "django.request")
+
+    RequestIdFilter().filter(record)
+
+    assert record.request_id == "trace-4xx" == response["X-Request-ID"]
+
+
+def test_a_line_outside_any_request_says_so_with_a_null_id():
+    record = logging.LogRecord("app", logging.INFO, __file__, 1, "outside a request", None, None)
+    RequestIdFilter().filter(record)
+    assert record.request_id is None

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from comments.models import Comment
 from comments.protection import form_token
+from tests.support.factories import ArticleFactory
 
 
 @pytest.fixture(autouse=True)
@@ -43,6 +44,15 @@ def post_comment(client, article, ip="198.51.100.7", HTTP_X_FORWARDED_FOR=None, 
         HTTP_USER_AGENT="Mozilla/5.0 (test)",
         **headers,
     )
+
+
+def become_known_reader(client, moderator, email="sam@example.org"):
+    """The reader using ``client`` sends a comment that a moderator approves: that browser is now known."""
+    other = ArticleFactory()
+    post_comment(client, other, email=email, body="An earlier comment a moderator approved.")
+    sent = Comment.objects.filter(article=other)
+    Comment.objects.filter(pk__in=sent).update(status=Comment.Status.APPROVED, moderated_by=moderator)
+    return sent.get()
 
 
 def assert_refused(response, status, message):
