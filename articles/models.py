@@ -99,6 +99,7 @@ class Article(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="published") | Q(published_at__isnull=False),
                 name="article_published_has_time",
+                violation_error_message="A published article needs a publish time: give one, or leave it blank to publish now.",
             ),
         ]
         permissions = [("publish_article", "Can publish and unpublish articles")]

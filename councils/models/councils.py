@@ -29,7 +29,12 @@ class IntegratedCareBoard(models.Model):
         ordering = ["name"]
         verbose_name = "integrated care board"
         constraints = [
-            models.UniqueConstraint(fields=["code"], condition=~Q(code=""), name="icb_unique_code"),
+            models.UniqueConstraint(
+                fields=["code"],
+                condition=~Q(code=""),
+                name="icb_unique_code",
+                violation_error_message="Another integrated care board already has this code.",
+            ),
         ]
 
     def __str__(self):
@@ -132,6 +137,7 @@ class Council(models.Model):
             models.CheckConstraint(
                 condition=Q(safety_valve_amount__isnull=True) | Q(safety_valve_amount__gte=0),
                 name="council_safety_valve_amount_gte_0",
+                violation_error_message="The safety valve amount cannot be negative.",
             ),
         ]
         permissions = [("override_status_rules", "Can record a status move the usual rules refuse")]
@@ -174,8 +180,16 @@ class CouncilCareBoard(models.Model):
         ordering = ["council", "position"]
         verbose_name = "council's care board"
         constraints = [
-            models.UniqueConstraint(fields=["council", "care_board"], name="councilcareboard_once"),
-            models.UniqueConstraint(fields=["council", "position"], name="councilcareboard_one_per_position"),
+            models.UniqueConstraint(
+                fields=["council", "care_board"],
+                name="councilcareboard_once",
+                violation_error_message="This council is already linked to this care board.",
+            ),
+            models.UniqueConstraint(
+                fields=["council", "position"],
+                name="councilcareboard_one_per_position",
+                violation_error_message="This council already has a care board in that position: number each board differently.",
+            ),
         ]
 
     def __str__(self):
@@ -250,7 +264,11 @@ class StatusChange(models.Model):
             models.Index(fields=["-effective_on", "-recorded_at"], name="statuschange_feed_idx"),
         ]
         constraints = [
-            models.CheckConstraint(condition=~Q(from_status=F("to_status")), name="statuschange_moves"),
+            models.CheckConstraint(
+                condition=~Q(from_status=F("to_status")),
+                name="statuschange_moves",
+                violation_error_message="A status change must move the council to a different status.",
+            ),
         ]
         permissions = [("correct_statuschange", "Can correct a recorded status change")]
 

@@ -39,7 +39,13 @@ class Programme(models.Model):
 
     class Meta:
         ordering = ["name"]
-        constraints = [models.CheckConstraint(condition=Q(budget__gte=0), name="programme_budget_gte_0")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(budget__gte=0),
+                name="programme_budget_gte_0",
+                violation_error_message="The budget cannot be negative.",
+            )
+        ]
 
     def __str__(self):
         return self.name
@@ -89,7 +95,11 @@ class ProgrammeName(FormerName):
     class Meta(FormerName.Meta):
         verbose_name = "former programme name"
         constraints = [
-            models.UniqueConstraint(fields=["programme", "of", "replaced_on"], name="programmename_one_per_day"),
+            models.UniqueConstraint(
+                fields=["programme", "of", "replaced_on"],
+                name="programmename_one_per_day",
+                violation_error_message="This name was already replaced on that date: give each rename its own date.",
+            ),
         ]
 
     def get_absolute_url(self):
@@ -104,7 +114,11 @@ class PartnershipName(FormerName):
     class Meta(FormerName.Meta):
         verbose_name = "former partnership name"
         constraints = [
-            models.UniqueConstraint(fields=["partnership", "replaced_on"], name="partnershipname_one_per_day"),
+            models.UniqueConstraint(
+                fields=["partnership", "replaced_on"],
+                name="partnershipname_one_per_day",
+                violation_error_message="This partnership already has a former name replaced on that date: give each rename its own date.",
+            ),
         ]
 
     def get_absolute_url(self):
@@ -135,6 +149,7 @@ class ProgrammeEvent(models.Model):
             models.CheckConstraint(
                 condition=Q(precision=DatePrecision.DAY) | Q(happened_on__day=1),
                 name="programmeevent_month_on_first",
+                violation_error_message="For an event known only to the month, give the first of the month as its date.",
             ),
         ]
 
@@ -178,7 +193,11 @@ class KeyFigure(models.Model):
     class Meta:
         ordering = ["programme", "position", "key"]
         constraints = [
-            models.UniqueConstraint(fields=["programme", "key"], name="keyfigure_unique_key"),
+            models.UniqueConstraint(
+                fields=["programme", "key"],
+                name="keyfigure_unique_key",
+                violation_error_message="The programme already has a key figure with this identifier: choose another, or edit that one.",
+            ),
         ]
 
     def __str__(self):
@@ -222,10 +241,15 @@ class Contract(models.Model):
     class Meta:
         ordering = ["role", "supplier", "pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(value__gte=0), name="contract_value_gte_0"),
+            models.CheckConstraint(
+                condition=Q(value__gte=0),
+                name="contract_value_gte_0",
+                violation_error_message="The contract's value cannot be negative.",
+            ),
             models.CheckConstraint(
                 condition=Q(starts_on__isnull=True) | Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
                 name="contract_ends_after_start",
+                violation_error_message="The contract cannot end before it starts: check the start and end dates.",
             ),
         ]
         indexes = [models.Index(fields=["role"], name="contract_role_idx")]
