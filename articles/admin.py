@@ -194,7 +194,7 @@ class QuoteInline(admin.StackedInline):
     formfield_overrides = HTTPS_URLS
     model = Quote
     extra = 0
-    fields = ("text", "said_on", "context", "article", "source_url", "councils")
+    fields = ("text", "said_on", "context", "article", "source_url", "source_title", "no_source_reason", "councils")
     autocomplete_fields = ("article", "councils")
 
 

@@ -10,7 +10,7 @@ from . import charts, selectors
 from .choices import IN_PILOT_STATUSES, PilotStatus
 from .exports import tracker_csv_response
 from .filters import CouncilFilter
-from .models import Contract, Council, Programme, StatusChange
+from .models import Contract, Council, KeyFigure, Programme, StatusChange
 from .tracker import sort_columns, tracker_overview, tracker_rows
 
 CHANGES_PER_PAGE = 50
@@ -115,7 +115,12 @@ def contract_list(request):
     return render(
         request,
         "councils/contract_list.html",
-        {"contracts": contracts, "totals": contracts.totals_by_role(), "total": contracts.total()},
+        {
+            "contracts": contracts,
+            "totals": contracts.totals_by_role(),
+            "total": contracts.total(),
+            "ledger_disagreements": KeyFigure.objects.ledger_disagreements(),
+        },
     )
 
 

@@ -1,5 +1,7 @@
 """The programme (the £70m pilot), its reported figures and its contracts."""
 
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -8,6 +10,7 @@ from django.urls import reverse
 
 from ..choices import DatePrecision, ProgrammeNameOf
 from .names import FormerName, formerly, name_history, name_in_force
+from .sources import SourcedRecord
 
 
 class ProgrammeQuerySet(models.QuerySet):
@@ -174,7 +177,24 @@ class ProgrammeEvent(models.Model):
         return f"{self.happened_on:%Y-%m}" if self.precision == DatePrecision.MONTH else self.happened_on.isoformat()
 
 
-class KeyFigure(models.Model):
+class KeyFigureQuerySet(models.QuerySet):
+    def ledger_disagreements(self):
+        """Each figure that counts contracts and disagrees with the ledger, as a sentence naming both numbers."""
+        figures = list(self.exclude(ledger_role=""))
+        if not figures:
+            return []
+        by_role = {row["role"]: row for row in Contract.objects.totals_by_role()}
+        said = []
+        for figure in figures:
+            row = by_role.get(figure.ledger_role, {"total": 0, "count": 0})
+            recorded = (row["total"] or 0) if figure.unit == "£" else row["count"]
+            disagreement = figure.ledger_disagreement(recorded=recorded)
+            if disagreement:
+                said.append(disagreement)
+        return said
+
+
+class KeyFigure(SourcedRecord):
     """A figure as reported, with its source and date: "20 councils shortlisted"."""
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="key_figures")
@@ -189,6 +209,15 @@ class KeyFigure(models.Model):
     source_title = models.CharField(max_length=300, blank=True)
     note = models.TextField(blank=True)
     position = models.PositiveSmallIntegerField(default=0, help_text="Order on the page.")
+    ledger_role = models.CharField(
+        "counts the contracts for",
+        max_length=200,
+        blank=True,
+        help_text="If this figure counts contracts (or, in £, totals them), their role exactly as in the contracts "
+        "list, e.g. “Safety valve financial adviser”: the admin and the contracts page then flag any disagreement.",
+    )
+
+    objects = KeyFigureQuerySet.as_manager()
 
     class Meta:
         ordering = ["programme", "position", "key"]
@@ -208,8 +237,27 @@ class KeyFigure(models.Model):
 
     @property
     def display_value(self):
-        value = int(self.value) if self.value == self.value.to_integral_value() else self.value
-        return f"£{value:,}" if self.unit == "£" else f"{value:,}"
+        return _display(self.value, self.unit)
+
+    def ledger_disagreement(self, recorded=None):
+        """None, or what the ledger says against this figure: "6 reported, 7 recorded in the contracts ledger"."""
+        if not self.ledger_role:
+            return None
+        if recorded is None:
+            contracts = Contract.objects.filter(role=self.ledger_role)
+            recorded = contracts.total() if self.unit == "£" else contracts.count()
+        if recorded == self.value:
+            return None
+        return (
+            f"{self.label.capitalize()}: {self.display_value} reported, {_display(recorded, self.unit)} recorded "
+            f"in the contracts ledger ({self.ledger_role})."
+        )
+
+
+def _display(value, unit):
+    value = Decimal(value)
+    value = int(value) if value == value.to_integral_value() else value
+    return f"£{value:,}" if unit == "£" else f"{value:,}"
 
 
 class ContractQuerySet(models.QuerySet):
@@ -220,7 +268,7 @@ class ContractQuerySet(models.QuerySet):
         return self.aggregate(total=Sum("value"))["total"] or 0
 
 
-class Contract(models.Model):
+class Contract(SourcedRecord):
     programme = models.ForeignKey(Programme, null=True, blank=True, on_delete=models.SET_NULL, related_name="contracts")
     role = models.CharField(
         "role or title", max_length=200, help_text='What the contract is for, e.g. "Safety valve financial adviser".'
@@ -255,11 +303,19 @@ class Contract(models.Model):
         indexes = [models.Index(fields=["role"], name="contract_role_idx")]
 
     def __str__(self):
-        return f"{self.role}: {self.supplier or 'supplier not named'} (£{self.value:,.0f})"
+        reference = f", ref. {self.reference}" if self.reference else ""
+        return f"{self.role}: {self.supplier or 'supplier not named'} (£{self.value:,.0f}{reference})"
 
     def get_absolute_url(self):
         return reverse("councils:contracts") + f"#contract-{self.pk}"
 
     def clean(self):
+        errors = {}
+        try:
+            super().clean()
+        except ValidationError as error:
+            errors.update(error.message_dict)
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
-            raise ValidationError({"ends_on": "The end date cannot be before the start date."})
+            errors["ends_on"] = ["The end date cannot be before the start date."]
+        if errors:
+            raise ValidationError(errors)
