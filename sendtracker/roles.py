@@ -61,6 +61,7 @@ EDITOR = sorted(
         "councils.correct_statuschange",
         "articles.publish_article",
         "admin.view_logentry",
+        "auditlog.view_logentry",
     }
 )
 

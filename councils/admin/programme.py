@@ -70,6 +70,7 @@ class ContractAdmin(admin.ModelAdmin):
     list_display = ("role", "supplier_or_unnamed", "reference_or_number", "value", "starts_on", "published_on")
     list_filter = ("role", "buyer", "published_on", "programme")
     search_fields = ("role", "supplier", "buyer", "reference", "notes")
+    show_full_result_count = False  # the ledger check below takes that query's place
 
     @admin.display(description="Reference", ordering="reference")
     def reference_or_number(self, obj):
