@@ -117,8 +117,13 @@ mark_status_actions = [_mark_status_action(status) for status in PilotStatus]
 
 class StatusChangeCorrectionInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = StatusChangeCorrection
+
+    @admin.display(description="Previously")
+    def previous_values(self, obj):
+        return obj.previous_text
+
     extra = 0
-    fields = ("corrected_at", "corrected_by", "reason", "previous")
+    fields = ("corrected_at", "corrected_by", "reason", "previous_values")
     readonly_fields = fields
     can_delete = False
 
@@ -224,7 +229,12 @@ class StatusChangeCorrectionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ("corrected_at",)
     list_select_related = ("status_change__council", "corrected_by")
     search_fields = ("reason", "status_change__council__short_name")
-    readonly_fields = ("status_change", "corrected_at", "corrected_by", "reason", "previous")
+    fields = ("status_change", "corrected_at", "corrected_by", "reason", "previous_values")
+    readonly_fields = fields
+
+    @admin.display(description="Previously")
+    def previous_values(self, obj):
+        return obj.previous_text
 
     @admin.display(description="Reason")
     def reason_excerpt(self, obj):

@@ -1,5 +1,7 @@
 """Councils, the NHS care boards they lie in, their SEND inspections and their status history."""
 
+import datetime
+
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -295,3 +297,22 @@ class StatusChangeCorrection(models.Model):
 
     def __str__(self):
         return f"Correction to {self.status_change} on {self.corrected_at:%d %b %Y}"
+
+    PREVIOUS_LABELS = {
+        "effective_on": "date",
+        "note": "public note",
+        "source_url": "source URL",
+        "source_title": "source title",
+    }
+
+    @property
+    def previous_text(self):
+        """What the corrected fields said before, as a sentence: "date was 28 Nov 2026; public note was blank"."""
+        parts = []
+        for name, value in (self.previous or {}).items():
+            if name == "effective_on" and value:
+                value = f"{datetime.date.fromisoformat(value):%-d %b %Y}"
+            elif name in ("note", "source_title") and value:
+                value = f"“{value}”"
+            parts.append(f"{self.PREVIOUS_LABELS.get(name, name.replace('_', ' '))} was {value or 'blank'}")
+        return "; ".join(parts)

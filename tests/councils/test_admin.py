@@ -644,3 +644,20 @@ def test_every_status_date_uses_the_admins_date_widget(journalist, editor, facts
         assert 'type="date"' not in page
         assert 'class="vDateField"' in page
         assert "DateTimeShortcuts.js" in page
+
+
+def test_a_correction_shows_what_it_replaced_in_words_not_json(editor, facts):
+    change = facts["statuschange"]
+    client = client_for(editor)
+    correct_url = reverse("admin:councils_statuschange_correct", args=[change.pk])
+    assert "admin/css/forms.css" in client.get(correct_url).text  # styled like the admin's other forms
+
+    client.post(correct_url, {"effective_on": "18/05/2023", "note": "", "reason": "The letter was dated 18 May."})
+
+    pages = [
+        client.get(reverse("admin:councils_statuschange_change", args=[change.pk])).text,
+        client.get(reverse("admin:councils_council_change", args=[change.council_id])).text,
+    ]
+    for page in pages:
+        assert "date was 19 May 2023" in page
+        assert "{&quot;effective_on&quot;" not in page and '{"effective_on"' not in page
