@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.html import format_html
 
-from sendtracker.admin_mixins import HTTPS_URLS, excerpt
+from sendtracker.admin_mixins import HTTPS_URLS, RankedSearchMixin, excerpt
 
 from .forms import ArticleAdminForm
 from .models import Article, Correction, Person, Quote
@@ -34,7 +34,8 @@ class CorrectionInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(RankedSearchMixin, admin.ModelAdmin):
+    ranked_search_field = "headline"
     form = ArticleAdminForm
     list_display = ("headline", "status", "published_at", "byline", "comment_moderation", "updated_at", "preview_link")
     list_filter = ("status", "comment_moderation", "published_at", "councils__region")
@@ -199,7 +200,7 @@ class QuoteInline(admin.StackedInline):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(RankedSearchMixin, admin.ModelAdmin):
     list_display = ("name", "role", "organisation", "council")
     list_filter = ("organisation",)
     list_select_related = ("council",)

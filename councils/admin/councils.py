@@ -8,7 +8,7 @@ from django.http import HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
-from sendtracker.admin_mixins import HTTPS_URLS
+from sendtracker.admin_mixins import HTTPS_URLS, RankedSearchMixin
 
 from ..forms import STATUS_FIELDS, CouncilChangeForm, can_override
 from ..models import Council, CouncilCareBoard, IntegratedCareBoard, SendInspection, StatusChangeCorrection
@@ -66,8 +66,9 @@ class SendInspectionInline(admin.TabularInline):
 
 
 @admin.register(Council)
-class CouncilAdmin(admin.ModelAdmin):
+class CouncilAdmin(RankedSearchMixin, admin.ModelAdmin):
     form = CouncilChangeForm
+    ranked_search_field = "short_name"
     list_display = (
         "short_name",
         "code",
@@ -205,7 +206,7 @@ class CouncilAdmin(admin.ModelAdmin):
 
 
 @admin.register(IntegratedCareBoard)
-class IntegratedCareBoardAdmin(admin.ModelAdmin):
+class IntegratedCareBoardAdmin(RankedSearchMixin, admin.ModelAdmin):
     list_display = ("name", "code", "council_count")
     search_fields = ("name", "code")
     prepopulated_fields = {"slug": ("name",)}

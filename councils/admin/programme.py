@@ -3,6 +3,8 @@
 from django.contrib import admin, messages
 from django.utils.html import format_html
 
+from sendtracker.admin_mixins import SingleChoicePreselectMixin
+
 from ..models import Contract, KeyFigure, Programme
 from ..money import FACT_FIELDS
 
@@ -40,7 +42,7 @@ class ProgrammeAdmin(admin.ModelAdmin):
 
 
 @admin.register(KeyFigure)
-class KeyFigureAdmin(admin.ModelAdmin):
+class KeyFigureAdmin(SingleChoicePreselectMixin, admin.ModelAdmin):
     formfield_overrides = FACT_FIELDS
     list_display = ("label", "figure", "reported_on", "programme", "position", "ledger")
     list_filter = ("programme", "reported_on", "unit")
@@ -64,7 +66,7 @@ class KeyFigureAdmin(admin.ModelAdmin):
 
 
 @admin.register(Contract)
-class ContractAdmin(admin.ModelAdmin):
+class ContractAdmin(SingleChoicePreselectMixin, admin.ModelAdmin):
     formfield_overrides = FACT_FIELDS
     # Supplier, start and reference tell apart contracts with the same role and value.
     list_display = ("role", "supplier_or_unnamed", "reference_or_number", "value", "starts_on", "published_on")
