@@ -7,22 +7,30 @@ from django.utils import timezone
 
 from .models import Article
 
-# A body that already holds block-level HTML is left to the sanitiser; plain text gets paragraphs.
-BLOCK_TAG = re.compile(r"<\s*(p|h2|h3|ul|ol|blockquote)\b", re.IGNORECASE)
+# A block that already starts with block-level HTML is left to the sanitiser; plain text gets paragraphs.
+BLOCK_START = re.compile(r"^<\s*(p|h2|h3|ul|ol|blockquote)\b", re.IGNORECASE)
 BLANK_LINES = re.compile(r"\n\s*\n")
+LIST_ITEM = re.compile(r"^[-*]\s+")
+
+
+def _block(text):
+    lines = text.split("\n")
+    if BLOCK_START.match(text):
+        return text
+    if all(LIST_ITEM.match(line) for line in lines):
+        return "<ul>" + "".join(f"<li>{LIST_ITEM.sub('', line)}</li>" for line in lines) + "</ul>"
+    return "<p>" + "<br>\n".join(lines) + "</p>"
 
 
 def paragraphs_from_text(text):
-    """Plain paragraphs separated by blank lines become ``<p>`` elements; single line breaks become ``<br>``.
+    """Blocks separated by blank lines become paragraphs; lines all starting "- " become a list.
 
-    Inline HTML a journalist typed (links, emphasis) is kept for the sanitiser to judge; bare
-    ampersands and angle brackets that are not tags are left as the sanitiser escapes them.
+    A block already in HTML (``<p>``, ``<h2>``, ``<ul>`` …) is kept as typed; single line breaks
+    inside a paragraph become ``<br>``. Everything is then cleaned by the model's sanitiser.
     """
     text = (text or "").replace("\r\n", "\n").strip()
-    if not text or BLOCK_TAG.search(text):
-        return text
-    paragraphs = [part.strip() for part in BLANK_LINES.split(text) if part.strip()]
-    return "".join("<p>" + "<br>\n".join(paragraph.split("\n")) + "</p>\n" for paragraph in paragraphs)
+    blocks = [block.strip() for block in BLANK_LINES.split(text) if block.strip()]
+    return "\n".join(_block(block) for block in blocks)
 
 
 class ArticleAdminForm(forms.ModelForm):

@@ -109,3 +109,12 @@ def test_the_preview_byline_has_no_stray_comma(journalist):
 
     assert "By Test Journalist," not in page
     assert "By Test Journalist</p>" in page
+
+
+def test_mixed_plain_text_html_and_a_dashed_list_each_become_blocks():
+    body = "Intro paragraph.\n\n<h2>What next</h2>\n\n- first point\n- second point\n\nLast words."
+
+    assert paragraphs_from_text(body) == (
+        "<p>Intro paragraph.</p>\n<h2>What next</h2>\n<ul><li>first point</li><li>second point</li></ul>\n"
+        "<p>Last words.</p>"
+    )
