@@ -238,6 +238,8 @@ class PartnershipMembershipAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_select_related = ("council", "partnership")
     search_fields = ("council__short_name", "partnership__name")
 
+    actions = None  # one at a time, from the membership's page or its partnership's
+
     # Editors delete a membership recorded by mistake (here, or with its partnership); a council
     # that really left gets a "left on" date on the partnership instead, and stays as history.
     def has_delete_permission(self, request, obj=None):
@@ -245,7 +247,3 @@ class PartnershipMembershipAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     def delete_model(self, request, obj):
         partnership_delete_member(membership=obj, by=request.user)
-
-    def delete_queryset(self, request, queryset):
-        for membership in queryset:
-            partnership_delete_member(membership=membership, by=request.user)

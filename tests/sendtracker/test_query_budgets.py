@@ -116,9 +116,14 @@ def all_pages(world):
     return pages
 
 
+# Lists that open on a filter measured with everything shown (the comment queue opens on Pending).
+CHANGELIST_QUERIES = {"comments.comment": "?status__exact=all"}
+
+
 def admin_changelists():
     return {
         model._meta.label_lower: reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+        + CHANGELIST_QUERIES.get(model._meta.label_lower, "")
         for model in admin.site._registry
     }
 
