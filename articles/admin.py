@@ -8,14 +8,16 @@ comments app's admin.
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.html import format_html
 
-from sendtracker.admin_mixins import HTTPS_URLS, excerpt
+from sendtracker.admin_mixins import HTTPS_URLS, RankedSearchMixin, excerpt
 
+from .forms import ArticleAdminForm
 from .models import Article, Correction, Person, Quote
 
 PUBLISH_PERMISSION = "articles.publish_article"
@@ -32,7 +34,9 @@ class CorrectionInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(RankedSearchMixin, admin.ModelAdmin):
+    ranked_search_field = "headline"
+    form = ArticleAdminForm
     list_display = ("headline", "status", "published_at", "byline", "comment_moderation", "updated_at", "preview_link")
     list_filter = ("status", "comment_moderation", "published_at", "councils__region")
     search_fields = ("headline", "standfirst", "byline", "slug")
@@ -47,7 +51,8 @@ class ArticleAdmin(admin.ModelAdmin):
             "Publishing",
             {
                 "fields": ("status", "published_at"),
-                "description": "Journalists save drafts; an editor publishes. A future time schedules the article.",
+                "description": "Journalists save drafts; an editor publishes. Choosing Published with no "
+                "“publish at” time publishes now; a future time schedules the article.",
             },
         ),
         ("Related", {"fields": ("councils", "partnerships")}),
@@ -86,9 +91,35 @@ class ArticleAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
-        if not can_publish(request.user):
+        if not can_publish(request.user) or "_preview" in request.POST:
             obj.status = Article.Status.DRAFT
         super().save_model(request, obj, form, change)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if "_preview" in request.POST:
+            return self._saved_then_preview(request, obj, form_said="Draft saved")
+        self._say_publishing(request, obj)
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        if "_preview" in request.POST:
+            return self._saved_then_preview(request, obj, form_said="Saved")
+        self._say_publishing(request, obj)
+        return super().response_change(request, obj)
+
+    def _saved_then_preview(self, request, obj, form_said):
+        self.message_user(request, f"{form_said}: “{obj}”. This is its preview.", messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:articles_article_preview", args=[obj.pk]))
+
+    def _say_publishing(self, request, obj):
+        summary = ArticleAdminForm(instance=obj).publishing_summary()
+        if summary:
+            self.message_user(request, summary, messages.INFO)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # "Save and preview" stores a draft first, so it is offered on new articles and drafts, never on a live one.
+        context["can_preview_draft"] = obj is None or obj.status == Article.Status.DRAFT
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def view_on_site(self, obj):
         if obj.is_published:
@@ -164,12 +195,12 @@ class QuoteInline(admin.StackedInline):
     formfield_overrides = HTTPS_URLS
     model = Quote
     extra = 0
-    fields = ("text", "said_on", "context", "article", "source_url", "councils")
+    fields = ("text", "said_on", "context", "article", "source_url", "source_title", "no_source_reason", "councils")
     autocomplete_fields = ("article", "councils")
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(RankedSearchMixin, admin.ModelAdmin):
     list_display = ("name", "role", "organisation", "council")
     list_filter = ("organisation",)
     list_select_related = ("council",)

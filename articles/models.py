@@ -1,6 +1,7 @@
 """The journalism: articles and their corrections, people and their quotes."""
 
 import datetime
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import models
@@ -9,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from councils.models import Council, Partnership
+from councils.models.sources import SourcedRecord
 from sendtracker.staff_text import StaffTextMixin
 
 from .html import sanitise_html
@@ -118,6 +120,7 @@ class Article(StaffTextMixin, models.Model):
             models.CheckConstraint(
                 condition=~Q(status="published") | Q(published_at__isnull=False),
                 name="article_published_has_time",
+                violation_error_message="A published article needs a publish time: give one, or leave it blank to publish now.",
             ),
         ]
         permissions = [("publish_article", "Can publish and unpublish articles")]
@@ -195,13 +198,16 @@ class QuoteQuerySet(models.QuerySet):
         ).select_related("person", "public_article")
 
 
-class Quote(StaffTextMixin, models.Model):
+class Quote(StaffTextMixin, SourcedRecord):
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="quotes")
     text = models.TextField(help_text="The words in quotation marks, exactly as reported.")
     said_on = models.DateField()
     context = models.TextField(blank=True, help_text="What it was said about, or where.")
     article = models.ForeignKey(Article, null=True, blank=True, on_delete=models.SET_NULL, related_name="quotes")
-    source_url = models.URLField(blank=True, max_length=500)
+    source_url = models.URLField(blank=True, max_length=500, help_text="Where the words were reported or said.")
+    source_title = models.CharField(
+        max_length=300, blank=True, help_text="The source's title as readers will see the link, e.g. the headline."
+    )
     councils = models.ManyToManyField(Council, blank=True, related_name="quotes")
 
     objects = QuoteQuerySet.as_manager()
@@ -215,3 +221,12 @@ class Quote(StaffTextMixin, models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:quotes") + f"#quote-{self.pk}"
+
+    @property
+    def source_link_text(self):
+        """The words of the link to the source: its title, else the article's headline, else the site's name."""
+        if self.source_title:
+            return self.source_title
+        if self.article is not None and self.source_url.endswith(self.article.get_absolute_url()):
+            return self.article.headline
+        return urlsplit(self.source_url).hostname or self.source_url

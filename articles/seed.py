@@ -45,6 +45,9 @@ BODY = """
 <p>Coutinho defended the timescales, saying it was “important” to “take time” to get the reforms right.</p>
 """.strip()
 
+# Key figures that count contracts: the role they count, so the admin and contracts page check them.
+LEDGER_ROLES = {"financial-advisers": "Safety valve financial adviser"}
+
 KEY_FIGURES = [
     ("budget", "budget for the SEND and AP change programme", Decimal("70000000"), "£", ""),
     ("max-partnerships", "regional expert partnerships at most", Decimal("9"), "partnerships", ""),
@@ -201,6 +204,7 @@ def load_seed_story(*, by=None):
                 "note": note,
                 "reported_on": REPORTED_ON,
                 "position": position,
+                "ledger_role": LEDGER_ROLES.get(key, ""),
                 **source,
             },
         )
@@ -257,6 +261,7 @@ def load_seed_story(*, by=None):
                 "value": Decimal("16000"),
                 "term": "one year",
                 "published_on": REPORTED_ON,
+                "source_url": source["source_url"],
                 "notes": (
                     "One of six consultants advising ministers on the “viability and credibility” of councils' "
                     "funding recovery plans. Supplier not named in the reporting."

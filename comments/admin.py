@@ -9,7 +9,7 @@ bookmarks of those addresses here.
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.db.models import Case, Count, IntegerField, Value, When
-from django.http import HttpResponsePermanentRedirect
+from django.http import HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import re_path, reverse
 from django.utils.encoding import escape_uri_path
@@ -37,6 +37,30 @@ class ReportedFilter(admin.SimpleListFilter):
         return queryset
 
 
+class QueueStatusFilter(admin.SimpleListFilter):
+    """The queue's status filter: it opens on Pending, and "All" is a choice of its own."""
+
+    title = "status"
+    parameter_name = "status__exact"  # the address the admin index's "waiting for moderation" link uses
+    ALL = "all"
+
+    def lookups(self, request, model_admin):
+        return (*Comment.Status.choices, (self.ALL, "All"))
+
+    def queryset(self, request, queryset):
+        if self.value() in (None, self.ALL):
+            return queryset
+        return queryset.filter(status=self.value())
+
+    def choices(self, changelist):
+        for value, label in self.lookup_choices:
+            yield {
+                "selected": self.value() == str(value),
+                "query_string": changelist.get_query_string({self.parameter_name: value}),
+                "display": label,
+            }
+
+
 class CommentReportInline(admin.TabularInline):
     model = CommentReport
     fields = ("created_at", "reason", "detail")
@@ -58,18 +82,9 @@ MODERATION_ACTIONS = {
 
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
-    list_display = (
-        "excerpt",
-        "display_name",
-        "article_link",
-        "in_reply_to",
-        "status",
-        "held_reason",
-        "reports",
-        "created_at",
-        "moderated_by",
-    )
-    list_filter = ("status", ReportedFilter, ("article", admin.RelatedOnlyFieldListFilter), "reader_role")
+    # Few columns, so the comment's full text has the room to be read at 1024 px and wider.
+    list_display = ("full_text", "article_and_reason", "status", "reports", "created_at")
+    list_filter = (QueueStatusFilter, ReportedFilter, ("article", admin.RelatedOnlyFieldListFilter), "reader_role")
     list_select_related = ("article", "parent", "moderated_by")
     search_fields = ("display_name", "body", "email")
     inlines = (CommentReportInline,)
@@ -107,6 +122,36 @@ class CommentAdmin(admin.ModelAdmin):
     def get_ordering(self, request):
         # The queue: pending first, then oldest first, so nobody waits longest.
         return ("queue_order", "created_at", "pk")
+
+    class Media:
+        css = {"all": ("css/admin-moderation.css",)}
+
+    def changelist_view(self, request, extra_context=None):
+        # The queue opens on what is waiting: Pending, oldest first. "All" is one click away.
+        if request.method == "GET" and not request.GET and self.has_view_or_change_permission(request):
+            return HttpResponseRedirect(f"{request.path}?{QueueStatusFilter.parameter_name}={Comment.Status.PENDING}")
+        return super().changelist_view(request, extra_context)
+
+    @admin.display(description="comment")
+    def full_text(self, comment):
+        reply = ""
+        if comment.parent_id:
+            reply = format_html(
+                '<p class="comment-queue__reply">In reply to {}: “{}”</p>',
+                comment.parent.display_name,
+                Truncator(comment.parent.body).chars(80),
+            )
+        return format_html(
+            '<div class="comment-queue__text">{}<p class="comment-queue__by">— {}</p>{}</div>',
+            comment_text(comment.body),
+            comment.display_name,
+            reply,
+        )
+
+    @admin.display(description="article and why it was held", ordering="article__headline")
+    def article_and_reason(self, comment):
+        held = comment.held_reason or ("—" if comment.status != Comment.Status.PENDING else "Pre-moderated article")
+        return format_html('{}<br><span class="comment-queue__held">Held: {}</span>', self.article_link(comment), held)
 
     def has_add_permission(self, request):
         # Staff reply from the article page, where the reply is shown badged.

@@ -135,7 +135,11 @@ class CommentReport(models.Model):
         db_table = "articles_commentreport"
         ordering = ["-created_at"]
         constraints = [
-            models.UniqueConstraint(fields=["comment", "reporter_hash"], name="report_one_per_reader"),
+            models.UniqueConstraint(
+                fields=["comment", "reporter_hash"],
+                name="report_one_per_reader",
+                violation_error_message="You have already reported this comment.",
+            ),
         ]
 
     def __str__(self):
@@ -153,7 +157,13 @@ class ModerationWord(models.Model):
     class Meta:
         db_table = "articles_moderationword"
         ordering = ["action", "word"]
-        constraints = [models.UniqueConstraint(fields=["word"], name="moderationword_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["word"],
+                name="moderationword_unique",
+                violation_error_message="This word is already on the list.",
+            )
+        ]
 
     def __str__(self):
         return f"{self.word} ({self.get_action_display()})"

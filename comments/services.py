@@ -6,6 +6,7 @@ before, in comments/protection.py; what the words say, in comments/checks.py.
 
 import datetime
 
+from auditlog.models import LogEntry as AuditEntry
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -136,9 +137,24 @@ def moderate_comments(*, comments, status, by, reason=""):
     if status not in {Comment.Status.APPROVED, Comment.Status.REJECTED, Comment.Status.SPAM}:
         raise ValueError(f"Cannot moderate a comment to {status!r}")
     pks = list(comments.values_list("pk", flat=True))
+    reason = (reason or "")[:300]
+    _record_in_audit_log(Comment.objects.filter(pk__in=pks), status=status, reason=reason, by=by)
     return Comment.objects.filter(pk__in=pks).update(
-        status=status, moderated_by=by, moderated_at=timezone.now(), moderation_reason=(reason or "")[:300]
+        status=status, moderated_by=by, moderated_at=timezone.now(), moderation_reason=reason
     )
+
+
+def _record_in_audit_log(comments, *, status, reason, by, erased=False):
+    """One audit entry per comment, old → new: a bulk UPDATE skips the signals django-auditlog listens to.
+
+    Only the moderation is recorded, never the reader's words or name (an erased comment leaves no copy).
+    """
+    for comment in comments.select_related("article").only("pk", "status", "moderation_reason", "article__headline"):
+        label = f"Comment {comment.pk} on “{comment.article.headline}”" + (" (erased)" if erased else "")
+        changes = {"status": [comment.status, status], "moderation_reason": [comment.moderation_reason, reason]}
+        AuditEntry.objects.log_create(
+            comment, action=AuditEntry.Action.UPDATE, actor=by, object_repr=label, changes=changes
+        )
 
 
 def report_comment(*, comment, reason, detail, reporter):
@@ -175,6 +191,13 @@ def erase_reader(*, comments, by):
     match = Q(pk__in=[pk for pk, _ in selected])
     for email in {checks.normalise_email(email) for _, email in selected if email}:
         match |= Q(email__iexact=email)
+    _record_in_audit_log(
+        Comment.objects.filter(match),
+        status=Comment.Status.REJECTED,
+        reason="Erased at the reader’s request",
+        by=by,
+        erased=True,
+    )
     return Comment.objects.filter(match).update(
         display_name=ERASED_NAME,
         email="",

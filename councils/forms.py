@@ -2,7 +2,6 @@
 
 Status (every change goes through councils.services):
 - the council change form (CouncilChangeForm),
-- the list-editable status column (CouncilStatusListForm),
 - the date, note and source asked by the "Mark as …" bulk actions (StatusDetailsForm),
 - an editor's correction of a recorded change (StatusChangeCorrectionForm).
 
@@ -15,6 +14,7 @@ MembershipFormSet); the rules are councils.partnerships', the forms only show th
 """
 
 from django import forms
+from django.contrib.admin.widgets import AdminDateWidget
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
@@ -22,8 +22,12 @@ from .choices import PilotStatus
 from .partnerships import PartnershipRefused, partnership_check_member, partnership_check_room
 from .services import CORRECTABLE_FIELDS, OVERRIDE_PERMISSION, StatusChangeRefused, status_move_check
 
-# The browser's own date picker; it needs ISO dates, whatever the site's display format.
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+# One date widget everywhere: the admin's own (text box and calendar), as the model forms use.
+DATE_INPUT = AdminDateWidget()
+
+NO_SOURCE_HELP = (
+    "Tick only when nothing public can be linked to; then say in the public note where the fact comes from."
+)
 
 STATUS_FIELDS = (
     "pilot_status",
@@ -31,6 +35,7 @@ STATUS_FIELDS = (
     "status_note",
     "status_source_url",
     "status_source_title",
+    "status_no_public_source",
 )
 
 # The service names its date problems "effective_on"; each form has its own name for that field.
@@ -45,6 +50,16 @@ def refusal_messages(error):
     if isinstance(error, ValidationError):
         return error.messages
     return [str(error)]
+
+
+def require_source(form, *, url_field, flag_field):
+    """A status change carries a source URL unless the journalist says there is no public source."""
+    if form.cleaned_data.get(url_field) or form.cleaned_data.get(flag_field) or form.has_error(url_field):
+        return
+    form.add_error(
+        url_field,
+        "Give the source's address, or tick “No public source” and say in the public note where this comes from.",
+    )
 
 
 def status_seen(form, field):
@@ -103,6 +118,7 @@ class CouncilChangeForm(forms.ModelForm):
     status_source_title = forms.CharField(
         label="Source title", required=False, max_length=300, help_text="e.g. the article headline."
     )
+    status_no_public_source = forms.BooleanField(label="No public source", required=False, help_text=NO_SOURCE_HELP)
     override_rules = forms.BooleanField(
         label="Override the usual rules",
         required=False,
@@ -127,7 +143,7 @@ class CouncilChangeForm(forms.ModelForm):
             "source_title": cleaned.get("status_source_title", ""),
         }
         if not status or status == status_seen(self, "pilot_status"):
-            if any(details.values()):
+            if any(details.values()) or cleaned.get("status_no_public_source"):
                 self.add_error(
                     "pilot_status",
                     "The date, note and source go with a status change: choose the new status, or clear them.",
@@ -140,6 +156,7 @@ class CouncilChangeForm(forms.ModelForm):
                 "(see the timeline). Nothing was saved: check the status and save again.",
             )
             return cleaned
+        require_source(self, url_field="status_source_url", flag_field="status_no_public_source")
         override = bool(cleaned.get("override_rules")) and can_override(self.user)
         try:
             status_move_check(
@@ -152,37 +169,9 @@ class CouncilChangeForm(forms.ModelForm):
         except (StatusChangeRefused, PermissionDenied) as error:
             add_refusal(self, error, "pilot_status", SERVICE_FIELD_NAMES)
             return cleaned
-        self.status_move = {"status": status, "override": override, **details}
+        if not self.errors:
+            self.status_move = {"status": status, "override": override, **details}
         return cleaned
-
-
-class CouncilStatusListForm(forms.ModelForm):
-    """One row of the council list's editable status column: today's date, no note."""
-
-    status_only = True
-    user = None  # set per request by CouncilAdmin.get_changelist_form
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["status"].show_hidden_initial = True
-        self.status_move = None
-
-    def clean_status(self):
-        status = self.cleaned_data["status"]
-        if status == status_seen(self, "status"):
-            return status  # not touched in this row
-        if moved_meanwhile(self, "status", self.instance.status):
-            raise ValidationError(
-                f"While you were editing, {self.instance} moved to “{self.instance.get_status_display()}”. "
-                "Nothing was saved: check and save again."
-            )
-        if status != self.instance.status:
-            try:
-                status_move_check(council=self.instance, status=status, by=self.user)
-            except (StatusChangeRefused, PermissionDenied) as error:
-                raise ValidationError(refusal_messages(error)) from error
-            self.status_move = {"status": status}
-        return status
 
 
 class StatusDetailsForm(forms.Form):
@@ -201,6 +190,7 @@ class StatusDetailsForm(forms.Form):
     )
     source_url = forms.URLField(label="Source URL", required=False, max_length=500, assume_scheme="https")
     source_title = forms.CharField(label="Source title", required=False, max_length=300)
+    no_public_source = forms.BooleanField(label="No public source", required=False, help_text=NO_SOURCE_HELP)
     override_rules = forms.BooleanField(
         label="Override the usual rules",
         required=False,
@@ -218,6 +208,11 @@ class StatusDetailsForm(forms.Form):
         if effective_on > timezone.localdate():
             raise ValidationError("The effective date cannot be in the future.")
         return effective_on
+
+    def clean(self):
+        cleaned = super().clean()
+        require_source(self, url_field="source_url", flag_field="no_public_source")
+        return cleaned
 
     def move_details(self):
         data = self.cleaned_data

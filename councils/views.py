@@ -13,7 +13,7 @@ from . import charts, partnership_pages, selectors
 from .choices import IN_PILOT_STATUSES, PilotStatus
 from .exports import tracker_csv_response
 from .filters import CouncilFilter, as_of_from_query
-from .models import Contract, Council, Programme, StatusChange
+from .models import Contract, Council, KeyFigure, Programme, StatusChange
 from .sources import hidden_paths, public_sources
 from .tracker import active_filters, sort_columns, tracker_overview, tracker_rows
 
@@ -202,7 +202,12 @@ def contract_list(request):
     return render(
         request,
         "councils/contract_list.html",
-        {"contracts": public_sources(contracts), "totals": contracts.totals_by_role(), "total": contracts.total()},
+        {
+            "contracts": public_sources(contracts),
+            "totals": contracts.totals_by_role(),
+            "total": contracts.total(),
+            "ledger_disagreements": KeyFigure.objects.ledger_disagreements(),
+        },
     )
 
 

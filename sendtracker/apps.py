@@ -10,6 +10,9 @@ class SendTrackerConfig(AppConfig):
     def ready(self):
         from django.core.signals import got_request_exception
 
+        from .audit import register_audited_models
         from .middleware import note_database_unavailable
+
+        register_audited_models()
 
         got_request_exception.connect(note_database_unavailable, dispatch_uid="sendtracker-database-unavailable")

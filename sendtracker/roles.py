@@ -24,7 +24,8 @@ JOURNALIST = [
     *perms("councils", "statuschange", ("add", "view")),
     *perms("councils", "statuschangecorrection", ("view",)),
     *perms("councils", "partnership", ("add", "change", "view")),
-    *perms("councils", "partnershipmembership", CRUD),
+    # Journalists record a council leaving (the membership stays as history); editors delete mistakes.
+    *perms("councils", "partnershipmembership", ("add", "change", "view")),
     *perms("councils", "programme", ("change", "view")),
     *perms("councils", "keyfigure", CRUD),
     *perms("councils", "programmeevent", CRUD),
@@ -52,6 +53,7 @@ EDITOR = sorted(
         *perms("councils", "integratedcareboard", CRUD),
         *perms("councils", "statuschange", ("add", "view")),
         *perms("councils", "partnership", CRUD),
+        *perms("councils", "partnershipmembership", CRUD),
         *perms("councils", "programme", CRUD),
         *perms("articles", "article", CRUD),
         *perms("articles", "correction", CRUD),
@@ -61,6 +63,7 @@ EDITOR = sorted(
         "councils.correct_statuschange",
         "articles.publish_article",
         "admin.view_logentry",
+        "auditlog.view_logentry",
     }
 )
 

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "csp",
     "axes",
+    "auditlog",
     "sendtracker",
     "api",
     "councils",
@@ -97,6 +98,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Names the staff member on each audit log entry (sendtracker/audit.py says what is recorded).
+    "auditlog.middleware.AuditlogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Outside the page cache, so cached pages and 304s get X-Frame-Options (embed pages none) too.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -350,6 +353,12 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "sendtracker.ops_views.login_locked_out"  # templates/429.html, with Retry-After
 AXES_CLIENT_IP_CALLABLE = "sendtracker.client_address.client_address"
+
+# The audit log (django-auditlog; sendtracker/audit.py lists what it records): who and what, old → new.
+# No addresses: staff are named, and readers' comments are recorded for their moderation only.
+AUDITLOG_DISABLE_REMOTE_ADDR = True
+# Related objects are logged by name when the change is made, so the log reads without a query per row.
+AUDITLOG_USE_FK_STRING_REPRESENTATION = True
 AXES_VERBOSE = False
 # How many proxies (load balancer, CDN) append to X-Forwarded-For in front of the app;
 # 0 means REMOTE_ADDR is the client. The one setting behind every per-client limit:

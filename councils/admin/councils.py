@@ -8,13 +8,13 @@ from django.http import HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
-from sendtracker.admin_mixins import HTTPS_URLS
+from sendtracker.admin_mixins import HTTPS_URLS, RankedSearchMixin
 
-from ..forms import STATUS_FIELDS, CouncilChangeForm, CouncilStatusListForm, can_override
+from ..forms import STATUS_FIELDS, CouncilChangeForm, can_override
 from ..models import Council, CouncilCareBoard, IntegratedCareBoard, SendInspection, StatusChangeCorrection
 from ..selectors import care_boards_prefetch
 from ..services import StatusChangeRefused, council_set_status
-from .status import RECORD_PERMISSION, mark_status_actions
+from .status import RECORD_PERMISSION, mark_status_actions, recorded_message
 
 # Reference data from the mySociety register: import_councils keeps it, only editors edit it by hand.
 REGISTER_FIELDS = (
@@ -66,8 +66,9 @@ class SendInspectionInline(admin.TabularInline):
 
 
 @admin.register(Council)
-class CouncilAdmin(admin.ModelAdmin):
+class CouncilAdmin(RankedSearchMixin, admin.ModelAdmin):
     form = CouncilChangeForm
+    ranked_search_field = "short_name"
     list_display = (
         "short_name",
         "code",
@@ -79,7 +80,6 @@ class CouncilAdmin(admin.ModelAdmin):
         "in_safety_valve",
     )
     list_display_links = ("short_name",)
-    list_editable = ("status",)
     list_filter = ("status", "region", "ofsted_judgement", "in_safety_valve", "council_type")
     search_fields = ("short_name", "name", "code", "gss_code", "slug", "alt_names")
     readonly_fields = ("current_status", "status_timeline", "created_at", "updated_at")
@@ -142,24 +142,11 @@ class CouncilAdmin(admin.ModelAdmin):
         form = super().get_form(request, obj, change=change, **kwargs)
         return type(form.__name__, (form,), {"user": request.user})
 
-    def get_changelist_form(self, request, **kwargs):
-        kwargs.setdefault("form", CouncilStatusListForm)
-        form = super().get_changelist_form(request, **kwargs)
-        return type(form.__name__, (form,), {"user": request.user})
-
-    def get_changelist_instance(self, request):
-        changelist = super().get_changelist_instance(request)
-        if not self.has_record_status_permission(request):
-            changelist.list_editable = ()
-        return changelist
-
     def has_record_status_permission(self, request):
         return request.user.has_perm(RECORD_PERMISSION) and request.user.has_perm("councils.change_council")
 
     def save_model(self, request, obj, form, change):
-        if getattr(form, "status_only", False):
-            pass  # the list's status column: the service writes the only field it edits
-        elif change:
+        if change:
             # Never write the status columns from a possibly stale form: only the service does.
             obj.save(
                 update_fields=[
@@ -171,7 +158,8 @@ class CouncilAdmin(admin.ModelAdmin):
         else:
             obj.save()
         if form.status_move:
-            council_set_status(council=obj, by=request.user, **form.status_move)
+            recorded = council_set_status(council=obj, by=request.user, **form.status_move)
+            self.message_user(request, recorded_message(recorded), messages.SUCCESS)
 
     def changeform_view(self, request, *args, **kwargs):
         try:
@@ -218,7 +206,7 @@ class CouncilAdmin(admin.ModelAdmin):
 
 
 @admin.register(IntegratedCareBoard)
-class IntegratedCareBoardAdmin(admin.ModelAdmin):
+class IntegratedCareBoardAdmin(RankedSearchMixin, admin.ModelAdmin):
     list_display = ("name", "code", "council_count")
     search_fields = ("name", "code")
     prepopulated_fields = {"slug": ("name",)}

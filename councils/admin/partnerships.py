@@ -11,7 +11,7 @@ from django.db.models import Prefetch
 from django.http import HttpResponseRedirect
 from django.utils.html import format_html_join
 
-from sendtracker.admin_mixins import HTTPS_URLS, ReadOnlyAdminMixin
+from sendtracker.admin_mixins import HTTPS_URLS, RankedSearchMixin, ReadOnlyAdminMixin, SingleChoicePreselectMixin
 
 from ..choices import MembershipRole
 from ..forms import MembershipForm, MembershipFormSet, PartnershipForm, refusal_messages
@@ -66,7 +66,7 @@ class MembershipInline(admin.StackedInline):
 
 
 @admin.register(Partnership)
-class PartnershipAdmin(admin.ModelAdmin):
+class PartnershipAdmin(RankedSearchMixin, SingleChoicePreselectMixin, admin.ModelAdmin):
     formfield_overrides = HTTPS_URLS
     form = PartnershipForm
     list_display = ("name", "lead_councils", "status", "member_count", "launched_on", "checks_summary")
@@ -237,3 +237,13 @@ class PartnershipMembershipAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ("role", "partnership")
     list_select_related = ("council", "partnership")
     search_fields = ("council__short_name", "partnership__name")
+
+    actions = None  # one at a time, from the membership's page or its partnership's
+
+    # Editors delete a membership recorded by mistake (here, or with its partnership); a council
+    # that really left gets a "left on" date on the partnership instead, and stays as history.
+    def has_delete_permission(self, request, obj=None):
+        return request.user.has_perm("councils.delete_partnershipmembership")
+
+    def delete_model(self, request, obj):
+        partnership_delete_member(membership=obj, by=request.user)

@@ -1,7 +1,7 @@
 """The status history in the admin: read-only, corrected only by editors; and the "Mark as …" bulk actions.
 
-New changes are recorded from the council (its change form, the list's status column, or
-these actions), every one through councils.services.council_set_status.
+New changes are recorded from the council (its change form or these actions, both asking for the
+date, note and source), every one through councils.services.council_set_status.
 """
 
 from django.contrib import admin, messages
@@ -30,6 +30,15 @@ from ..services import (
 RECORD_PERMISSION = "councils.add_statuschange"
 
 
+def recorded_message(change):
+    """What was recorded, in full: "Brighton and Hove: Considering → Declined, 1 Jun 2023, on the public timeline.\""""
+    source = "" if change.source_url else " (no public source)"
+    return (
+        f"{change.council}: {change.get_from_status_display()} → {change.get_to_status_display()}, "
+        f"{change.effective_on:%-d %b %Y}, on the public timeline{source}."
+    )
+
+
 def mark_status(modeladmin, request, queryset, status):
     """The "Mark as …" action: ask for date, note and source, then move each council."""
     status = PilotStatus(status)
@@ -42,10 +51,10 @@ def mark_status(modeladmin, request, queryset, status):
     councils = list(queryset.order_by("short_name"))
     if applying and form.is_valid():
         details = form.move_details()
-        changed, refused = [], []
+        changed, refused, recorded = [], [], []
         for council in councils:
             try:
-                council_set_status(council=council, status=status, by=request.user, **details)
+                recorded.append(council_set_status(council=council, status=status, by=request.user, **details))
             except (StatusChangeRefused, PermissionDenied) as error:
                 refused.append(f"{council}: {' '.join(refusal_messages(error))}")
             else:
@@ -57,6 +66,8 @@ def mark_status(modeladmin, request, queryset, status):
                 f"Marked {len(changed)} council{'s' if len(changed) != 1 else ''} as “{status.label}”: {names}.",
                 messages.SUCCESS,
             )
+            for change in recorded:
+                modeladmin.message_user(request, recorded_message(change), messages.SUCCESS)
         if refused:
             modeladmin.message_user(
                 request,
@@ -106,8 +117,13 @@ mark_status_actions = [_mark_status_action(status) for status in PilotStatus]
 
 class StatusChangeCorrectionInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = StatusChangeCorrection
+
+    @admin.display(description="Previously")
+    def previous_values(self, obj):
+        return obj.previous_text
+
     extra = 0
-    fields = ("corrected_at", "corrected_by", "reason", "previous")
+    fields = ("corrected_at", "corrected_by", "reason", "previous_values")
     readonly_fields = fields
     can_delete = False
 
@@ -199,6 +215,7 @@ class StatusChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             "change": change,
             "original": change,
             "form": form,
+            "media": self.media + form.media,
         }
         request.current_app = self.admin_site.name
         return TemplateResponse(request, "admin/councils/statuschange/correct.html", context)
@@ -212,7 +229,12 @@ class StatusChangeCorrectionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ("corrected_at",)
     list_select_related = ("status_change__council", "corrected_by")
     search_fields = ("reason", "status_change__council__short_name")
-    readonly_fields = ("status_change", "corrected_at", "corrected_by", "reason", "previous")
+    fields = ("status_change", "corrected_at", "corrected_by", "reason", "previous_values")
+    readonly_fields = fields
+
+    @admin.display(description="Previously")
+    def previous_values(self, obj):
+        return obj.previous_text
 
     @admin.display(description="Reason")
     def reason_excerpt(self, obj):

@@ -1,5 +1,7 @@
 """Councils, the NHS care boards they lie in, their SEND inspections and their status history."""
 
+import datetime
+
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -31,7 +33,12 @@ class IntegratedCareBoard(StaffTextMixin, models.Model):
         ordering = ["name"]
         verbose_name = "integrated care board"
         constraints = [
-            models.UniqueConstraint(fields=["code"], condition=~Q(code=""), name="icb_unique_code"),
+            models.UniqueConstraint(
+                fields=["code"],
+                condition=~Q(code=""),
+                name="icb_unique_code",
+                violation_error_message="Another integrated care board already has this code.",
+            ),
         ]
 
     def __str__(self):
@@ -134,6 +141,7 @@ class Council(StaffTextMixin, models.Model):
             models.CheckConstraint(
                 condition=Q(safety_valve_amount__isnull=True) | Q(safety_valve_amount__gte=0),
                 name="council_safety_valve_amount_gte_0",
+                violation_error_message="The safety valve amount cannot be negative.",
             ),
         ]
         permissions = [("override_status_rules", "Can record a status move the usual rules refuse")]
@@ -176,8 +184,16 @@ class CouncilCareBoard(StaffTextMixin, models.Model):
         ordering = ["council", "position"]
         verbose_name = "council's care board"
         constraints = [
-            models.UniqueConstraint(fields=["council", "care_board"], name="councilcareboard_once"),
-            models.UniqueConstraint(fields=["council", "position"], name="councilcareboard_one_per_position"),
+            models.UniqueConstraint(
+                fields=["council", "care_board"],
+                name="councilcareboard_once",
+                violation_error_message="This council is already linked to this care board.",
+            ),
+            models.UniqueConstraint(
+                fields=["council", "position"],
+                name="councilcareboard_one_per_position",
+                violation_error_message="This council already has a care board in that position: number each board differently.",
+            ),
         ]
 
     def __str__(self):
@@ -259,7 +275,11 @@ class StatusChange(StaffTextMixin, models.Model):
             models.Index(fields=["-effective_on", "-recorded_at"], name="statuschange_feed_idx"),
         ]
         constraints = [
-            models.CheckConstraint(condition=~Q(from_status=F("to_status")), name="statuschange_moves"),
+            models.CheckConstraint(
+                condition=~Q(from_status=F("to_status")),
+                name="statuschange_moves",
+                violation_error_message="A status change must move the council to a different status.",
+            ),
         ]
         permissions = [("correct_statuschange", "Can correct a recorded status change")]
 
@@ -286,3 +306,22 @@ class StatusChangeCorrection(StaffTextMixin, models.Model):
 
     def __str__(self):
         return f"Correction to {self.status_change} on {self.corrected_at:%d %b %Y}"
+
+    PREVIOUS_LABELS = {
+        "effective_on": "date",
+        "note": "public note",
+        "source_url": "source URL",
+        "source_title": "source title",
+    }
+
+    @property
+    def previous_text(self):
+        """What the corrected fields said before, as a sentence: "date was 28 Nov 2026; public note was blank"."""
+        parts = []
+        for name, value in (self.previous or {}).items():
+            if name == "effective_on" and value:
+                value = f"{datetime.date.fromisoformat(value):%-d %b %Y}"
+            elif name in ("note", "source_title") and value:
+                value = f"“{value}”"
+            parts.append(f"{self.PREVIOUS_LABELS.get(name, name.replace('_', ' '))} was {value or 'blank'}")
+        return "; ".join(parts)

@@ -1,5 +1,7 @@
 """The programme (the £70m pilot), its reported figures and its contracts."""
 
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -10,6 +12,7 @@ from sendtracker.staff_text import StaffTextMixin
 
 from ..choices import DatePrecision, ProgrammeNameOf
 from .names import FormerName, formerly, name_history, name_in_force
+from .sources import SourcedRecord
 
 
 class ProgrammeQuerySet(models.QuerySet):
@@ -41,7 +44,13 @@ class Programme(StaffTextMixin, models.Model):
 
     class Meta:
         ordering = ["name"]
-        constraints = [models.CheckConstraint(condition=Q(budget__gte=0), name="programme_budget_gte_0")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(budget__gte=0),
+                name="programme_budget_gte_0",
+                violation_error_message="The budget cannot be negative.",
+            )
+        ]
 
     def __str__(self):
         return self.name
@@ -91,7 +100,11 @@ class ProgrammeName(FormerName):
     class Meta(FormerName.Meta):
         verbose_name = "former programme name"
         constraints = [
-            models.UniqueConstraint(fields=["programme", "of", "replaced_on"], name="programmename_one_per_day"),
+            models.UniqueConstraint(
+                fields=["programme", "of", "replaced_on"],
+                name="programmename_one_per_day",
+                violation_error_message="This name was already replaced on that date: give each rename its own date.",
+            ),
         ]
 
     def get_absolute_url(self):
@@ -106,7 +119,11 @@ class PartnershipName(FormerName):
     class Meta(FormerName.Meta):
         verbose_name = "former partnership name"
         constraints = [
-            models.UniqueConstraint(fields=["partnership", "replaced_on"], name="partnershipname_one_per_day"),
+            models.UniqueConstraint(
+                fields=["partnership", "replaced_on"],
+                name="partnershipname_one_per_day",
+                violation_error_message="This partnership already has a former name replaced on that date: give each rename its own date.",
+            ),
         ]
 
     def get_absolute_url(self):
@@ -137,6 +154,7 @@ class ProgrammeEvent(StaffTextMixin, models.Model):
             models.CheckConstraint(
                 condition=Q(precision=DatePrecision.DAY) | Q(happened_on__day=1),
                 name="programmeevent_month_on_first",
+                violation_error_message="For an event known only to the month, give the first of the month as its date.",
             ),
         ]
 
@@ -161,7 +179,24 @@ class ProgrammeEvent(StaffTextMixin, models.Model):
         return f"{self.happened_on:%Y-%m}" if self.precision == DatePrecision.MONTH else self.happened_on.isoformat()
 
 
-class KeyFigure(StaffTextMixin, models.Model):
+class KeyFigureQuerySet(models.QuerySet):
+    def ledger_disagreements(self):
+        """Each figure that counts contracts and disagrees with the ledger, as a sentence naming both numbers."""
+        figures = list(self.exclude(ledger_role=""))
+        if not figures:
+            return []
+        by_role = {row["role"]: row for row in Contract.objects.totals_by_role()}
+        said = []
+        for figure in figures:
+            row = by_role.get(figure.ledger_role, {"total": 0, "count": 0})
+            recorded = (row["total"] or 0) if figure.unit == "£" else row["count"]
+            disagreement = figure.ledger_disagreement(recorded=recorded)
+            if disagreement:
+                said.append(disagreement)
+        return said
+
+
+class KeyFigure(StaffTextMixin, SourcedRecord):
     """A figure as reported, with its source and date: "20 councils shortlisted"."""
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="key_figures")
@@ -176,11 +211,24 @@ class KeyFigure(StaffTextMixin, models.Model):
     source_title = models.CharField(max_length=300, blank=True)
     note = models.TextField(blank=True)
     position = models.PositiveSmallIntegerField(default=0, help_text="Order on the page.")
+    ledger_role = models.CharField(
+        "counts the contracts for",
+        max_length=200,
+        blank=True,
+        help_text="If this figure counts contracts (or, in £, totals them), their role exactly as in the contracts "
+        "list, e.g. “Safety valve financial adviser”: the admin and the contracts page then flag any disagreement.",
+    )
+
+    objects = KeyFigureQuerySet.as_manager()
 
     class Meta:
         ordering = ["programme", "position", "key"]
         constraints = [
-            models.UniqueConstraint(fields=["programme", "key"], name="keyfigure_unique_key"),
+            models.UniqueConstraint(
+                fields=["programme", "key"],
+                name="keyfigure_unique_key",
+                violation_error_message="The programme already has a key figure with this identifier: choose another, or edit that one.",
+            ),
         ]
 
     def __str__(self):
@@ -191,8 +239,27 @@ class KeyFigure(StaffTextMixin, models.Model):
 
     @property
     def display_value(self):
-        value = int(self.value) if self.value == self.value.to_integral_value() else self.value
-        return f"£{value:,}" if self.unit == "£" else f"{value:,}"
+        return _display(self.value, self.unit)
+
+    def ledger_disagreement(self, recorded=None):
+        """None, or what the ledger says against this figure: "6 reported, 7 recorded in the contracts ledger"."""
+        if not self.ledger_role:
+            return None
+        if recorded is None:
+            contracts = Contract.objects.filter(role=self.ledger_role)
+            recorded = contracts.total() if self.unit == "£" else contracts.count()
+        if recorded == self.value:
+            return None
+        return (
+            f"{self.label.capitalize()}: {self.display_value} reported, {_display(recorded, self.unit)} recorded "
+            f"in the contracts ledger ({self.ledger_role})."
+        )
+
+
+def _display(value, unit):
+    value = Decimal(value)
+    value = int(value) if value == value.to_integral_value() else value
+    return f"£{value:,}" if unit == "£" else f"{value:,}"
 
 
 class ContractQuerySet(models.QuerySet):
@@ -203,7 +270,7 @@ class ContractQuerySet(models.QuerySet):
         return self.aggregate(total=Sum("value"))["total"] or 0
 
 
-class Contract(StaffTextMixin, models.Model):
+class Contract(StaffTextMixin, SourcedRecord):
     programme = models.ForeignKey(Programme, null=True, blank=True, on_delete=models.SET_NULL, related_name="contracts")
     role = models.CharField(
         "role or title", max_length=200, help_text='What the contract is for, e.g. "Safety valve financial adviser".'
@@ -224,20 +291,33 @@ class Contract(StaffTextMixin, models.Model):
     class Meta:
         ordering = ["role", "supplier", "pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(value__gte=0), name="contract_value_gte_0"),
+            models.CheckConstraint(
+                condition=Q(value__gte=0),
+                name="contract_value_gte_0",
+                violation_error_message="The contract's value cannot be negative.",
+            ),
             models.CheckConstraint(
                 condition=Q(starts_on__isnull=True) | Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
                 name="contract_ends_after_start",
+                violation_error_message="The contract cannot end before it starts: check the start and end dates.",
             ),
         ]
         indexes = [models.Index(fields=["role"], name="contract_role_idx")]
 
     def __str__(self):
-        return f"{self.role}: {self.supplier or 'supplier not named'} (£{self.value:,.0f})"
+        reference = f", ref. {self.reference}" if self.reference else ""
+        return f"{self.role}: {self.supplier or 'supplier not named'} (£{self.value:,.0f}{reference})"
 
     def get_absolute_url(self):
         return reverse("councils:contracts") + f"#contract-{self.pk}"
 
     def clean(self):
+        errors = {}
+        try:
+            super().clean()
+        except ValidationError as error:
+            errors.update(error.message_dict)
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
-            raise ValidationError({"ends_on": "The end date cannot be before the start date."})
+            errors["ends_on"] = ["The end date cannot be before the start date."]
+        if errors:
+            raise ValidationError(errors)

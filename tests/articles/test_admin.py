@@ -5,6 +5,7 @@ from django.test import Client
 from django.urls import reverse
 
 from articles.models import Article, Correction
+from tests.support.admin_forms import submit_admin_form
 from tests.support.factories import ArticleFactory, CorrectionFactory, PersonFactory, QuoteFactory
 
 pytestmark = pytest.mark.django_db
@@ -202,3 +203,29 @@ def test_a_person_page_shows_their_quotes(journalist):
     page = client_for(journalist).get(reverse("admin:articles_person_change", args=[person.pk])).text
 
     assert "It is important to take time." in page
+
+
+def test_a_quote_without_a_source_or_a_reason_is_refused(journalist):
+    person = PersonFactory()
+    client = client_for(journalist)
+    fields = {"person": person.pk, "text": "We said no.", "said_on": "19/05/2023"}
+
+    refused = submit_admin_form(client, reverse("admin:articles_quote_add"), "quote", fields)
+    assert refused.status_code == 200
+    assert "No public source because" in refused.text
+
+    saved = submit_admin_form(
+        client,
+        reverse("admin:articles_quote_add"),
+        "quote",
+        {**fields, "source_url": "https://example.org/said-no", "source_title": "Council statement"},
+    )
+    assert saved.status_code == 302
+
+
+def test_the_public_quotes_page_links_each_quote_to_its_source_by_title():
+    QuoteFactory(source_url="https://example.org/said-no", source_title="Council statement, 19 May")
+
+    page = Client().get(reverse("articles:quotes")).text
+
+    assert 'Source: <a href="https://example.org/said-no" class="quote__source">Council statement, 19 May</a>' in page

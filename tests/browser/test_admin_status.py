@@ -24,10 +24,12 @@ def test_a_journalist_marks_brighton_and_hove_declined(page, login):
 
     page.get_by_role("combobox", name="Pilot status").select_option(label="Declined")
     page.get_by_label("Public note").fill(NOTE)
+    page.get_by_label("Source URL").fill("https://www.brighton-hove.gov.uk/news/send-pilot")
     page.get_by_label("Source title").fill("Council statement")
     page.get_by_role("button", name="Save and continue editing").click()
 
     expect(page.get_by_text("was changed successfully")).to_be_visible()
+    expect(page.get_by_text("Brighton and Hove: Considering → Declined,")).to_contain_text("on the public timeline")
     timeline = page.locator("table.status-timeline tbody tr").first
     expect(timeline).to_contain_text("Considering → Declined")
     expect(timeline).to_contain_text(NOTE)

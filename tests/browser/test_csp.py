@@ -1,8 +1,14 @@
 """The strict Content-Security-Policy holds in a real browser: the admin and the API docs work with no violations."""
 
+import datetime
+
 import pytest
 
+from councils.choices import PilotStatus
+from councils.services import council_set_status
 from tests.support.factories import CouncilFactory
+
+DAY = datetime.date(2023, 5, 19)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -80,3 +86,24 @@ def test_the_public_pages_run_under_the_policy(page, violations):
     for path in ("/", "/tracker/", "/councils/testshire/", "/changes/", "/articles/", "/programme/"):
         assert page.goto(path).status == 200, path
     assert violations == []
+
+
+def test_the_newsrooms_admin_pages_work_under_the_policy(page, login, editor, violations):
+    """The status correction (admin date widget and its calendar), audit log, queue and article form: no violations."""
+    change = council_set_status(council=CouncilFactory(), status=PilotStatus.SHORTLISTED, effective_on=DAY)
+    login("editor")
+    for path in (
+        f"/admin/councils/statuschange/{change.pk}/correct/",
+        "/admin/auditlog/logentry/",
+        "/admin/comments/comment/?status__exact=pending",
+        "/admin/articles/article/add/",
+        "/admin/councils/keyfigure/",
+    ):
+        response = page.goto(path)
+        assert response.status == 200, path
+    # The date widget's scripts ran: its "Today" shortcut fills the box.
+    page.goto(f"/admin/councils/statuschange/{change.pk}/correct/")
+    page.locator("#id_effective_on").fill("")
+    page.locator(".datetimeshortcuts a", has_text="Today").first.click()
+    assert page.locator("#id_effective_on").input_value() != ""
+    assert violations == [], "\n".join(violations)

@@ -146,7 +146,7 @@ def test_comments_reports_words_and_permissions_survive_the_move(previous_layout
     assert not moderator.has_perm("articles.change_comment")
     client = Client()
     client.force_login(moderator)
-    assert client.get("/admin/comments/comment/").status_code == 200
+    assert client.get("/admin/comments/comment/", follow=True).status_code == 200
     assert "Sam" in client.get(f"/admin/comments/comment/{old['comment'].pk}/change/").content.decode()
 
 

@@ -13,6 +13,7 @@ from tests.support.factories import ArticleFactory, CommentFactory
 pytestmark = pytest.mark.django_db
 
 CHANGELIST = reverse("admin:comments_comment_changelist")
+QUEUE_ALL = CHANGELIST + "?status__exact=all"
 
 
 def ago(**kwargs):
@@ -25,12 +26,15 @@ def test_the_queue_shows_pending_first_then_oldest_first(client, moderator):
     older_pending = CommentFactory(article=article, status="pending", body="older pending", created_at=ago(hours=5))
     approved = CommentFactory(article=article, body="already approved", created_at=ago(days=3))
     client.force_login(moderator)
-    response = client.get(CHANGELIST)
-    assert response.status_code == 200
-    shown = list(response.context["cl"].result_list)
-    assert shown == [older_pending, newer_pending, approved]
+    opened = client.get(CHANGELIST)
+    assert opened.status_code == 302
+    assert opened["Location"] == f"{CHANGELIST}?status__exact=pending"  # the queue opens on Pending
+    response = client.get(opened["Location"])
+    assert list(response.context["cl"].result_list) == [older_pending, newer_pending]
     html = response.content.decode()
     assert "Queue article" in html  # the article is shown with the comment
+    everything = client.get(QUEUE_ALL)
+    assert list(everything.context["cl"].result_list) == [older_pending, newer_pending, approved]
 
 
 def test_the_queue_filters_by_status_article_and_reported(client, moderator):
@@ -80,7 +84,7 @@ def test_bulk_moderation_asks_for_an_optional_reason_and_records_who_and_when(cl
         assert comment.moderation_reason == "Checked against our rules"
     untouched.refresh_from_db()
     assert untouched.status == "pending" and untouched.moderated_by is None
-    messages = [str(m) for m in client.get(CHANGELIST).context["messages"]]
+    messages = [str(m) for m in client.get(QUEUE_ALL).context["messages"]]
     assert f"2 comments {done}." in messages
 
 
@@ -190,14 +194,14 @@ def test_the_queue_query_count_does_not_grow_with_comments(client, moderator, dj
     parent = CommentFactory(article=article)
     CommentFactory.create_batch(3, article=article, parent=parent, status="pending")
     client.force_login(moderator)
-    client.get(CHANGELIST)  # warm the session and permission caches
+    client.get(QUEUE_ALL)  # warm the session and permission caches
     with django_assert_max_num_queries(20) as few:
-        client.get(CHANGELIST)
+        client.get(QUEUE_ALL)
     for _ in range(5):
         other = CommentFactory(moderated_by=moderator)
         CommentFactory.create_batch(4, article=other.article, parent=other, status="pending")
     with django_assert_max_num_queries(len(few.captured_queries)):
-        response = client.get(CHANGELIST)
+        response = client.get(QUEUE_ALL)
     assert len(response.context["cl"].result_list) == 29
 
 
@@ -237,3 +241,18 @@ def test_the_articles_admin_itself_is_not_redirected(client, editor):
 def test_an_old_address_with_a_crafted_path_stays_on_this_site(client):
     response = client.get("/admin/articles/comment//evil.example/")
     assert response["Location"].startswith("/admin/comments/comment/")
+
+
+def test_the_queue_shows_each_comments_full_text_its_article_and_why_it_was_held(client, moderator):
+    long_text = "My daughter waited eighteen months for her plan. " * 6
+    comment = CommentFactory(status="pending", body=long_text.strip(), held_reason="Contains a link")
+    client.force_login(moderator)
+
+    html = client.get(f"{CHANGELIST}?status__exact=pending").content.decode()
+
+    assert long_text.strip() in html  # the whole comment, not an excerpt
+    assert comment.article.headline in html
+    assert "Held: Contains a link" in html
+    assert "css/admin-moderation.css" in html
+    filters = html[html.index('id="changelist-filter"') :]
+    assert filters.index("Pending") < filters.index("All")

@@ -274,6 +274,7 @@ def test_only_editors_see_and_use_the_override(journalist, editor):
         pilot_status=PilotStatus.SHORTLISTED,
         override_rules="on",
         status_note="The council reversed its decision.",
+        status_source_url="https://example.org/reversal",
     )
     assert response.status_code == 302
     change = StatusChange.objects.get(council=council)
@@ -289,11 +290,11 @@ def test_journalists_cannot_edit_register_data(journalist):
     assert council.gss_code == "E06000019"
 
 
-# --- the list-editable status column -------------------------------------------------------
+# --- no status column on the list: every change asks for its date, note and source ----------
 
 
 def list_edit(client, rows):
-    """Post the council list's editable column for (council, new status) rows, as the page would."""
+    """Post the council list's editable column for (council, new status) rows, as the old page did."""
     data = {"form-TOTAL_FORMS": len(rows), "form-INITIAL_FORMS": len(rows), "_save": "Save"}
     for i, (council, status) in enumerate(rows):
         data.update(
@@ -302,44 +303,19 @@ def list_edit(client, rows):
     return client.post(reverse("admin:councils_council_changelist"), data)
 
 
-def test_list_edit_records_each_change(journalist):
+def test_the_list_has_no_status_column_that_records_without_date_note_or_source(journalist):
+    """The list's dropdown recorded a change dated today with no note or source; now only "Mark as …" or the form do."""
     first, second = CouncilFactory(), CouncilFactory()
-
-    response = list_edit(client_for(journalist), [(first, "shortlisted"), (second, "partner")])
-
-    assert response.status_code == 302
-    moves = set(StatusChange.objects.values_list("council", "from_status", "to_status", "recorded_by", "effective_on"))
-    today = timezone.localdate()
-    assert moves == {
-        (first.pk, "not_shortlisted", "shortlisted", journalist.pk, today),
-        (second.pk, "not_shortlisted", "partner", journalist.pk, today),
-    }
-
-
-def test_list_edit_refuses_the_whole_save_when_one_row_is_refused(journalist):
-    allowed, refused = CouncilFactory(), CouncilFactory(short_name="Declinedshire", status=PilotStatus.DECLINED)
-
-    response = list_edit(client_for(journalist), [(allowed, "shortlisted"), (refused, "shortlisted")])
-
-    assert response.status_code == 200
-    assert "Please correct the error below." in response.text
-    assert "Declinedshire cannot move from “Declined” to “Shortlisted”" in response.text
-    assert not StatusChange.objects.exists()
-    assert Council.objects.get(pk=allowed.pk).status == PilotStatus.NOT_SHORTLISTED
-
-
-def test_list_edit_ignores_rows_left_alone_even_if_they_moved_meanwhile(journalist, editor):
-    moved, edited = CouncilFactory(), CouncilFactory()
     client = client_for(journalist)
-    rows = [(moved, "not_shortlisted"), (edited, "shortlisted")]
-    council_set_status(council=moved, status=PilotStatus.SHORTLISTED, effective_on=DAY, by=editor)
-    moved.status = PilotStatus.NOT_SHORTLISTED  # what the journalist's page still shows
 
-    response = list_edit(client, rows)
+    page = client.get(reverse("admin:councils_council_changelist")).text
+    assert 'name="form-0-status"' not in page
+    assert "mark_declined" in page  # the way to record: "Mark as …", which asks for date, note and source
 
-    assert response.status_code == 302
-    assert Council.objects.get(pk=moved.pk).status == PilotStatus.SHORTLISTED
-    assert Council.objects.get(pk=edited.pk).status == PilotStatus.SHORTLISTED
+    list_edit(client, [(first, "shortlisted"), (second, "partner")])
+
+    assert not StatusChange.objects.exists()
+    assert set(Council.objects.values_list("status", flat=True)) == {"not_shortlisted"}
 
 
 def test_moderators_cannot_edit_councils(moderator):
@@ -373,7 +349,8 @@ def test_mark_as_asks_for_date_note_and_source_first(journalist):
     for label in ("Effective date", "Public note", "Source URL", "Source title"):
         assert label in response.text
     assert "Override the usual rules" not in response.text
-    assert f'value="{timezone.localdate().isoformat()}"' in response.text  # the date picker starts on today
+    assert f'value="{timezone.localdate():%d/%m/%Y}"' in response.text  # the date picker starts on today
+    assert 'class="vDateField"' in response.text and 'type="date"' not in response.text  # the admin's own widget
     assert "2 selected: 1 will be refused as things stand" in response.text
     assert re.search(r"Stuckshire.*Will be refused: Stuckshire cannot move", response.text, re.S)
     assert not StatusChange.objects.exists()
@@ -436,7 +413,13 @@ def test_editors_can_override_in_a_bulk_action(editor):
     council = CouncilFactory(status=PilotStatus.DECLINED)
 
     run_action(
-        client_for(editor), [council], "shortlisted", apply="yes", effective_on="2023-06-01", override_rules="on"
+        client_for(editor),
+        [council],
+        "shortlisted",
+        apply="yes",
+        effective_on="2023-06-01",
+        override_rules="on",
+        no_public_source="on",
     )
 
     change = StatusChange.objects.get()
@@ -475,7 +458,7 @@ def test_an_editor_corrects_a_change_and_the_correction_is_shown(editor, facts):
     client = client_for(editor)
     url = reverse("admin:councils_statuschange_correct", args=[change.pk])
     assert "Correct this change" in client.get(reverse("admin:councils_statuschange_change", args=[change.pk])).text
-    assert 'value="2023-05-19"' in client.get(url).text  # the form starts from the recorded values
+    assert 'value="19/05/2023"' in client.get(url).text  # the form starts from the recorded values
 
     refused = client.post(url, {"effective_on": "2023-05-18", "note": "", "reason": ""})
     assert refused.status_code == 200
@@ -549,7 +532,11 @@ def test_a_refusal_at_save_time_rolls_back_the_whole_form(journalist, monkeypatc
     monkeypatch.setattr("councils.forms.status_move_check", lambda **kwargs: None)
 
     response = post_change_form(
-        client_for(journalist), council, pilot_status=PilotStatus.SHORTLISTED, ofsted_judgement="good"
+        client_for(journalist),
+        council,
+        pilot_status=PilotStatus.SHORTLISTED,
+        ofsted_judgement="good",
+        status_source_url="https://example.org/shortlist",
     )
 
     assert response.status_code == 302
@@ -571,6 +558,7 @@ def test_an_editor_adds_a_council_with_its_status(editor):
         "ofsted_judgement": "good",
         "pilot_status": "shortlisted",
         "status_note": "Named on the shortlist.",
+        "status_no_public_source": "on",
         "care_board_links-TOTAL_FORMS": 0,
         "care_board_links-INITIAL_FORMS": 0,
         "send_inspections-TOTAL_FORMS": 0,
@@ -588,3 +576,88 @@ def test_an_editor_adds_a_council_with_its_status(editor):
         "Named on the shortlist.",
         editor,
     )
+
+
+# --- every status change carries its source, and the message says what was recorded ----------
+
+
+def test_a_status_change_without_a_source_is_refused_unless_no_public_source_is_ticked(journalist):
+    council = CouncilFactory(short_name="Brighton and Hove", status=PilotStatus.CONSIDERING)
+    client = client_for(journalist)
+
+    refused = post_change_form(client, council, pilot_status=PilotStatus.CONFIRMED_LEAD, status_note="Agreed.")
+    assert refused.status_code == 200
+    assert "tick “No public source”" in refused.text
+    assert not StatusChange.objects.exists()
+
+    response = post_change_form(
+        client,
+        council,
+        pilot_status=PilotStatus.CONFIRMED_LEAD,
+        status_effective_date="28/11/2026",
+        status_note="Told us by phone.",
+        status_no_public_source="on",
+    )
+    assert response.status_code == 302
+    assert (
+        "Brighton and Hove: Considering → Confirmed as lead, 28 Nov 2026, on the public timeline (no public source)."
+        in messages_of(response)
+    )
+
+
+def test_the_change_form_says_exactly_what_was_recorded(journalist):
+    council = CouncilFactory(short_name="Brighton and Hove", status=PilotStatus.CONSIDERING)
+
+    response = post_change_form(
+        client_for(journalist),
+        council,
+        pilot_status=PilotStatus.DECLINED,
+        status_effective_date="2023-06-01",
+        status_source_url="https://example.org/brighton",
+    )
+
+    assert "Brighton and Hove: Considering → Declined, 1 Jun 2023, on the public timeline." in messages_of(response)
+
+
+def test_mark_as_needs_a_source_or_no_public_source(journalist):
+    council = CouncilFactory(short_name="Fineshire", status=PilotStatus.SHORTLISTED)
+    client = client_for(journalist)
+
+    refused = run_action(client, [council], "declined", apply="yes", effective_on="01/06/2023", note="Said no.")
+    assert refused.status_code == 200
+    assert "tick “No public source”" in refused.text
+    assert not StatusChange.objects.exists()
+
+    response = run_action(
+        client, [council], "declined", apply="yes", effective_on="01/06/2023", source_url="https://example.org/no"
+    )
+    assert "Fineshire: Shortlisted → Declined, 1 Jun 2023, on the public timeline." in messages_of(response)
+
+
+def test_every_status_date_uses_the_admins_date_widget(journalist, editor, facts):
+    council_page = client_for(journalist).get(reverse("admin:councils_council_change", args=[facts["council"].pk]))
+    correct_page = client_for(editor).get(
+        reverse("admin:councils_statuschange_correct", args=[facts["statuschange"].pk])
+    )
+
+    for page in (council_page.text, correct_page.text):
+        assert 'type="date"' not in page
+        assert 'class="vDateField"' in page
+        assert "DateTimeShortcuts.js" in page
+
+
+def test_a_correction_shows_what_it_replaced_in_words_not_json(editor, facts):
+    change = facts["statuschange"]
+    client = client_for(editor)
+    correct_url = reverse("admin:councils_statuschange_correct", args=[change.pk])
+    assert "admin/css/forms.css" in client.get(correct_url).text  # styled like the admin's other forms
+
+    client.post(correct_url, {"effective_on": "18/05/2023", "note": "", "reason": "The letter was dated 18 May."})
+
+    pages = [
+        client.get(reverse("admin:councils_statuschange_change", args=[change.pk])).text,
+        client.get(reverse("admin:councils_council_change", args=[change.council_id])).text,
+    ]
+    for page in pages:
+        assert "date was 19 May 2023" in page
+        assert "{&quot;effective_on&quot;" not in page and '{"effective_on"' not in page

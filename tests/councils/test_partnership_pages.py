@@ -56,7 +56,7 @@ def south_west():
         source_title="Named by the DfE",
         override=True,
     )
-    SendInspection.objects.create(council=glos, published_on="2022-03-01", outcome="positive")
+    SendInspection.objects.create(council=glos, published_on=datetime.date(2022, 3, 1), outcome="positive")
     quote = QuoteFactory(text="We are proud to lead.")
     quote.councils.add(glos)
     article = ArticleFactory(headline="The South West joins the pilot")
@@ -115,7 +115,7 @@ def _grow(partnership, size):
         council = CouncilFactory(short_name=f"Grown {partnership.slug} {i}", care_boards=[IntegratedCareBoardFactory()])
         PartnershipMembership.objects.create(partnership=partnership, council=council, joined_on=JOINED)
         council_set_status(council=council, status=PilotStatus.PARTNER, effective_on=JOINED, override=True)
-        SendInspection.objects.create(council=council, published_on="2022-03-01", outcome="positive")
+        SendInspection.objects.create(council=council, published_on=datetime.date(2022, 3, 1), outcome="positive")
         QuoteFactory().councils.add(council)
 
 

@@ -96,7 +96,7 @@ def test_a_journalist_cannot_publish_or_delete_articles(client, journalist, edit
 
 def test_a_moderator_sees_only_the_comment_queue(client, moderator):
     client.force_login(moderator)
-    assert client.get("/admin/comments/comment/").status_code == 200
+    assert client.get("/admin/comments/comment/", follow=True).status_code == 200
     for path in ("/admin/councils/council/", "/admin/councils/statuschange/", "/admin/auth/user/"):
         assert client.get(path).status_code == 403, path
 

@@ -21,7 +21,12 @@ def test_creating_changing_and_deleting_in_the_admin_is_logged_with_user_and_cha
         client,
         "/admin/councils/contract/add/",
         "contract",
-        {"role": "Safety valve financial adviser", "value": "16000", "term": "one year"},
+        {
+            "role": "Safety valve financial adviser",
+            "value": "16000",
+            "term": "one year",
+            "source_url": "https://example.org/contract",
+        },
     )
     assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
     contract = Contract.objects.get(role="Safety valve financial adviser")
