@@ -1,8 +1,11 @@
 """Submitting a comment when something fails half way, and a reply's place in its thread."""
 
+import datetime
+
 import pytest
 from django.core.cache import cache
 from django.db import IntegrityError
+from django.utils import timezone
 
 from comments import services
 from comments.exceptions import CommentRefused
@@ -79,3 +82,22 @@ def test_a_reply_through_the_site_is_shown_under_its_parent(client, article):
     assert post_comment(client, article, body="A reply about the pilot.", reply_to=str(parent.pk)).status_code == 302
     reply = Comment.objects.exclude(pk=parent.pk).get()
     assert reply.parent_id == parent.pk
+
+
+def test_an_article_closed_at_its_own_time_refuses_comments_and_says_when(article):
+    closed = timezone.now() - datetime.timedelta(minutes=1)
+    article.comments_close_at = closed
+    article.save()
+    with pytest.raises(CommentRefused) as refused:
+        submit(article)
+    assert str(refused.value) == f"Comments on this article closed on {timezone.localtime(closed):%-d %B %Y}."
+    assert refused.value.status == 403
+    assert not Comment.objects.exists()
+
+
+def test_an_article_closing_at_its_own_time_later_still_takes_comments(article, settings):
+    settings.COMMENTS_AUTO_CLOSE_DAYS = 1
+    article.published_at = timezone.now() - datetime.timedelta(days=30)
+    article.comments_close_at = timezone.now() + datetime.timedelta(minutes=5)
+    article.save()
+    assert submit(article).pk is not None
