@@ -10,7 +10,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from councils.choices import PilotStatus
+from councils.choices import IN_PILOT_STATUSES, PilotStatus
 from councils.models import Council, StatusChange, StatusChangeCorrection
 from councils.services import StatusChangeRefused, council_set_status, status_change_correct
 from tests.support.factories import CouncilFactory
@@ -27,6 +27,17 @@ ALLOWED = {
     S.CONFIRMED_LEAD: {S.WITHDRAWN},
     S.PARTNER: {S.WITHDRAWN},
     S.WITHDRAWN: set(),
+}
+# What readers see on the pages and API users read: the stored value and its label.
+NAMES = {
+    "not_shortlisted": "Not shortlisted",
+    "shortlisted": "Shortlisted",
+    "considering": "Considering",
+    "eoi_submitted": "Expression of interest submitted",
+    "declined": "Declined",
+    "confirmed_lead": "Confirmed as lead",
+    "partner": "Partner council",
+    "withdrawn": "Withdrawn",
 }
 MOVES = [(before, after) for before in S for after in S if before != after]
 DAY = datetime.date(2023, 5, 19)
@@ -48,7 +59,7 @@ def test_every_move_in_the_matrix(journalist, before, after):
     with pytest.raises(StatusChangeRefused) as refused:
         council_set_status(council=council, status=after, effective_on=DAY, by=journalist)
     assert refused.value.messages == [
-        f"Testshire cannot move from “{before.label}” to “{after.label}”. "
+        f"Testshire cannot move from “{NAMES[before]}” to “{NAMES[after]}”. "
         "An editor can override this if the reporting supports it."
     ]
     assert refused.value.code == "transition"
@@ -57,12 +68,17 @@ def test_every_move_in_the_matrix(journalist, before, after):
     assert council.status == before
 
 
+def test_the_statuses_readers_and_api_users_see():
+    assert dict(S.choices) == NAMES
+    assert [status.value for status in IN_PILOT_STATUSES] == [name for name in NAMES if name != "not_shortlisted"]
+
+
 @pytest.mark.parametrize("status", list(S))
 def test_a_move_to_the_same_status_is_refused(journalist, status):
     council = CouncilFactory(short_name="Testshire", status=status)
     with pytest.raises(StatusChangeRefused) as refused:
         council_set_status(council=council, status=status, by=journalist)
-    assert refused.value.messages == [f"Testshire is already “{status.label}”."]
+    assert refused.value.messages == [f"Testshire is already “{NAMES[status]}”."]
 
 
 def test_an_editors_override_is_recorded_and_a_journalists_is_refused(journalist, editor):
