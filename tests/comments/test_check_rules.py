@@ -229,6 +229,11 @@ def test_every_invisible_or_reordering_character_is_removed(char):
     assert checks.find_words(f"sp{char}am", ["spam"]) == ["spam"]
 
 
+def test_cleaning_keeps_every_ordinary_letter_digit_and_sign():
+    text = "Xavier, XX and Zoë: 10% of £3.5m? Yes! (a-z) “quoted” naïve café 😀 \u200d"
+    assert checks.clean_text(" " + text + " ") == text.strip()
+
+
 @pytest.mark.parametrize("char", ["\x00", "\x08", "\x0b", "\x0c", "\x0e", "\x1f", "\x7f"])
 def test_control_characters_are_removed_but_tabs_and_newlines_kept(char):
     assert checks.clean_text(f"a{char}b\tc\rd\r\ne") == "ab\tc\nd\ne"
