@@ -1,11 +1,11 @@
-# The project's vocabulary: make run, make test, make lint, make bench, make migrations-check.
+# The project's vocabulary: make run, make test, make lint, make bench, make migrations-check, make mutate.
 PYTHON ?= python3
 PORT ?= 8000
 VENV := .venv
 PY := $(VENV)/bin/python
 DEV := DJANGO_DEBUG=1 DJANGO_SITE_URL=http://127.0.0.1:$(PORT)
 
-.PHONY: run test lint format migrations-check pytest bench setup clean backup restore
+.PHONY: run test lint format migrations-check pytest bench mutate setup clean backup restore
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -60,5 +60,10 @@ restore: $(VENV)/.runtime-installed
 	@test -n "$(BACKUP)" -a -n "$(INTO)" || { echo "usage: make restore BACKUP=file.dump INTO=new_db_name"; exit 2; }
 	$(PY) manage.py restore_database $(BACKUP) --into $(INTO)
 
+## make mutate: mutation testing of the rules modules, one at a time, each against its own app's tests on
+## SQLite (slow: not part of make test). MODULES="comments/checks.py ..." runs some; docs/testing.md has the last result.
+mutate: $(VENV)/.dev-installed
+	mutation/run.sh $(MODULES)
+
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache .poodle-temp mutation-report

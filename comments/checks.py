@@ -86,7 +86,7 @@ def find_words(value, words):
 
 # Safeguarding: does the comment appear to name a child or a school? Deliberately
 # cautious: a false alarm costs a moderator a minute, a miss can identify a child.
-_NOT_NAMES = {
+_NOT_NAMES = {  # nomut: start (a stop list: docs/testing.md)
     "a", "an", "and", "as", "at", "but", "by", "for", "from", "had", "has", "have", "he", "her", "his", "i",
     "in", "is", "it", "just", "now", "of", "on", "or", "our", "she", "so", "still", "that", "the", "their",
     "then", "they", "this", "to", "too", "was", "we", "went", "were", "when", "who", "with", "got",
@@ -97,6 +97,7 @@ _NOT_NAMES = {
     "thursday", "friday", "saturday", "sunday", "send", "ehcp", "ehc", "sen", "senco", "adhd", "asd", "autism",
     "england", "council", "school", "primary", "academy", "college",
 }  # fmt: skip
+# nomut: end
 _NAME = r"\b([A-Z][a-z'’-]+(?:[ -][A-Z][a-z'’-]+)?)\b"
 _CHILD_WORDS = (
     r"son|daughter|child|kid|boy|girl|grandson|granddaughter|grandchild|nephew|niece|stepson|stepdaughter"
@@ -126,7 +127,7 @@ _SCHOOL_RE = re.compile(
     r"(?:(?:primary|infants?|junior|secondary|high|grammar|special|free|middle|prep(?:aratory)?|nursery|community|sixth\s+form)\s+)?"
     r"(?:school|academy|college|nursery|pru|pupil\s+referral\s+unit)s?)\b"
 )
-_SCHOOL_GENERIC_WORDS = {
+_SCHOOL_GENERIC_WORDS = {  # nomut: start (a stop list: docs/testing.md)
     "a", "an", "the", "my", "our", "his", "her", "their", "your", "this", "that", "these", "those", "every",
     "any", "local", "mainstream", "special", "primary", "secondary", "high", "grammar", "free", "new", "same",
     "another", "other", "state", "private", "independent", "faith", "village", "nearest", "current", "previous",
@@ -135,6 +136,7 @@ _SCHOOL_GENERIC_WORDS = {
     "nursery", "infant", "junior", "middle", "community", "academy", "school", "college", "trust", "multi",
     "all", "some", "most", "many", "few", "no", "not", "after", "before", "since", "because", "as",
 }  # fmt: skip
+# nomut: end
 
 
 # "Oakfield Primary", "St Mary's C of E Primary": a capitalised name before a phase word, no "School".

@@ -2,6 +2,9 @@
 
 from django.db import models
 
+# Labels of the facts below are display text, not rules: mutation testing skips them (docs/testing.md).
+# nomut: start
+
 
 class Region(models.TextChoices):
     NORTH_EAST = "North East", "North East"
@@ -41,6 +44,9 @@ class SendInspectionOutcome(models.TextChoices):
     POSITIVE = "positive", "Positive experiences and outcomes"
     INCONSISTENT = "inconsistent", "Inconsistent experiences and outcomes"
     SYSTEMIC_FAILINGS = "systemic_failings", "Widespread and/or systemic failings"
+
+
+# nomut: end
 
 
 class PilotStatus(models.TextChoices):
@@ -101,6 +107,9 @@ ALLOWED_TRANSITIONS = {
 
 def is_allowed_transition(from_status, to_status):
     return to_status in ALLOWED_TRANSITIONS.get(PilotStatus(from_status), set())
+
+
+# nomut: start
 
 
 class PartnershipStatus(models.TextChoices):

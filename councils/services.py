@@ -65,6 +65,7 @@ def council_set_status(
     locked.save(update_fields=["status", "status_effective_on", "updated_at"])
     council.status = locked.status
     council.status_effective_on = locked.status_effective_on
+    council.updated_at = locked.updated_at
     return change
 
 

@@ -129,3 +129,29 @@ def test_client_address_reads_the_entry_the_nearest_trusted_proxy_added(settings
     settings.TRUSTED_PROXY_COUNT = count
     request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
     assert client_address(request) == expected
+
+
+@pytest.mark.parametrize(
+    ("count", "forwarded", "expected"),
+    [
+        (0, "6.6.6.6, 203.0.113.1, 10.0.0.9", "10.0.0.1"),  # no trusted proxy: never read, however long
+        (1, " 203.0.113.1 ", "203.0.113.1"),  # spaces around an entry are not part of the address
+        (1, "203.0.113.1,", "203.0.113.1"),  # an empty entry is not a hop
+        (2, "203.0.113.1,10.0.0.9", "203.0.113.1"),  # exactly as many hops as proxies
+        (2, "203.0.113.1, , 10.0.0.9", "203.0.113.1"),
+        (2, "", "10.0.0.1"),
+        (3, "6.6.6.6, 203.0.113.1, 10.0.0.8, 10.0.0.9", "203.0.113.1"),
+    ],
+)
+def test_client_address_at_zero_one_two_and_three_proxies(settings, count, forwarded, expected):
+    settings.TRUSTED_PROXY_COUNT = count
+    request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
+    assert client_address(request) == expected
+
+
+def test_a_request_with_no_address_at_all_is_one_unknown_client(settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    request = RequestFactory().get("/")
+    del request.META["REMOTE_ADDR"]
+    assert client_address(request) == ""
+    assert hash_ip("") == hash_ip(None) == hash_ip("unknown")

@@ -1,0 +1,39 @@
+"""The test command for one mutant: the tests of the mutated module's own app, on SQLite.
+
+poodle names the mutated file in MUT_SOURCE_FILE (MUTATE_MODULE for the clean run). The tests stop at the first failure.
+"""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+TESTS = {
+    "councils/choices.py": ["tests/councils/test_status_rules.py", "tests/councils/test_services.py"],
+    "councils/services.py": ["tests/councils/test_status_rules.py", "tests/councils/test_services.py"],
+    "councils/partnerships.py": ["tests/councils/test_partnerships.py"],
+    "comments/checks.py": ["tests/comments/test_check_rules.py", "tests/comments/test_checks.py"],
+    "comments/protection.py": ["tests/comments/test_protection_rules.py", "tests/comments/test_protection.py"],
+    "comments/services.py": ["tests/comments/test_submission_rules.py", "tests/comments/test_services.py"],
+    "sendtracker/client_address.py": ["tests/sendtracker/test_client_address.py"],
+    "sendtracker/content_version.py": ["tests/sendtracker/test_content_version.py"],
+}
+
+
+def main():
+    # The clean run before the mutants has no MUT_SOURCE_FILE: `make mutate` names the module.
+    source = os.environ.get("MUT_SOURCE_FILE", "None")
+    if source == "None":
+        source = os.environ.get("MUTATE_MODULE", "")
+    source = Path(source).as_posix().removeprefix("./")
+    tests = TESTS.get(source)
+    if tests is None:
+        print(f"No tests are mapped to {source!r}: add it to mutation/run_tests.py.", file=sys.stderr)
+        return 2
+    env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}  # SQLite, the fastest
+    command = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *tests]
+    return subprocess.run(command, env=env, check=False).returncode
+
+
+if __name__ == "__main__":
+    sys.exit(main())
