@@ -70,6 +70,7 @@ def submit(request, slug):
             ip_hash=ip_hash,
             user_agent=protection.trimmed_user_agent(request),
             user=request.user,
+            notify_replies=form.cleaned_data["notify_replies"],
         )
     except CommentRefused as refusal:
         if refusal.field:

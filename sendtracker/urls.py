@@ -31,6 +31,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots"),
     path("api/", include("api.urls")),
+    path("alerts/", include("alerts.urls")),
     path(settings.ADMIN_URL, include(moved_admin_urlpatterns)),  # comments' old admin addresses
     path(settings.ADMIN_URL, admin.site.urls),
     path("healthz", ops_views.healthz, name="healthz"),
