@@ -60,6 +60,11 @@ def fan_out(change_id):
         .values_list("pk", flat=True)
     )
     for chunk in _chunks(ids, settings.ALERTS_FAN_OUT_CHUNK):
+        # Each alert is recorded (unsent) before its task is queued: a chunk task lost with the
+        # broker is found again by send_unsent, so no alert is lost.
+        SentAlert.objects.bulk_create(
+            [SentAlert(subscription_id=pk, key=change.key, change=change) for pk in chunk], ignore_conflicts=True
+        )
         send_alerts.delay(change_id, chunk)
     Change.objects.filter(pk=change_id, fanned_out_at=None).update(fanned_out_at=timezone.now())
     return len(ids)

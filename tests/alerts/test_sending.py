@@ -285,3 +285,16 @@ def test_purge_comment_pii_applies_to_subscribers(council):
     call_command("purge_comment_pii", "--older-than", "365", verbosity=0)
     assert list(Subscription.objects.values_list("email", "ip_hash")) == [("kept@example.org", "")]
     assert SentAlert.objects.count() == 0
+
+
+def test_a_chunk_task_lost_with_the_broker_is_sent_by_the_sweep(smtp, council, monkeypatch):
+    confirmed("parent@example.org", followed=council)
+    council_set_status(council=council, status=PilotStatus.CONSIDERING)
+    monkeypatch.setattr(tasks.send_alerts, "delay", lambda *args: None)  # queued, then lost
+    assert tasks.fan_out(Change.objects.get().pk) == 1
+    assert smtp.messages == []
+    assert SentAlert.objects.filter(sent_at=None).count() == 1  # recorded before it was queued
+    monkeypatch.undo()
+    SentAlert.objects.update(created_at=timezone.now() - datetime.timedelta(hours=1))
+    assert tasks.send_unsent() == 1
+    assert len(smtp.to("parent@example.org")) == 1
