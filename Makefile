@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DEV := DJANGO_DEBUG=1 DJANGO_SITE_URL=http://127.0.0.1:$(PORT)
 
-.PHONY: run test lint format migrations-check pytest bench setup clean
+.PHONY: run test lint format migrations-check pytest bench bench-alerts setup clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -49,7 +49,11 @@ pytest: $(VENV)/.dev-installed
 
 ## make bench: throughput and latency of the main pages under load (PostgreSQL).
 bench: $(VENV)/.dev-installed
-	$(PY) bench/run.py
+	$(PY) bench/run.py $(BENCH_ARGS)
+
+## make bench-alerts (or make bench BENCH_ARGS=--alerts): one status change to 10,000 followers through a Celery worker.
+bench-alerts: $(VENV)/.dev-installed
+	$(PY) bench/alerts.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache
