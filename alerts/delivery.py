@@ -29,7 +29,8 @@ def followers(change):
         comment = change.comment
         match = Q(target=T.ARTICLE, article_id=comment.article_id)
         if comment.parent_id:
-            match |= Q(target=T.REPLIES, comment_id=comment.parent_id)
+            # Only while the reader still wants them (not erased, not purged, not turned off).
+            match |= Q(target=T.REPLIES, comment_id=comment.parent_id, comment__notify_replies=True)
         found = Subscription.objects.filter(match)
         if comment.email:
             found = found.exclude(email=comment.email.strip().lower())  # nobody is told of their own comment

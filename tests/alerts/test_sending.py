@@ -14,7 +14,7 @@ from django.utils import timezone
 from alerts import services, tasks
 from alerts.models import Change, SentAlert, Subscription
 from comments.models import Comment
-from comments.services import moderate_comments, submit_comment
+from comments.services import erase_reader, moderate_comments, submit_comment
 from councils.choices import MembershipRole, PartnershipStatus, PilotStatus
 from councils.partnerships import partnership_add_member, partnership_create, partnership_update
 from councils.services import council_set_status, status_change_correct
@@ -298,3 +298,21 @@ def test_a_chunk_task_lost_with_the_broker_is_sent_by_the_sweep(smtp, council, m
     SentAlert.objects.update(created_at=timezone.now() - datetime.timedelta(hours=1))
     assert tasks.send_unsent() == 1
     assert len(smtp.to("parent@example.org")) == 1
+
+
+def test_an_erased_reader_gets_no_more_reply_notices(smtp, run_tasks, moderator):
+    article = ArticleFactory(slug="story")
+    parent = CommentFactory(article=article, email="asker@example.org", notify_replies=True)
+    with run_tasks():
+        CommentFactory(article=article, parent=parent, status=Comment.Status.PENDING)
+        moderate_comments(comments=Comment.objects.filter(parent=parent), status=Comment.Status.APPROVED, by=moderator)
+    assert len(smtp.to("asker@example.org")) == 1
+    erase_reader(comments=Comment.objects.filter(pk=parent.pk), by=moderator)
+    with run_tasks():
+        CommentFactory(article=article, parent=parent, status=Comment.Status.PENDING, body="Another reply.")
+        moderate_comments(
+            comments=Comment.objects.filter(parent=parent, body="Another reply."),
+            status=Comment.Status.APPROVED,
+            by=moderator,
+        )
+    assert len(smtp.to("asker@example.org")) == 1
