@@ -38,8 +38,12 @@ RETRY = {
 
 
 def enqueue_fan_out(change):
-    """After the write's transaction commits, queue its fan-out (the admin's save returns at once)."""
-    transaction.on_commit(lambda: fan_out.delay(change.pk))
+    """After the write's transaction commits, queue its fan-out (the admin's save returns at once).
+
+    ``robust``: with the broker down the save still succeeds (the error is logged) and the
+    Change, recorded in the save's transaction, is fanned out later by ``fan_out_pending``.
+    """
+    transaction.on_commit(lambda: fan_out.delay(change.pk), robust=True)
 
 
 def _chunks(ids, size):

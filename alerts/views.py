@@ -54,7 +54,7 @@ def follow(request):
         ip_hash=request_ip_hash(request),
     )
     if subscription is not None:
-        transaction.on_commit(lambda: tasks.send_confirmation.delay(subscription.pk))
+        transaction.on_commit(lambda: tasks.send_confirmation.delay(subscription.pk), robust=True)
     # The same answer whether the address was new, already following or over its daily limit.
     return HttpResponseRedirect(reverse("alerts:check-email"), status=303)
 
@@ -123,6 +123,6 @@ def manage_request(request):
             return _page(request, "manage_request.html", {"form": form, "message": refusal.message}, refusal.status)
         subscription = Subscription.objects.filter(email=email.strip().lower(), confirmed_at__isnull=False).first()
         if subscription is not None and services.may_send_confirmation(email):
-            transaction.on_commit(lambda: tasks.send_manage_link.delay(subscription.pk))
+            transaction.on_commit(lambda: tasks.send_manage_link.delay(subscription.pk), robust=True)
         return HttpResponseRedirect(reverse("alerts:check-email"), status=303)
     return _page(request, "manage_request.html", {"form": form}, status=400 if form.errors else 200)

@@ -50,3 +50,20 @@ def test_the_admin_save_costs_the_same_with_many_followers_and_sends_nothing_its
     for callback in callbacks:
         callback()
     assert queued == [Change.objects.get(council=followed).pk]
+
+
+def test_with_the_broker_down_the_save_succeeds_and_the_sweep_sends_later(
+    journalist, django_capture_on_commit_callbacks, monkeypatch
+):
+    client = client_for(journalist)
+    council = CouncilFactory(status=PilotStatus.SHORTLISTED)
+
+    def broker_down(*args):
+        raise ConnectionError("Redis is down")
+
+    monkeypatch.setattr(tasks.fan_out, "delay", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post_change_form(client, council, pilot_status=PilotStatus.CONSIDERING)
+    assert response.status_code == 302
+    change = Change.objects.get(council=council)
+    assert change.fanned_out_at is None  # fan_out_pending will pick it up (tests/alerts/test_sending.py)
