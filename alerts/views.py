@@ -33,6 +33,10 @@ def _subscription(signed, salt, max_age=None):
     return Subscription.objects.filter(token=token).first() if token else None
 
 
+# No CSRF token: the form sits on the public pages the page cache and Varnish share between
+# readers (a token would make them private). A forged follow gains nothing a direct one would
+# not: no session is involved, nothing is sent but a confirmation, and the limits still count.
+@csrf_exempt
 @require_http_methods(["GET", "POST"])
 def follow(request):
     if request.method == "GET":

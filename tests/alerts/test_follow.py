@@ -219,3 +219,17 @@ def test_unsubscribing_deletes_what_was_sent_too(council, django_capture_on_comm
     assert SentAlert.objects.filter(subscription=subscription).count() == 1
     services.unsubscribe(subscription)
     assert SentAlert.objects.count() == 0
+
+
+def test_the_follow_form_keeps_the_public_pages_shareable(council):
+    """No CSRF token in the form: the tracker and council pages stay cacheable by shared caches."""
+    browser = Client(enforce_csrf_checks=True)
+    page = browser.get("/councils/herefordshire/")
+    assert page["Cache-Control"] == "no-cache"
+    assert "csrfmiddlewaretoken" not in page.content.decode().split('action="/alerts/follow/"')[1].split("</form>")[0]
+    assert browser.get("/tracker/")["Cache-Control"] == "no-cache"
+    response = browser.post(
+        "/alerts/follow/",
+        {"email": "parent@example.org", "frequency": "immediate", "target": "council", "followed": council.pk},
+    )
+    assert response.status_code == 303

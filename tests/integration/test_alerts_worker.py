@@ -103,11 +103,11 @@ def wait_for_mail(inbox, address, count, timeout=60):
 
 def follow(stack, reader, email):
     page = reader.get(stack.port_a, "/councils/followshire/").text
+    assert 'action="/alerts/follow/"' in page
     response = reader.post(
         stack.port_a,
         "/alerts/follow/",
         {
-            "csrfmiddlewaretoken": hidden_value(page, "csrfmiddlewaretoken"),
             "email": email,
             "frequency": "immediate",
             "target": "council",
