@@ -91,14 +91,15 @@ def _status_ids(sent):
     return [int(key.split(":", 1)[1]) for key in sent.values_list("key", flat=True)]
 
 
-def send_once(subscription, key, build, *, change=None, connection=None):
+def send_once(subscription, key, build, *, change=None, alert=None):
     """Send the message ``build()`` makes unless ``key`` was already sent to ``subscription``; True if sent now.
 
     The SentAlert row is claimed (unique on subscription and key) and locked while the mail
     server takes the message, so a retried task or a second worker never sends it twice.
     A failure to reach the mail server raises, leaving the row unsent for the retry.
     """
-    alert, _ = SentAlert.objects.get_or_create(subscription=subscription, key=key, defaults={"change": change})
+    if alert is None:
+        alert, _ = SentAlert.objects.get_or_create(subscription=subscription, key=key, defaults={"change": change})
     if alert.sent_at is not None:
         return False
     with transaction.atomic():
@@ -114,13 +115,22 @@ def send_once(subscription, key, build, *, change=None, connection=None):
 
 
 def send_change(change, subscription_ids, connection):
+    """One change to a chunk of subscribers, over one SMTP connection; those already sent are skipped."""
+    recorded = {
+        alert.subscription_id: alert
+        for alert in SentAlert.objects.filter(subscription_id__in=subscription_ids, key=change.key)
+    }
+    subscriptions = Subscription.objects.filter(pk__in=subscription_ids, confirmed_at__isnull=False).select_related(
+        "council", "partnership", "article", "comment__article"
+    )
     sent = 0
-    for subscription in Subscription.objects.filter(pk__in=subscription_ids, confirmed_at__isnull=False):
+    for subscription in subscriptions:
         sent += send_once(
             subscription,
             change.key,
             lambda subscription=subscription: emails.alert(subscription, change, connection=connection),
             change=change,
+            alert=recorded.get(subscription.pk),
         )
     return sent
 
