@@ -22,7 +22,7 @@ EMAIL_ERRORS = {
 
 class FollowForm(forms.Form):
     email = forms.EmailField(
-        label="Your email address",
+        label="Email address for alerts",
         max_length=254,
         help_text="We send a link to confirm first. Your address is never shown or shared.",
         error_messages=EMAIL_ERRORS,
