@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DEV := DJANGO_DEBUG=1 DJANGO_SITE_URL=http://127.0.0.1:$(PORT)
 
-.PHONY: run test lint format migrations-check pytest bench mutate setup clean backup restore
+.PHONY: run test lint format migrations-check pytest bench bench-alerts mutate setup clean backup restore
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -49,7 +49,11 @@ pytest: $(VENV)/.dev-installed
 
 ## make bench: throughput and latency of the main pages under load (PostgreSQL).
 bench: $(VENV)/.dev-installed
-	$(PY) bench/run.py
+	$(PY) bench/run.py $(BENCH_ARGS)
+
+## make bench-alerts (or make bench BENCH_ARGS=--alerts): one status change to 10,000 followers through a Celery worker.
+bench-alerts: $(VENV)/.dev-installed
+	$(PY) bench/alerts.py
 
 ## make backup [BACKUP=file.dump]: pg_dump the DATABASE_URL database (custom format).
 ## make restore BACKUP=file.dump INTO=new_db_name: restore it into a new database on the same server.

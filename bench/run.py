@@ -17,6 +17,8 @@
 4. Prints one table (the baseline row is the median of its runs) and writes JSON
    to bench/results/ (a timestamped file and latest.json; bench/report.py).
 
+`--alerts` runs bench/alerts.py instead (make bench-alerts): one status change to 10,000 followers.
+
 Usage: make bench   or   .venv/bin/python bench/run.py [--rounds 3] [--duration 2] [--db pool|persistent] [--rebuild] [--only NAME]
 """
 
@@ -51,6 +53,8 @@ def parse_args():
 
 
 def main():
+    if "--alerts" in sys.argv[1:]:  # make bench BENCH_ARGS=--alerts: the email fan-out bench instead
+        os.execv(sys.executable, [sys.executable, str(Path(__file__).with_name("alerts.py")), *sys.argv[1:]])
     args = parse_args()
     env = server.bench_env(args)
     if not env["DATABASE_URL"].startswith("postgres"):

@@ -36,6 +36,11 @@ class CommentForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 8, "cols": 60}),
         error_messages={"required": "Enter your comment."},
     )
+    notify_replies = forms.BooleanField(
+        label="Email me when someone replies",
+        required=False,
+        help_text="One email for each reply a moderator approves, with a link to stop them.",
+    )
     reply_to = forms.IntegerField(required=False, widget=forms.HiddenInput)
     started = forms.CharField(required=False, widget=forms.HiddenInput)
     # The honeypot: hidden from people by CSS (and labelled for anyone who still meets it).

@@ -66,6 +66,9 @@ class Comment(models.Model):
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies")
     display_name = models.CharField(max_length=80)
     email = models.EmailField(blank=True, help_text="Private: never shown or exported.")
+    notify_replies = models.BooleanField(
+        "email me when someone replies", default=False, help_text="One email per approved reply, to the address above."
+    )
     reader_role = models.CharField(max_length=16, choices=ReaderRole, blank=True)
     body = models.TextField()
     created_at = models.DateTimeField(default=timezone.now, editable=False)

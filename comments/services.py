@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from articles.models import Article
 
-from . import checks
+from . import checks, signals
 from .exceptions import CommentRefused
 from .models import Comment, CommentReport, ModerationWord
 
@@ -71,7 +71,18 @@ def _check_duplicate(*, article, fingerprint, email):
 
 
 def submit_comment(
-    *, article, display_name, email, reader_role, body, parent, ip_hash, user_agent, user=None, sent_comment_ids=()
+    *,
+    article,
+    display_name,
+    email,
+    reader_role,
+    body,
+    parent,
+    ip_hash,
+    user_agent,
+    user=None,
+    sent_comment_ids=(),
+    notify_replies=False,
 ):
     """Store a reader's (or a member of staff's) comment: approved, or pending with the reasons it was held.
 
@@ -99,6 +110,7 @@ def submit_comment(
         ip_hash=ip_hash,
         user_agent=user_agent,
         author=user if staff else None,
+        notify_replies=bool(notify_replies and email),
     )
     if staff and user.has_perm(MODERATE_PERMISSION):
         comment.status = Comment.Status.APPROVED
@@ -119,6 +131,8 @@ def submit_comment(
         comment.full_clean()
         with transaction.atomic():
             comment.save()
+            if comment.status == Comment.Status.APPROVED:
+                signals.comments_published.send(sender=Comment, comment_ids=[comment.pk])
     except ValidationError as error:
         cache.delete(duplicate_key)
         raise CommentRefused("Your comment could not be saved: " + " ".join(error.messages)) from None
@@ -139,9 +153,12 @@ def moderate_comments(*, comments, status, by, reason=""):
     pks = list(comments.values_list("pk", flat=True))
     reason = (reason or "")[:300]
     _record_in_audit_log(Comment.objects.filter(pk__in=pks), status=status, reason=reason, by=by)
-    return Comment.objects.filter(pk__in=pks).update(
+    updated = Comment.objects.filter(pk__in=pks).update(
         status=status, moderated_by=by, moderated_at=timezone.now(), moderation_reason=reason
     )
+    if status == Comment.Status.APPROVED and pks:
+        signals.comments_published.send(sender=Comment, comment_ids=pks)
+    return updated
 
 
 def _record_in_audit_log(comments, *, status, reason, by, erased=False):
@@ -201,6 +218,7 @@ def erase_reader(*, comments, by):
     return Comment.objects.filter(match).update(
         display_name=ERASED_NAME,
         email="",
+        notify_replies=False,
         ip_hash="",
         user_agent="",
         body=ERASED_BODY,
@@ -220,12 +238,13 @@ def purge_comment_pii(*, older_than_days):
     cutoff = timezone.now() - datetime.timedelta(days=older_than_days)
     comments = (
         Comment.objects.filter(created_at__lt=cutoff)
-        .exclude(email="", ip_hash="", user_agent="")
-        .update(email="", ip_hash="", user_agent="")
+        .exclude(email="", ip_hash="", user_agent="", notify_replies=False)
+        .update(email="", ip_hash="", user_agent="", notify_replies=False)
     )
     reports = (
         CommentReport.objects.filter(created_at__lt=cutoff)
         .exclude(reporter_hash__startswith="purged:")
         .update(reporter_hash=Concat(Value("purged:"), Cast("pk", output_field=CharField())))
     )
+    signals.personal_data_purged.send(sender=Comment, cutoff=cutoff)
     return comments, reports

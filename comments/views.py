@@ -71,6 +71,7 @@ def submit(request, slug):
             user_agent=protection.trimmed_user_agent(request),
             user=request.user,
             sent_comment_ids=protection.sent_comment_ids(request),
+            notify_replies=form.cleaned_data["notify_replies"],
         )
     except CommentRefused as refusal:
         if refusal.field:

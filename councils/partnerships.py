@@ -24,6 +24,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from . import signals
 from .choices import MembershipRole, PartnershipStatus
 from .models import Council, Partnership, PartnershipMembership, Programme
 from .selectors import care_boards_prefetch
@@ -129,6 +130,7 @@ def partnership_create(
     )
     partnership.full_clean()
     partnership.save()
+    signals.send_change(signals.PARTNERSHIP_FORMED, partnership)
     return partnership
 
 
@@ -145,6 +147,7 @@ def partnership_update(*, partnership, by=None, **fields):
     locked = Partnership.objects.select_for_update().get(pk=partnership.pk)
     was_live = locked.is_live
     programme_before = locked.programme_id
+    changed = [name for name, value in fields.items() if getattr(locked, name) != value]
     for name, value in fields.items():
         setattr(locked, name, value)
     if locked.is_live and (not was_live or locked.programme_id != programme_before):
@@ -160,6 +163,8 @@ def partnership_update(*, partnership, by=None, **fields):
     locked.save()
     for name in (*EDITABLE_PARTNERSHIP_FIELDS, "updated_at"):
         setattr(partnership, name, getattr(locked, name))
+    if changed:
+        signals.send_change(signals.PARTNERSHIP_CHANGED, locked, fields=changed)
     return partnership
 
 
@@ -200,6 +205,7 @@ def partnership_add_member(
     )
     membership.full_clean()
     membership.save()
+    signals.send_change(signals.MEMBER_JOINED, membership)
     if new_status:
         council_set_status(
             council=council,
@@ -236,12 +242,15 @@ def partnership_change_member(*, membership, by=None, **fields):
                 "add it again.",
                 code="rejoin",
             )
+    changed = [name for name, value in fields.items() if getattr(locked, name) != value]
     for name, value in fields.items():
         setattr(locked, name, value)
     locked.full_clean()
     locked.save()
     for name in EDITABLE_MEMBERSHIP_FIELDS:
         setattr(membership, name, getattr(locked, name))
+    if changed:
+        signals.send_change(signals.MEMBER_CHANGED, locked, fields=changed)
     return membership
 
 
@@ -275,6 +284,7 @@ def partnership_remove_member(
     locked.full_clean()
     locked.save()
     membership.left_on, membership.left_note = locked.left_on, locked.left_note
+    signals.send_change(signals.MEMBER_LEFT, locked)
     if new_status:
         council_set_status(
             council=locked.council,

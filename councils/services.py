@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from . import signals
 from .choices import PilotStatus, ProgrammeNameOf, is_allowed_transition
 from .models import (
     Council,
@@ -66,6 +67,7 @@ def council_set_status(
     council.status = locked.status
     council.status_effective_on = locked.status_effective_on
     council.updated_at = locked.updated_at
+    signals.send_change(signals.STATUS, change)
     return change
 
 
@@ -142,9 +144,11 @@ def status_change_correct(*, change, by, reason, **fields):
         if council.status_changes.order_by("-recorded_at", "-pk").first().pk == change.pk:
             council.status_effective_on = change.effective_on
             council.save(update_fields=["status_effective_on", "updated_at"])
-    return StatusChangeCorrection.objects.create(
+    correction = StatusChangeCorrection.objects.create(
         status_change=change, corrected_by=by, reason=reason, previous=previous
     )
+    signals.send_change(signals.CORRECTION, correction, fields=previous)
+    return correction
 
 
 def _check_correction_keeps_order(change, effective_on):

@@ -10,8 +10,10 @@ import datetime
 import os
 import sys
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import dj_database_url
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -83,6 +85,7 @@ INSTALLED_APPS = [
     "councils",
     "articles",
     "comments",
+    "alerts",
 ]
 
 MIDDLEWARE = [
@@ -249,6 +252,58 @@ COMMENTS_DUPLICATE_WINDOW_SECONDS = env_int("DJANGO_COMMENTS_DUPLICATE_WINDOW_SE
 # without one it is derived from SECRET_KEY (rotating the key then changes the hashes).
 COMMENTS_IP_HASH_SALT = env("DJANGO_COMMENTS_IP_HASH_SALT", "") or ("comments-ip-hash:" + SECRET_KEY)
 # --- end of "Your thoughts" settings. ---
+
+# --- Email: DJANGO_EMAIL_URL, e.g. smtp+tls://user:password@smtp.example.org:587 (smtps:// for
+# TLS from the start, smtp:// for none). Without it: the console in development, localhost:25 otherwise. ---
+EMAIL_URL = env("DJANGO_EMAIL_URL", "")
+if EMAIL_URL:
+    _email = urlsplit(EMAIL_URL)
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = _email.hostname or "localhost"
+    EMAIL_PORT = _email.port or {"smtps": 465, "smtp+tls": 587}.get(_email.scheme, 25)
+    EMAIL_HOST_USER = unquote(_email.username or "")
+    EMAIL_HOST_PASSWORD = unquote(_email.password or "")
+    EMAIL_USE_TLS = _email.scheme == "smtp+tls"
+    EMAIL_USE_SSL = _email.scheme == "smtps"
+elif DEBUG:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+EMAIL_TIMEOUT = env_int("DJANGO_EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", "SEND Tracker <alerts@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Readers' email alerts (alerts/) on Celery (sendtracker/celery.py). ---
+# Redis is the broker when REDIS_URL is set; without it tasks run in-process (make run needs no worker).
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", REDIS_URL) or "memory://"
+CELERY_TASK_ALWAYS_EAGER = env_bool("DJANGO_TASKS_EAGER", CELERY_BROKER_URL == "memory://")
+CELERY_TASK_IGNORE_RESULT = True
+# A task is acknowledged when it has finished, so a worker that dies mid-send leaves it queued.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE = {
+    "weekly-digests": {
+        "task": "alerts.tasks.send_weekly_digests",
+        "schedule": crontab(minute=0, hour=7, day_of_week="mon"),
+    },
+    "moderators-digest": {"task": "alerts.tasks.send_moderators_digest", "schedule": 3600},
+    "fan-out-pending": {"task": "alerts.tasks.fan_out_pending", "schedule": 300},
+    "send-unsent": {"task": "alerts.tasks.send_unsent", "schedule": 900},
+    "delete-unconfirmed": {"task": "alerts.tasks.delete_unconfirmed", "schedule": 24 * 3600},
+}
+# Following by email: sign-ups per client address and per address, as (count, window in seconds),
+# in the shared cache; at most this many confirmation emails to one address a day, whoever asks.
+ALERTS_RATE_LIMIT_PER_IP = (env_int("DJANGO_ALERTS_RATE_PER_IP", 10), 60 * 60)
+ALERTS_RATE_LIMIT_PER_EMAIL = (env_int("DJANGO_ALERTS_RATE_PER_EMAIL", 5), 60 * 60)
+ALERTS_CONFIRMATIONS_PER_DAY = env_int("DJANGO_ALERTS_CONFIRMATIONS_PER_DAY", 3)
+ALERTS_UNCONFIRMED_DAYS = 7  # unconfirmed sign-ups are deleted after this
+ALERTS_MANAGE_LINK_DAYS = env_int("DJANGO_ALERTS_MANAGE_LINK_DAYS", 90)
+ALERTS_FAN_OUT_CHUNK = env_int("DJANGO_ALERTS_FAN_OUT_CHUNK", 500)
+# Moderators get a digest of comments waiting longer than this.
+ALERTS_MODERATION_WAIT_MINUTES = env_int("DJANGO_ALERTS_MODERATION_WAIT_MINUTES", 60)
+# --- end of alerts settings. ---
 
 # ---------------------------------------------------------------------------
 # Security and operations. Production is the default: everything
@@ -417,6 +472,7 @@ PAGE_CACHE_EXCLUDE = (
     r"/comments?/",
     r"/thanks/?$",
     r"/report/?$",
+    r"^/alerts/",  # per-reader pages: confirm, manage, unsubscribe
 )
 PAGE_CACHE_VARY_ON_ACCEPT = ("/api/",)  # paths whose responses depend on the Accept header
 # Checks run before a stored page is served: the API's throttle counts cached answers too.

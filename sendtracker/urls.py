@@ -32,6 +32,7 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots"),
     path("data/", views.data, name="data"),
     path("api/", include("api.urls")),
+    path("alerts/", include("alerts.urls")),
     path(settings.ADMIN_URL, include(moved_admin_urlpatterns)),  # comments' old admin addresses
     path(settings.ADMIN_URL, admin.site.urls),
     path("healthz", ops_views.healthz, name="healthz"),

@@ -7,6 +7,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
 from playwright.sync_api import expect
 
+from alerts import links, services
 from councils.choices import MembershipRole
 from councils.models import Council, PartnershipMembership
 from tests.support.factories import PartnershipFactory
@@ -52,6 +53,9 @@ PAGES = [
     "/data/",
     "/tracker/?status=declined#results",
     "/no-such-page/",
+    "/alerts/follow/",
+    "/alerts/check-your-email/",
+    "/alerts/manage/",
 ]
 
 
@@ -67,6 +71,24 @@ def test_axe_finds_no_wcag_22_aa_violations(page, story):
         if results.violations_count:
             reports[path] = results.generate_report()
 
+    assert not reports, "\n\n".join(f"{path}:\n{report}" for path, report in reports.items())
+
+
+def test_axe_finds_no_violations_on_a_readers_alerts_pages(page, story):
+    """The pages reached by the signed links in alert emails: confirm, manage (with two alerts), unsubscribe."""
+    herefordshire = Council.objects.get(slug="herefordshire")
+    subscription = services.follow(email="reader@example.org", target="council", followed=herefordshire)
+    services.confirm(services.follow(email="reader@example.org", target="partnership", followed=story))
+    axe = Axe()
+    reports = {}
+    for url in (links.confirm_url(subscription), links.manage_url(subscription), links.unsubscribe_url(subscription)):
+        path = "/" + url.split("/", 3)[3]
+        assert page.goto(path).status == 200, path
+        assert page.locator("h1").count() == 1, path
+        assert "reader@example.org" not in page.content()
+        results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_22_AA}})
+        if results.violations_count:
+            reports[path] = results.generate_report()
     assert not reports, "\n\n".join(f"{path}:\n{report}" for path, report in reports.items())
 
 
