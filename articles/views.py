@@ -1,15 +1,18 @@
 """Public pages for the journalism."""
 
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
+
+from sendtracker.cache import cache_page, depends_on
 
 from .models import Article, Correction, Quote
 
 ARTICLES_PER_PAGE = 20
 
 
+@cache_page("articles", "comments", params=("page",))  # comment counts
 @require_safe
 def article_list(request):
     # An aggregate drops Meta.ordering, so the order is spelled out.
@@ -19,6 +22,7 @@ def article_list(request):
     return render(request, "articles/article_list.html", {"page": page, "articles": page.object_list})
 
 
+@cache_page("articles")
 @require_safe
 def article_detail(request, slug):
     """A published article; drafts and scheduled articles are 404 to the public.
@@ -28,14 +32,30 @@ def article_detail(request, slug):
     article = get_object_or_404(
         Article.objects.published().prefetch_related(
             Prefetch("corrections", queryset=Correction.objects.order_by("published_at")),
-            "councils",
-            "partnerships",
         ),
         slug=slug,
     )
+    # The page shows the named councils' statuses, the partnerships' names and the approved
+    # comments: it depends on those rows, whose versions are read before the rows themselves.
+    depends_on(
+        request,
+        f"comments:article:{article.pk}",
+        *(
+            f"council:{pk}"
+            for pk in article.councils.through.objects.filter(article=article).values_list("council_id", flat=True)
+        ),
+        *(
+            f"partnership:{pk}"
+            for pk in article.partnerships.through.objects.filter(article=article).values_list(
+                "partnership_id", flat=True
+            )
+        ),
+    )
+    prefetch_related_objects([article], "councils", "partnerships")
     return render(request, "articles/article_detail.html", {"article": article})
 
 
+@cache_page("articles", "tracker")
 @require_safe
 def quote_list(request):
     quotes = Quote.objects.select_related("person", "article").prefetch_related("councils")

@@ -4,6 +4,8 @@ import csv
 
 from django.http import HttpResponse
 
+from sendtracker.site_url import absolute_url
+
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 HEADER = (
@@ -49,7 +51,7 @@ def tracker_csv_response(rows, *, as_of=None, request):
                 row.get_ofsted_judgement_display(),
                 "yes" if row.in_safety_valve else "no",
                 "; ".join(m.partnership.name for m in row.partnership_memberships),
-                request.build_absolute_uri(row.get_absolute_url()),
+                absolute_url(row.get_absolute_url()),
             )
         )
     return response

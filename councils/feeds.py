@@ -1,18 +1,21 @@
 """Atom feeds of status changes: every change, and one council's."""
 
 from django.conf import settings
-from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
+
+from sendtracker.cache import cache_page
+from sendtracker.site_url import SiteFeed
 
 from .models import Council, StatusChange
 
 FEED_LENGTH = 50
 
 
-class StatusChangeFeed(Feed):
+@cache_page("tracker")
+class StatusChangeFeed(SiteFeed):
     feed_type = Atom1Feed
     title = f"{settings.SITE_NAME}: status changes"
     subtitle = "Every recorded change of a council's status in the DfE's £70m SEND reform pilot, newest first."

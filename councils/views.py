@@ -6,6 +6,8 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
+from sendtracker.cache import cache_page
+
 from . import charts, selectors
 from .choices import IN_PILOT_STATUSES, PilotStatus
 from .exports import tracker_csv_response
@@ -14,6 +16,8 @@ from .models import Contract, Council, Programme, StatusChange
 from .tracker import sort_columns, tracker_overview, tracker_rows
 
 CHANGES_PER_PAGE = 50
+# The query parameters the tracker's pages read: its filter's, the sort and the page.
+TRACKER_PARAMS = (CouncilFilter, "ordering", "page")
 
 
 def _tracker_filter(request):
@@ -31,6 +35,7 @@ def _tracker_context(request):
     return context
 
 
+@cache_page("tracker", params=TRACKER_PARAMS)
 @require_safe
 def tracker(request):
     context = _tracker_filter(request)
@@ -59,6 +64,7 @@ def tracker(request):
     return render(request, "councils/tracker.html", context, status=200 if context["valid"] else 400)
 
 
+@cache_page("tracker", params=TRACKER_PARAMS)
 @require_safe
 def tracker_csv(request):
     context = _tracker_context(request)
@@ -70,6 +76,7 @@ def tracker_csv(request):
     return tracker_csv_response(context["rows"], as_of=context["as_of"], request=request)
 
 
+@cache_page("tracker", params=TRACKER_PARAMS)
 @require_safe
 @xframe_options_exempt
 def tracker_embed(request):
@@ -81,6 +88,7 @@ def tracker_embed(request):
     return render(request, "councils/embed_tracker.html", context, status=200 if context["valid"] else 400)
 
 
+@cache_page("tracker", "articles")  # its quotes and articles too
 @require_safe
 def council_detail(request, slug):
     council = selectors.council_detail(slug)
@@ -98,17 +106,20 @@ def council_detail(request, slug):
     )
 
 
+@cache_page("tracker")
 @require_safe
 def partnership_list(request):
     return render(request, "councils/partnership_list.html", {"partnerships": selectors.partnerships_with_members()})
 
 
+@cache_page("tracker")
 @require_safe
 def partnership_detail(request, slug):
     partnership = get_object_or_404(selectors.partnerships_with_members(), slug=slug)
     return render(request, "councils/partnership_detail.html", {"partnership": partnership})
 
 
+@cache_page("tracker")
 @require_safe
 def contract_list(request):
     contracts = Contract.objects.all()
@@ -119,6 +130,7 @@ def contract_list(request):
     )
 
 
+@cache_page("tracker", params=("page",))
 @require_safe
 def change_list(request):
     paginator = Paginator(StatusChange.objects.for_timeline(), CHANGES_PER_PAGE)
@@ -126,6 +138,7 @@ def change_list(request):
     return render(request, "councils/change_list.html", {"page": page, "changes": page.object_list})
 
 
+@cache_page("tracker")
 @require_safe
 def programme(request):
     """The programme's public timeline: every dated event with its source, and its names over time."""
@@ -137,6 +150,7 @@ def programme(request):
     )
 
 
+@cache_page()
 @require_safe
 def how_we_track(request):
     return render(request, "councils/how_we_track.html", {"statuses": charts.legend(PilotStatus)})

@@ -9,7 +9,11 @@ from articles.models import Article
 from councils import charts, headline, selectors
 from councils.models import Programme, StatusChange
 
+from .cache import cache_page
+from .site_url import absolute_url
 
+
+@cache_page("tracker", "articles")
 @require_safe
 def home(request):
     points = selectors.council_points()
@@ -35,11 +39,12 @@ def home(request):
     )
 
 
+@cache_page()
 @require_safe
 def robots_txt(request):
     return render(
         request,
         "robots.txt",
-        {"admin_path": settings.ADMIN_URL, "sitemap_url": request.build_absolute_uri(reverse("sitemap"))},
+        {"admin_path": settings.ADMIN_URL, "sitemap_url": absolute_url(reverse("sitemap"))},
         content_type="text/plain; charset=utf-8",
     )

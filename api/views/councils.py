@@ -16,7 +16,7 @@ from councils.filters import ContractFilter, CouncilFilter, KeyFigureFilter, Par
 from councils.models import Contract, Council, KeyFigure, Partnership, StatusChange
 from councils.selectors import care_boards_prefetch, council_memberships_prefetch, current_memberships_prefetch
 
-from ..base import ID_PATTERN, SLUG_PATTERN, PublicReadOnlyViewSet
+from ..base import ID_PATTERN, SLUG_PATTERN, PublicReadOnlyViewSet, api_cache_page
 from ..serializers import councils as serializers
 
 # CouncilFilter filters partnerships by slug through a method; tell the schema it takes a string.
@@ -87,6 +87,7 @@ CHANGE = OpenApiExample(
 )
 
 
+@api_cache_page("tracker")
 @extend_schema_view(
     list=extend_schema(
         summary="Councils",
@@ -124,6 +125,7 @@ class CouncilViewSet(PublicReadOnlyViewSet):
         return Response(self.get_serializer(self._object).data)
 
 
+@api_cache_page("tracker")
 @extend_schema_view(
     list=extend_schema(summary="Regional expert partnerships"),
     retrieve=extend_schema(summary="One partnership, by slug"),
@@ -137,6 +139,7 @@ class PartnershipViewSet(PublicReadOnlyViewSet):
     last_modified_field = "updated_at"
 
 
+@api_cache_page("tracker")
 @extend_schema_view(
     list=extend_schema(
         summary="Status changes: the change feed",
@@ -152,6 +155,7 @@ class StatusChangeViewSet(PublicReadOnlyViewSet):
     last_modified_field = "recorded_at"
 
 
+@api_cache_page("tracker")
 @extend_schema_view(
     list=extend_schema(
         summary="Contracts", description="Contracts published for the programme, with their value in pounds."
@@ -165,6 +169,7 @@ class ContractViewSet(PublicReadOnlyViewSet):
     lookup_value_regex = ID_PATTERN
 
 
+@api_cache_page("tracker")
 @extend_schema_view(
     list=extend_schema(summary="Key figures", description="Figures as reported, with their source and date."),
     retrieve=extend_schema(summary="One key figure"),
