@@ -31,8 +31,8 @@ class Policy:
         return name in self.names or name.startswith(self.prefixes)
 
     def canonical_query(self, query):
-        """The parameters the view reads, sorted by name, empty values dropped, as a query string."""
-        pairs = [(name, value) for name in sorted(query) if self.reads(name) for value in query.getlist(name) if value]
+        """The parameters the view reads, sorted by name, as a query string (empty values kept: the API answers them 400)."""
+        pairs = [(name, value) for name in sorted(query) if self.reads(name) for value in query.getlist(name)]
         return urlencode(pairs)
 
     def keys_for(self, request, args, kwargs):

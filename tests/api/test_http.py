@@ -128,8 +128,8 @@ def test_unknown_address_under_api_is_a_json_404(client):
 
 def test_root_lists_the_endpoints(client):
     body = client.get("/api/").json()
-    assert body["councils"] == "http://testserver/api/councils/"
-    assert body["schema"] == "http://testserver/api/schema/"
+    assert body["councils"] == "https://send-tracker.example/api/councils/"
+    assert body["schema"] == "https://send-tracker.example/api/schema/"
 
 
 def test_schema_describes_every_filter_and_field(client):

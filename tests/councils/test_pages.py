@@ -191,12 +191,12 @@ def test_sitemap_and_robots(client, seeded):
     sitemap = client.get("/sitemap.xml").content.decode()
     robots = client.get("/robots.txt")
 
-    assert "http://testserver/councils/herefordshire/" in sitemap
-    assert "http://testserver/tracker/" in sitemap
+    assert "https://send-tracker.example/councils/herefordshire/" in sitemap
+    assert "https://send-tracker.example/tracker/" in sitemap
     assert ARTICLE in sitemap
     assert "draft-piece" not in sitemap
     assert robots["Content-Type"] == "text/plain; charset=utf-8"
-    assert "Sitemap: http://testserver/sitemap.xml" in robots.content.decode()
+    assert "Sitemap: https://send-tracker.example/sitemap.xml" in robots.content.decode()
     assert "Disallow: /admin/" in robots.content.decode()
 
 
