@@ -22,7 +22,8 @@ def article_list(request):
     return render(request, "articles/article_list.html", {"page": page, "articles": page.object_list})
 
 
-@cache_page("articles")
+# ?reply_to= opens the form as a reply to that comment (comments/context.py).
+@cache_page("articles", params=("reply_to",))
 @require_safe
 def article_detail(request, slug):
     """A published article; drafts and scheduled articles are 404 to the public.

@@ -2,6 +2,8 @@ from django.apps import AppConfig
 
 from sendtracker import cache
 
+from . import protection
+
 
 def _comment_keys(comment, adding):
     """A comment sent and held for moderation changes nothing public; any other write does."""
@@ -16,8 +18,6 @@ class CommentsConfig(AppConfig):
     verbose_name = "Readers' comments"
 
     def ready(self):
-        from . import protection
-
         # Approved comments appear on their article's page, in the article list's counts and the
         # comments API. Reports and the word lists never appear.
         cache.watch_app(
