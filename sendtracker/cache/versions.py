@@ -104,8 +104,10 @@ def _expiry(key):
 
 
 def bump(keys):
-    """Give ``keys`` new tokens: every page stored under the old ones is unreachable at once."""
-    """Returns the new ``{key: Token}``, or None when the cache is unreachable."""
+    """Give ``keys`` new tokens: every page stored under the old ones is unreachable at once.
+
+    Returns the new ``{key: Token}``, or None when the cache is unreachable.
+    """
     tokens = {key: Token.new(_expiry(key)) for key in set(keys)}
     if not tokens:
         return tokens
