@@ -130,14 +130,15 @@ def throttle_allows(request):
 API_PARAMS = ("page", "page_size", "format")
 
 
-def api_cache_page(*keys):
-    """``sendtracker.cache.cache_page`` for an API view class: its FilterSet's parameters and the
-    paging ones are the query it reads, it negotiates on ``Accept``, and the throttle counts hits."""
+def api_cache_page(*keys, params=()):
+    """``sendtracker.cache.cache_page`` for an API view class: its FilterSet's parameters, the
+    paging ones and ``params`` are the query it reads, it negotiates on ``Accept``, and the
+    throttle counts hits."""
 
     def decorate(view_class):
         filterset = getattr(view_class, "filterset_class", None)
-        params = (*API_PARAMS, *([filterset] if filterset else []))
-        return cache_page(*keys, params=params, hit_check=throttle_allows, vary_on_accept=True)(view_class)
+        read = (*API_PARAMS, *params, *([filterset] if filterset else []))
+        return cache_page(*keys, params=read, hit_check=throttle_allows, vary_on_accept=True)(view_class)
 
     return decorate
 

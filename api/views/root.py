@@ -54,12 +54,12 @@ def not_found(request, *args, **kwargs):
     return response
 
 
-@api_cache_page()
+@api_cache_page(params=("lang",))  # drf-spectacular's language choice
 class SchemaView(SpectacularAPIView):
     authentication_classes = []
 
 
-@api_cache_page()
+@api_cache_page(params=("script",))  # ?script is the page's start-up script, a separate file
 class DocsView(SpectacularSwaggerSplitView):
     """Swagger UI from the site's own static files (drf-spectacular-sidecar), no inline script or style."""
 
