@@ -4,7 +4,7 @@ Which requests: GET and HEAD to a view declared with ``@cache_page``, with no
 ``Authorization`` header, no messages cookie and no signed-in session (a session cookie
 that is invalid, expired or anonymous is served from the cache like no cookie).
 
-The key: the release, the site's address (``SITE_URL``, never the request's Host), the
+The key: the release, the placeholders in use (they derive from ``SECRET_KEY``), the site's address (``SITE_URL``, never the request's Host), the
 path, the query string reduced to the parameters the view reads (sorted, empty ones
 dropped; the view sees only those) and, for views that negotiate on it, ``Accept``.
 
@@ -137,7 +137,7 @@ class PageCacheMiddleware:
         query = policy.canonical_query(request.GET)
         request.GET = QueryDict(query)
         request.META["QUERY_STRING"] = query
-        parts = [RELEASE, site_origin(), request.path_info, query]
+        parts = [RELEASE, placeholders.generation(), site_origin(), request.path_info, query]
         if policy.vary_on_accept:
             parts.append(request.META.get("HTTP_ACCEPT", ""))
         digest = hashlib.blake2b("\n".join(parts).encode(), digest_size=16).hexdigest()

@@ -53,6 +53,13 @@ def csrf_placeholder(request):
     return {}
 
 
+def generation():
+    """The placeholders in use, for the page key: a page stored by a server with another
+    ``SECRET_KEY`` (a rotation, another deployment on the same Redis) holds placeholders this
+    server would not recognise, and must not be served by it."""
+    return f"{CSRF_PLACEHOLDER}:{FRESH_PREFIX}"
+
+
 def has_csrf(content):
     return str(CSRF_PLACEHOLDER).encode() in content
 

@@ -14,7 +14,7 @@ from articles.models import Article
 from councils.choices import PilotStatus, Region
 from councils.models import Council
 from councils.services import council_set_status
-from sendtracker.cache import versions
+from sendtracker.cache import placeholders, versions
 from tests.support.factories import ArticleFactory, CommentFactory, CouncilFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -219,6 +219,21 @@ def test_the_article_page_form_token_is_fresh_per_reader():
     action = re.search(r'<form[^>]*method="post"[^>]*action="([^"]+)"', bob_page.content.decode(), re.I)
     response = bob.post(action.group(1), {"csrfmiddlewaretoken": bob_token, "body": "x", "display_name": "Bob"})
     assert response.status_code != 403
+
+
+def test_a_page_stored_under_another_secret_key_is_never_served_with_its_placeholders(monkeypatch):
+    """A server with another SECRET_KEY (a rotation; a new bench run on the same Redis) derives
+    other placeholders: it must render its own page, not serve one whose form it cannot fill."""
+    article = ArticleFactory()
+    assert Client().get(article.get_absolute_url())["X-Page-Cache"] == "miss"
+    stored_with = str(placeholders.CSRF_PLACEHOLDER)
+    assert stored_with in str(placeholders.generation())
+    monkeypatch.setattr(placeholders, "CSRF_PLACEHOLDER", "csrfph" + "0" * 40)
+    page = Client(enforce_csrf_checks=True).get(article.get_absolute_url())
+    assert stored_with not in page.content.decode()
+    match = CSRF_FIELD.search(page.content.decode())
+    if match is not None:  # the comment form is open: the reader gets a real token
+        assert not match.group(1).startswith("csrfph")
 
 
 @pytest.mark.urls("tests.support.page_cache_urls")
