@@ -144,10 +144,12 @@ def changed(keys, using="default"):
     versions.bump(keys)
     if not hasattr(_local, "changed"):
         _local.changed = {}
-    pending = _local.changed.setdefault(using, set())
-    pending.update(keys)
     if not any(getattr(func, "cache_flush", None) == using for _sids, func, _robust in connection.run_on_commit):
+        # The first write of this transaction: keys still pending belong to one rolled back
+        # (its flush was discarded with it), which changed nothing to purge.
+        _local.changed[using] = set()
         transaction.on_commit(_flusher(using), using=using)
+    _local.changed[using].update(keys)
 
 
 def _flusher(using):
