@@ -19,6 +19,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle
 
+from sendtracker.cache import cache_page
 from sendtracker.client_address import client_address
 
 from .filters import APIFilterBackend
@@ -117,12 +118,29 @@ class ConditionalGetMixin:
 
 
 def throttle_allows(request):
-    """For the page cache (``PAGE_CACHE_HIT_CHECKS``): may this reader have a stored API page?
+    """For the page cache (``api_cache_page``'s hit check): may this reader have a stored API page?
 
     Counts the request against the anonymous rate exactly as the view would; when over it,
     the page cache lets the view answer its 429.
     """
     return AnonymousThrottle().allow_request(request, None)
+
+
+# The query parameters every endpoint reads besides its FilterSet's.
+API_PARAMS = ("page", "page_size", "format", "bom")
+
+
+def api_cache_page(*keys, params=()):
+    """``sendtracker.cache.cache_page`` for an API view class: its FilterSet's parameters, the
+    paging ones and ``params`` are the query it reads, it negotiates on ``Accept``, and the
+    throttle counts hits."""
+
+    def decorate(view_class):
+        filterset = getattr(view_class, "filterset_class", None)
+        read = (*API_PARAMS, *params, *([filterset] if filterset else []))
+        return cache_page(*keys, params=read, hit_check=throttle_allows, vary_on_accept=True)(view_class)
+
+    return decorate
 
 
 class PublicReadOnlyViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):

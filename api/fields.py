@@ -1,17 +1,17 @@
 """Serializer fields every endpoint uses: the object's public page, and how to join on councils."""
 
-from django.conf import settings
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import reverse as drf_reverse
 from rest_framework import serializers
 
 from councils import sources
+from sendtracker.site_url import absolute_url
 
 
 def page_url(obj):
     """The absolute address of the object's public page, on the site's canonical host."""
-    return settings.SITE_URL.rstrip("/") + obj.get_absolute_url()
+    return absolute_url(obj.get_absolute_url())
 
 
 @extend_schema_field(OpenApiTypes.URI)
@@ -30,7 +30,8 @@ class PageURLField(serializers.Field):
 
 def _plain_reverse(viewname, args=None, kwargs=None, request=None, format=None, **extra):
     # DRF's reverse() carries ?format=csv into every link; an object's API address is the same in any format.
-    return drf_reverse._reverse(viewname, args=args, kwargs=kwargs, request=request, format=format, **extra)
+    # On the site's own address, never the request's Host.
+    return absolute_url(drf_reverse._reverse(viewname, args=args, kwargs=kwargs, request=None, format=format, **extra))
 
 
 class APIIdentityField(serializers.HyperlinkedIdentityField):

@@ -6,6 +6,9 @@ from django.core.paginator import InvalidPage, Page
 from django.db.models import Count, Max, Window
 from rest_framework import pagination
 from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.utils.urls import remove_query_param, replace_query_param
+
+from sendtracker.site_url import absolute_url
 
 WHOLE_NUMBER = re.compile(r"[0-9]+", re.ASCII)
 
@@ -90,6 +93,23 @@ class APIPagination(pagination.PageNumberPagination):
             return paginator.page(number)
         paginator.validate_number(number)
         return Page(rows, number, paginator)
+
+    # The links to the next and previous pages are on the site's own address, never the request's Host.
+
+    def get_next_link(self):
+        if not self.page.has_next():
+            return None
+        url = absolute_url(self.request.get_full_path())
+        return replace_query_param(url, self.page_query_param, self.page.next_page_number())
+
+    def get_previous_link(self):
+        if not self.page.has_previous():
+            return None
+        url = absolute_url(self.request.get_full_path())
+        number = self.page.previous_page_number()
+        if number == 1:
+            return remove_query_param(url, self.page_query_param)
+        return replace_query_param(url, self.page_query_param, number)
 
     def get_schema_operation_parameters(self, view):
         return [

@@ -1,17 +1,20 @@
 """Atom feed of published articles."""
 
 from django.conf import settings
-from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
+
+from sendtracker.cache import cache_page
+from sendtracker.site_url import SiteFeed
 
 from .models import Article
 
 FEED_LENGTH = 20
 
 
-class ArticleFeed(Feed):
+@cache_page("articles")
+class ArticleFeed(SiteFeed):
     feed_type = Atom1Feed
     author_name = settings.SITE_NAME  # RFC 4287: a feed names its author; each entry names its own too
     title = f"{settings.SITE_NAME}: articles"

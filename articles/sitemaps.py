@@ -1,11 +1,11 @@
 """Sitemap of published articles."""
 
-from django.contrib.sitemaps import Sitemap
+from sendtracker.site_url import SiteSitemap
 
 from .models import Article
 
 
-class ArticleSitemap(Sitemap):
+class ArticleSitemap(SiteSitemap):
     changefreq = "weekly"
 
     def items(self):

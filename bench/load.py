@@ -6,17 +6,19 @@ Python keep-alive client in a process of its own, is driven the same way.
 
 import json
 import os
+import random
 import re
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from pathlib import Path
 
-from bench.scenarios import available
+from bench.scenarios import available, post_once
 from bench.server import PING_PATH
 
 HERE = Path(__file__).resolve().parent
@@ -134,29 +136,97 @@ def combine(name, scenario, connections, rounds):
     }
 
 
-def measure(drive, base_url, baseline, name, scenario, connections, rounds, duration):
+class Background:
+    """Writes made while a scenario's round runs (its ``background``): comments posted or statuses changed.
+
+    ``{"comments": post, "rate": 5}`` posts the comment form ``rate`` times a second, each from
+    another reader address; ``{"status": article_slug, "rate": 2}`` runs bench/writer.py, which
+    changes councils the article does not name. Counts the writes and their answers.
+    """
+
+    def __init__(self, spec, base_url, env):
+        self.spec, self.base_url, self.env = spec, base_url, env
+        self.writes, self.failed, self.statuses = 0, 0, {}
+
+    def __enter__(self):
+        self.stopping = threading.Event()
+        if "comments" in self.spec:
+            self.thread = threading.Thread(target=self.post_comments, daemon=True)
+            self.thread.start()
+        else:
+            self.process = subprocess.Popen(
+                [sys.executable, str(HERE / "writer.py"), "status", str(self.spec["rate"]), self.spec["status"]],
+                env=self.env,
+                stdout=subprocess.PIPE,
+                text=True,
+            )
+            time.sleep(2)  # Django's start-up, before the round is measured
+        return self
+
+    def post_comments(self):
+        next_at = time.monotonic()
+        while not self.stopping.is_set():
+            ip = f"10.{random.randint(0, 255)}.{random.randint(0, 255)}.{random.randint(1, 254)}"
+            status = post_once(self.base_url, self.spec["comments"], ip=ip)
+            self.statuses[status] = self.statuses.get(status, 0) + 1
+            self.writes += 1
+            next_at += 1 / self.spec["rate"]
+            self.stopping.wait(max(0.0, next_at - time.monotonic()))
+
+    def __exit__(self, *exc):
+        self.stopping.set()
+        if "comments" in self.spec:
+            self.thread.join(timeout=30)
+        else:
+            self.process.terminate()
+            out, _ = self.process.communicate(timeout=30)
+            done = json.loads(out.strip().splitlines()[-1]) if out.strip() else {"writes": 0, "errors": 1}
+            self.writes += done["writes"]
+            self.failed += done["errors"]
+        return False
+
+
+def measure(drive, base_url, baseline, name, scenario, connections, rounds, duration, env=None):
     """The scenario and its paired baseline at one connection count: (baseline result, scenario result).
 
     The baseline and the scenario alternate in short rounds at the same connection count,
     and the ratio is the median of the rounds' ratios: the machine's load drifts during a
     run (it is shared), and each pair of rounds drifts together.
     """
-    if scenario.get("method", "GET") == "GET":
+    background = scenario.get("background")
+    scenario = {key: value for key, value in scenario.items() if key != "background"}
+    if scenario.get("method", "GET") == "GET" and "{n}" not in scenario["path"]:
         available(base_url, scenario["path"], scenario.get("headers"))  # warm the page cache
-    base_rounds, scenario_rounds = [], []
+    base_rounds, scenario_rounds, writers = [], [], []
     for _ in range(rounds):
         settle(base_url)
         base_rounds.append(drive(base_url, baseline, connections, duration))
         settle(base_url)
-        scenario_rounds.append(drive(base_url, scenario, connections, duration))
+        if background:
+            with Background(background, base_url, env) as writer:
+                scenario_rounds.append(drive(base_url, scenario, connections, duration))
+            writers.append(writer)
+        else:
+            scenario_rounds.append(drive(base_url, scenario, connections, duration))
     paired = combine("baseline", baseline, connections, base_rounds)
     result = combine(name, scenario, connections, scenario_rounds)
+    if writers:
+        statuses = {}
+        for writer in writers:
+            for status, count in writer.statuses.items():
+                statuses[str(status)] = statuses.get(str(status), 0) + count
+        result["background"] = {
+            "writes": sum(w.writes for w in writers),
+            "per_s": sum(w.writes for w in writers) / (rounds * duration),
+            "failed": sum(w.failed for w in writers),
+            "statuses": statuses,
+        }
     result["baseline_rps"] = paired["rps"]
     result["ratio"] = statistics.median(r["rps"] / b["rps"] for r, b in zip(scenario_rounds, base_rounds, strict=True))
     return paired, result
 
 
-def run_all(drive, base_url, found, *, only, rounds, duration):
+def run_all(drive, base_url, found, *, only, rounds, duration, env=None):
     """Every scenario in ``found`` (bench/scenarios.py), or those named in ``only``, at each connection count.
 
     A scenario that is not available gets a row with its reason. Prints a line per measurement.
@@ -171,10 +241,12 @@ def run_all(drive, base_url, found, *, only, rounds, duration):
             if isinstance(scenario, str):
                 results.append({"scenario": name, "connections": connections, "reason": scenario})
                 continue
-            paired, result = measure(drive, base_url, baseline, name, scenario, connections, rounds, duration)
+            paired, result = measure(drive, base_url, baseline, name, scenario, connections, rounds, duration, env)
             results += [paired, result]
+            writes = result.get("background")
             print(
-                f"  {name} at {connections} connections: {result['rps']:.0f} req/s, ratio {result['ratio']:.2f}",
+                f"  {name} at {connections} connections: {result['rps']:.0f} req/s, ratio {result['ratio']:.2f}"
+                + (f", {writes['per_s']:.1f} writes/s {writes['statuses'] or ''}" if writes else ""),
                 flush=True,
             )
     return results

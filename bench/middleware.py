@@ -1,6 +1,6 @@
 """The page cache as `make bench` runs it: a request with ``X-Bench-No-Page-Cache`` goes past it to the view."""
 
-from sendtracker.page_cache import PageCacheMiddleware
+from sendtracker.cache.middleware import PageCacheMiddleware
 
 BYPASS_HEADER = "HTTP_X_BENCH_NO_PAGE_CACHE"
 

@@ -22,17 +22,19 @@ def worker(spec, stop_at, latencies, statuses, errors, lock):
     connection = http.client.HTTPConnection(url.hostname, url.port, timeout=10)
     mine, counts, failed = [], {}, 0
     while time.monotonic() < stop_at:
-        headers = dict(scenario.get("headers", {}))
+        unique = secrets.token_hex(4)  # "{n}" in the path, a header or the body: new in each request
+        headers = {name: value.replace("{n}", unique) for name, value in scenario.get("headers", {}).items()}
+        path = scenario["path"].replace("{n}", unique)
         body = scenario.get("body")
         if body:
-            body = body.replace("{n}", secrets.token_hex(4))
+            body = body.replace("{n}", unique)
         if scenario.get("vary_ip"):
             headers["X-Forwarded-For"] = (
                 f"10.{random.randint(0, 255)}.{random.randint(0, 255)}.{random.randint(1, 254)}"
             )
         started = time.perf_counter()
         try:
-            connection.request(scenario.get("method", "GET"), scenario["path"], body=body, headers=headers)
+            connection.request(scenario.get("method", "GET"), path, body=body, headers=headers)
             response = connection.getresponse()
             response.read()
         except (OSError, http.client.HTTPException):

@@ -68,7 +68,9 @@ def main():
     base_url = f"http://127.0.0.1:{args.port}"
     try:
         found = scenarios.find(base_url, paths)
-        results = load.run_all(drive, base_url, found, only=args.only, rounds=args.rounds, duration=args.duration)
+        results = load.run_all(
+            drive, base_url, found, only=args.only, rounds=args.rounds, duration=args.duration, env=env
+        )
     finally:
         server.stop_server(process, log)
     results = report.summarise(results)

@@ -128,6 +128,11 @@ def find(base_url, paths):
     found["tracker 304"] = None  # below: its ETag is read after the comment probes, whose writes replace it
     found["council page"] = {"path": paths["council"]}
     found["article, 200 comments"] = {"path": paths["article"]}
+    # The issue-14 attacks and loads: none may take the tracker off the page cache.
+    found["tracker, junk session cookie"] = {"path": "/tracker/", "headers": {"Cookie": "sessionid=junk{n}"}}
+    found["tracker, tracking parameters"] = {"path": "/tracker/?utm_source=share{n}&fbclid={n}"}
+    slug = paths["article"].rstrip("/").rsplit("/", 1)[-1]
+    found["article, councils changing"] = {"path": paths["article"], "background": {"status": slug, "rate": 2}}
     api_ok, _ = available(base_url, "/api/councils/")
     found["API councils uncached"] = (
         {"path": "/api/councils/", "headers": BYPASS} if api_ok else "/api/councils/ not available on this branch"
@@ -136,6 +141,7 @@ def find(base_url, paths):
     if form is None:
         reason = "no comment form on the article page on this branch"
         found["comment POST valid"] = found["comment POST rate-limited"] = reason
+        found["tracker, 5 comments/s posted"] = reason
         return with_tracker_etag(base_url, found)
     post = {
         "method": "POST",
@@ -147,8 +153,9 @@ def find(base_url, paths):
     status = post_once(base_url, post, ip="10.9.9.9")
     if status in POST_OK:
         found["comment POST valid"] = {**post, "vary_ip": True, "ok": POST_OK}
+        found["tracker, 5 comments/s posted"] = {"path": "/tracker/", "background": {"comments": post, "rate": 5}}
     else:
-        found["comment POST valid"] = f"a valid comment POST answered {status}"
+        found["comment POST valid"] = found["tracker, 5 comments/s posted"] = f"a valid comment POST answered {status}"
     # Rate-limited: one address posts until refused, then keeps posting.
     for _ in range(100):
         status = post_once(base_url, post)

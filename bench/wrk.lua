@@ -1,7 +1,7 @@
 -- wrk script for `make bench` (bench/load.py): sends one scenario's request and counts the
 -- answers by status. bench/load.py runs it with a first line prepended that defines
--- `config`: {method, path, headers, body, vary_ip}. "{n}" in the body becomes a new value
--- in each request; vary_ip sends each request from another X-Forwarded-For address.
+-- `config`: {method, path, headers, body, vary_ip}. "{n}" in the path, a header or the body
+-- becomes a new value in each request; vary_ip sends each request from another X-Forwarded-For address.
 -- `done` prints the measurement as one line: BENCHJSON {...}.
 
 counts = {}
@@ -18,16 +18,18 @@ end
 
 function request()
   n = n + 1
+  local unique = tostring(n) .. "-" .. tostring(math.random(1, 1000000000))
   local headers = {}
-  for k, v in pairs(config.headers) do headers[k] = v end
+  for k, v in pairs(config.headers) do headers[k] = string.gsub(v, "{n}", unique) end
+  local path = string.gsub(config.path, "{n}", unique)
   local body = nil
   if config.body then
-    body = string.gsub(config.body, "{n}", tostring(n) .. "-" .. tostring(math.random(1, 1000000000)))
+    body = string.gsub(config.body, "{n}", unique)
   end
   if config.vary_ip then
     headers["X-Forwarded-For"] = "10." .. math.random(0, 255) .. "." .. math.random(0, 255) .. "." .. math.random(1, 254)
   end
-  return wrk.format(config.method, config.path, headers, body)
+  return wrk.format(config.method, path, headers, body)
 end
 
 function response(status, headers, body)

@@ -1,6 +1,15 @@
 from django.apps import AppConfig
 
-from sendtracker import content_version
+from sendtracker import cache
+
+from . import protection
+
+
+def _comment_keys(comment, adding):
+    """A comment sent and held for moderation changes nothing public; any other write does."""
+    if adding and comment.status != "approved":
+        return ()
+    return ("comments", f"comments:article:{comment.article_id}")
 
 
 class CommentsConfig(AppConfig):
@@ -9,6 +18,12 @@ class CommentsConfig(AppConfig):
     verbose_name = "Readers' comments"
 
     def ready(self):
-        # Approved comments appear on the article page: every write to the comments replaces
-        # the content version the page cache keys on. Reports and the word lists never appear.
-        content_version.watch_app(self, exclude=("CommentReport", "ModerationWord"))
+        # Approved comments appear on their article's page, in the article list's counts and the
+        # comments API. Reports and the word lists never appear.
+        cache.watch_app(
+            self,
+            "comments",
+            rows={"Comment": (_comment_keys, ("comments:article:*",))},
+            exclude=("CommentReport", "ModerationWord"),
+        )
+        cache.register_fresh_value("comment_form_started", protection.fresh_form_token)

@@ -13,7 +13,7 @@ from django.core import signing
 from django.core.cache import cache
 from django.utils.crypto import salted_hmac
 
-from sendtracker import page_cache
+from sendtracker.cache import fresh_value
 from sendtracker.client_address import client_address
 
 from . import checks
@@ -85,11 +85,11 @@ def started_token(request, article):
 
     So a cached article page never hands every reader the same (ever older, already used) token.
     """
-    return page_cache.fresh_value(request, "comment_form_started", article.pk) or form_token(article)
+    return fresh_value(request, "comment_form_started", article.pk) or form_token(article)
 
 
 def fresh_form_token(article_pk):
-    """settings.PAGE_CACHE_FRESH_VALUES: a new token, started now, for the article the placeholder names."""
+    """A new token, started now, for the article the placeholder names (registered in CommentsConfig.ready)."""
     return _issue_form_token(int(article_pk), time.time())
 
 

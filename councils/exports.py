@@ -4,6 +4,8 @@ import csv
 
 from django.http import HttpResponse
 
+from sendtracker.site_url import absolute_url
+
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 # (column, what it holds): the CSV's header, and the /data/ page's description of it.
@@ -79,7 +81,7 @@ def tracker_csv_response(rows, *, as_of=None, request):
                 row.get_ofsted_judgement_display(),
                 "yes" if row.in_safety_valve else "no",
                 "; ".join(m.partnership.name_on(as_of) if as_of else m.partnership.name for m in memberships),
-                request.build_absolute_uri(row.get_absolute_url()),
+                absolute_url(row.get_absolute_url()),
                 row.la_number,
                 row.population,
                 row.latitude,

@@ -3,12 +3,14 @@
 import datetime
 
 from django.conf import settings
-from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
+
+from sendtracker.cache import cache_page
+from sendtracker.site_url import SiteFeed
 
 from .models import Council, Partnership, StatusChange
 from .partnership_pages import partnership_timeline
@@ -17,7 +19,8 @@ from .sources import public_sources
 FEED_LENGTH = 50
 
 
-class StatusChangeFeed(Feed):
+@cache_page("tracker", "articles")
+class StatusChangeFeed(SiteFeed):
     feed_type = Atom1Feed
     author_name = settings.SITE_NAME  # RFC 4287: a feed names its author
     title = f"{settings.SITE_NAME}: status changes"
@@ -76,7 +79,8 @@ class CouncilStatusFeed(StatusChangeFeed):
         return public_sources(council.status_changes.for_timeline().with_modified_at()[:FEED_LENGTH])
 
 
-class PartnershipFeed(Feed):
+@cache_page("tracker", "articles")
+class PartnershipFeed(SiteFeed):
     """One partnership's timeline: its members' status changes and councils joining or leaving, newest first."""
 
     feed_type = Atom1Feed

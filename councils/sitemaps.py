@@ -1,12 +1,13 @@
 """Sitemaps for the tracker's pages."""
 
-from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
+
+from sendtracker.site_url import SiteSitemap
 
 from .models import Council, Partnership
 
 
-class StaticSitemap(Sitemap):
+class StaticSitemap(SiteSitemap):
     changefreq = "daily"
 
     def items(self):
@@ -26,7 +27,7 @@ class StaticSitemap(Sitemap):
         return reverse(item)
 
 
-class CouncilSitemap(Sitemap):
+class CouncilSitemap(SiteSitemap):
     changefreq = "weekly"
 
     def items(self):
@@ -36,7 +37,7 @@ class CouncilSitemap(Sitemap):
         return council.updated_at
 
 
-class PartnershipSitemap(Sitemap):
+class PartnershipSitemap(SiteSitemap):
     changefreq = "weekly"
 
     def items(self):

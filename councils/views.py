@@ -9,6 +9,8 @@ from django.shortcuts import render
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
+from sendtracker.cache import cache_page
+
 from . import charts, partnership_pages, selectors
 from .choices import IN_PILOT_STATUSES, PilotStatus
 from .exports import tracker_csv_response
@@ -18,6 +20,8 @@ from .sources import hidden_paths, public_sources
 from .tracker import active_filters, sort_columns, tracker_overview, tracker_rows
 
 CHANGES_PER_PAGE = 50
+# The query parameters the tracker's pages read: its filter's, the sort and the page.
+TRACKER_PARAMS = (CouncilFilter, "ordering", "page", "bom")
 
 
 def requested_as_of(request):
@@ -60,6 +64,7 @@ def _tracker_context(request):
     return context
 
 
+@cache_page("tracker", "articles", params=TRACKER_PARAMS)
 @require_safe
 def tracker(request):
     context = _tracker_filter(request)
@@ -90,6 +95,7 @@ def tracker(request):
     return render(request, "councils/tracker.html", context, status=200 if context["valid"] else 400)
 
 
+@cache_page("tracker", "articles", params=TRACKER_PARAMS)
 @require_safe
 def tracker_csv(request):
     context = _tracker_context(request)
@@ -101,6 +107,7 @@ def tracker_csv(request):
     return tracker_csv_response(context["rows"], as_of=context["as_of"], request=request)
 
 
+@cache_page("tracker", "articles", params=TRACKER_PARAMS)
 @require_safe
 @xframe_options_exempt
 def tracker_embed(request):
@@ -112,6 +119,8 @@ def tracker_embed(request):
     return render(request, "councils/embed_tracker.html", context, status=200 if context["valid"] else 400)
 
 
+# "articles": its quotes and articles, and sources citing an article show once it is published.
+@cache_page("tracker", "articles", params=("as_of",))
 @require_safe
 @bad_as_of
 def council_detail(request, slug):
@@ -145,6 +154,7 @@ def _public_partnerships(partnerships, hidden=None):
     return partnerships
 
 
+@cache_page("tracker", "articles", params=("as_of",))
 @require_safe
 @bad_as_of
 def partnership_list(request):
@@ -167,6 +177,7 @@ def partnership_list(request):
     )
 
 
+@cache_page("tracker", "articles", params=("as_of",))
 @require_safe
 @bad_as_of
 def partnership_detail(request, slug):
@@ -196,6 +207,7 @@ def partnership_detail(request, slug):
     )
 
 
+@cache_page("tracker", "articles")
 @require_safe
 def contract_list(request):
     contracts = Contract.objects.all()
@@ -211,6 +223,7 @@ def contract_list(request):
     )
 
 
+@cache_page("tracker", "articles", params=("page",))
 @require_safe
 def change_list(request):
     paginator = Paginator(StatusChange.objects.for_timeline(), CHANGES_PER_PAGE)
@@ -218,6 +231,7 @@ def change_list(request):
     return render(request, "councils/change_list.html", {"page": page, "changes": public_sources(page.object_list)})
 
 
+@cache_page("tracker", "articles")
 @require_safe
 def programme(request):
     """The programme's public timeline: every dated event with its source, and its names over time."""
@@ -234,6 +248,7 @@ def programme(request):
     )
 
 
+@cache_page()
 @require_safe
 def how_we_track(request):
     return render(request, "councils/how_we_track.html", {"statuses": charts.legend(PilotStatus)})

@@ -107,8 +107,8 @@ MIDDLEWARE = [
     # Outside the page cache, so cached pages and 304s get X-Frame-Options (embed pages none) too.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "sendtracker.middleware.EmbedFramingMiddleware",
-    # After sessions, CSRF, auth and messages (see sendtracker/page_cache.py).
-    "sendtracker.page_cache.PageCacheMiddleware",
+    # After sessions, CSRF, auth and messages (see sendtracker/cache/middleware.py).
+    "sendtracker.cache.middleware.PageCacheMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the 429 page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -126,7 +126,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "sendtracker.page_cache.csrf_placeholder",
+                "sendtracker.cache.csrf_placeholder",
             ],
         },
     },
@@ -462,28 +462,16 @@ LOGGING = {
 # Templates: Django wraps the loaders in the cached loader whenever OPTIONS["loaders"]
 # is not given, so each template is compiled once per process.
 #
-# Page cache (sendtracker/page_cache.py): anonymous GET responses in the shared cache,
-# keyed by the content version (sendtracker/content_version.py) that every write to
-# the councils and articles tables replaces. DJANGO_PAGE_CACHE=0 turns it off.
+# Page cache (sendtracker/cache/): anonymous GET answers of views declared with
+# @cache_page, kept until a write changes what they were built from. DJANGO_PAGE_CACHE=0 turns it off.
 PAGE_CACHE_ENABLED = env_bool("DJANGO_PAGE_CACHE", True)
-PAGE_CACHE_EXCLUDE = (
-    rf"^/{ADMIN_URL}",
-    r"^/healthz",
-    r"/comments?/",
-    r"/thanks/?$",
-    r"/report/?$",
-    r"^/alerts/",  # per-reader pages: confirm, manage, unsubscribe
-)
-PAGE_CACHE_VARY_ON_ACCEPT = ("/api/",)  # paths whose responses depend on the Accept header
-# Checks run before a stored page is served: the API's throttle counts cached answers too.
-PAGE_CACHE_HIT_CHECKS = (("/api/", "api.base.throttle_allows"),)
 # Entries under replaced versions are never read again; this only returns their memory.
 PAGE_CACHE_ENTRY_TIMEOUT = env_int("DJANGO_PAGE_CACHE_ENTRY_TIMEOUT", 24 * 3600)
 # Each process also keeps recently served pages in memory (up to this many bytes), so a hit
-# costs one small read of the version from Redis instead of fetching the whole page.
+# costs one small read of the versions from Redis instead of fetching the whole page.
 PAGE_CACHE_LOCAL_BYTES = env_int("DJANGO_PAGE_CACHE_LOCAL_BYTES", 32 * 1024 * 1024)
-# Values made afresh for each response of a stored page (page_cache.fresh_value): name -> function(arg).
-PAGE_CACHE_FRESH_VALUES = {"comment_form_started": "comments.protection.fresh_form_token"}
+# Varnish servers to send purges to, e.g. "http://127.0.0.1:6081/" (deploy/varnish/default.vcl).
+VARNISH_PURGE_URLS = env_list("VARNISH_PURGE_URLS", "")
 
 # PostgreSQL connections: Django's psycopg 3 pool, one pool per gunicorn worker sized to its
 # threads (CONN_MAX_AGE must then be 0). DJANGO_DB_POOL=0 falls back to per-thread persistent

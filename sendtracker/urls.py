@@ -10,6 +10,7 @@ from comments.admin import moved_admin_urlpatterns
 from councils.sitemaps import CouncilSitemap, PartnershipSitemap, StaticSitemap
 
 from . import ops_views, views
+from .cache import cache_page
 
 admin.site.site_header = "SEND Tracker newsroom"
 admin.site.site_title = "SEND Tracker admin"
@@ -28,7 +29,7 @@ urlpatterns = [
     path("", include("councils.urls")),
     path("articles/", include("articles.urls")),
     path("articles/", include("comments.urls")),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", cache_page("tracker", "articles")(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots"),
     path("data/", views.data, name="data"),
     path("api/", include("api.urls")),

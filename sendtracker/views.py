@@ -13,7 +13,11 @@ from councils.models import Programme, StatusChange
 from councils.sources import hidden_paths, public_sources
 from councils.views import bad_as_of, requested_as_of
 
+from .cache import cache_page
+from .site_url import absolute_url
 
+
+@cache_page("tracker", "articles", params=("as_of",))
 @require_safe
 @bad_as_of
 def home(request):
@@ -49,6 +53,7 @@ def home(request):
     )
 
 
+@cache_page()
 @require_safe
 def data(request):
     """Every download and feed, with its columns and licence, and what a feed is."""
@@ -59,12 +64,13 @@ def data(request):
     )
 
 
+@cache_page()
 @require_safe
 def robots_txt(request):
     return render(
         request,
         "robots.txt",
         # Never the admin's address: robots.txt is public. Admin responses carry X-Robots-Tag instead.
-        {"sitemap_url": request.build_absolute_uri(reverse("sitemap"))},
+        {"sitemap_url": absolute_url(reverse("sitemap"))},
         content_type="text/plain; charset=utf-8",
     )

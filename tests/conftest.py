@@ -1,10 +1,12 @@
 """Fixtures shared by every test module."""
 
+import uuid
+
 import pytest
 from django.core.management import call_command
 from django.db import connections
 
-from sendtracker import content_version
+from sendtracker.cache import versions
 from tests.support.factories import UserFactory
 
 
@@ -23,13 +25,13 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
 
 
 @pytest.fixture(autouse=True)
-def fresh_page_cache():
-    """Each test starts on a new content version, so no page cached by an earlier test is served.
+def fresh_page_cache(monkeypatch):
+    """Each test starts with new versions of every dependency key, so no page cached by an earlier test is served.
 
     (Tests run inside a transaction that is rolled back, so its writes' bumps are undone
     in the database but not in the cache.) The page cache stays on in every test.
     """
-    content_version.bump(refresh_expiry=False)
+    monkeypatch.setattr(versions, "PREFIX", f"dep-{uuid.uuid4().hex}:")
 
 
 @pytest.fixture

@@ -7,10 +7,11 @@ from articles.filters import ArticleFilter, PersonFilter, QuoteFilter
 from articles.models import Article, Person, Quote
 from councils.models import Council
 
-from ..base import ID_PATTERN, SLUG_PATTERN, PublicReadOnlyViewSet
+from ..base import ID_PATTERN, SLUG_PATTERN, PublicReadOnlyViewSet, api_cache_page
 from ..serializers import articles as serializers
 
 
+@api_cache_page("articles", "comments", "tracker")
 @extend_schema_view(
     list=extend_schema(
         summary="Published articles",
@@ -36,6 +37,7 @@ class ArticleViewSet(PublicReadOnlyViewSet):
         )
 
 
+@api_cache_page("articles")
 @extend_schema_view(
     list=extend_schema(summary="People quoted"),
     retrieve=extend_schema(summary="One person, by slug"),
@@ -48,6 +50,7 @@ class PersonViewSet(PublicReadOnlyViewSet):
     lookup_value_regex = SLUG_PATTERN
 
 
+@api_cache_page("articles", "tracker")
 @extend_schema_view(
     list=extend_schema(summary="Quotes", description="What people said, newest first, with the councils it concerns."),
     retrieve=extend_schema(summary="One quote"),

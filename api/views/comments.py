@@ -9,7 +9,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from articles.models import Article
 from comments.models import Comment
 
-from ..base import ID_PATTERN, PublicReadOnlyViewSet
+from ..base import ID_PATTERN, PublicReadOnlyViewSet, api_cache_page
 from ..serializers.comments import CommentSerializer
 
 
@@ -32,6 +32,7 @@ class CommentFilter(django_filters.FilterSet):
         fields = ["article", "since"]
 
 
+@api_cache_page("comments", "articles")
 @extend_schema_view(
     list=extend_schema(
         summary="Approved comments (“Your thoughts”)",

@@ -23,7 +23,7 @@ from councils.filters import (
 from councils.models import Contract, Council, KeyFigure, Partnership, StatusChange
 from councils.selectors import care_boards_prefetch, council_memberships_prefetch, current_memberships_prefetch
 
-from ..base import ID_PATTERN, SLUG_PATTERN, PublicReadOnlyViewSet
+from ..base import ID_PATTERN, SLUG_PATTERN, PublicReadOnlyViewSet, api_cache_page
 from ..serializers import councils as serializers
 
 # CouncilFilter filters partnerships by slug through a method; tell the schema it takes a string.
@@ -108,6 +108,7 @@ class AsOfMixin:
         return {**super().get_serializer_context(), "as_of": self.as_of}
 
 
+@api_cache_page("tracker", "articles")  # sources citing an article show once it is published
 @extend_schema_view(
     list=extend_schema(
         summary="Councils",
@@ -147,6 +148,7 @@ class CouncilViewSet(AsOfMixin, PublicReadOnlyViewSet):
         return Response(self.get_serializer(self._object).data)
 
 
+@api_cache_page("tracker", "articles")  # sources citing an article show once it is published
 @extend_schema_view(
     list=extend_schema(summary="Regional expert partnerships"),
     retrieve=extend_schema(summary="One partnership, by slug"),
@@ -165,6 +167,7 @@ class PartnershipViewSet(AsOfMixin, PublicReadOnlyViewSet):
         return partnerships.prefetch_related("former_names") if self.as_of else partnerships
 
 
+@api_cache_page("tracker", "articles")  # sources citing an article show once it is published
 @extend_schema_view(
     list=extend_schema(
         summary="Status changes: the change feed",
@@ -180,6 +183,7 @@ class StatusChangeViewSet(PublicReadOnlyViewSet):
     last_modified_field = "modified_at"  # a correction is a modification
 
 
+@api_cache_page("tracker", "articles")  # sources citing an article show once it is published
 @extend_schema_view(
     list=extend_schema(
         summary="Contracts", description="Contracts published for the programme, with their value in pounds."
@@ -193,6 +197,7 @@ class ContractViewSet(PublicReadOnlyViewSet):
     lookup_value_regex = ID_PATTERN
 
 
+@api_cache_page("tracker", "articles")  # sources citing an article show once it is published
 @extend_schema_view(
     list=extend_schema(summary="Key figures", description="Figures as reported, with their source and date."),
     retrieve=extend_schema(summary="One key figure"),

@@ -2,18 +2,21 @@
 and the JSON 404 for any other address under /api/."""
 
 from django.http import JsonResponse
+from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
-from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
-from ..base import AnonymousThrottle
+from sendtracker.site_url import absolute_url
+
+from ..base import AnonymousThrottle, api_cache_page
 
 
+@api_cache_page()
 @extend_schema(exclude=True)
 class APIRootView(APIView):
     """What the API offers, with links."""
@@ -38,7 +41,7 @@ class APIRootView(APIView):
     )
 
     def get(self, request):
-        response = Response({name: reverse(url_name, request=request) for name, url_name in self.endpoints})
+        response = Response({name: absolute_url(reverse(url_name)) for name, url_name in self.endpoints})
         response["Access-Control-Allow-Origin"] = "*"
         return response
 
@@ -51,10 +54,12 @@ def not_found(request, *args, **kwargs):
     return response
 
 
+@api_cache_page(params=("lang",))  # drf-spectacular's language choice
 class SchemaView(SpectacularAPIView):
     authentication_classes = []
 
 
+@api_cache_page(params=("script",))  # ?script is the page's start-up script, a separate file
 class DocsView(SpectacularSwaggerSplitView):
     """Swagger UI from the site's own static files (drf-spectacular-sidecar), no inline script or style."""
 

@@ -21,7 +21,7 @@ def test_declined_councils_come_with_gss_code_la_number_and_page_url(client, tra
     assert hereford["gss_code"] == "E06000019"
     assert hereford["la_number"] == 884
     assert hereford["page_url"] == "https://send-tracker.example/councils/herefordshire/"
-    assert hereford["url"] == "http://testserver/api/councils/herefordshire/"
+    assert hereford["url"] == "https://send-tracker.example/api/councils/herefordshire/"
     assert hereford["status"] == "declined"
     assert hereford["status_label"] == "Declined"
     assert hereford["status_effective_on"] == "2023-05-19"
@@ -51,7 +51,7 @@ def test_partnership_filter_and_the_partnership_on_each_council(client, tracker)
     membership = response.json()["results"][0]["partnerships"][0]
     assert membership["slug"] == "west-yorkshire"
     assert membership["role"] == "lead"
-    assert membership["url"] == "http://testserver/api/partnerships/west-yorkshire/"
+    assert membership["url"] == "https://send-tracker.example/api/partnerships/west-yorkshire/"
 
 
 def test_unknown_partnership_is_a_404_naming_the_parameter(client, tracker):

@@ -50,7 +50,7 @@ def test_filters_apply_and_nested_objects_become_dotted_columns(client, tracker)
     assert [row["slug"] for row in declined] == ["herefordshire"]
     assert declined[0]["gss_code"] == "E06000019"
     assert declined[0]["page_url"] == "https://send-tracker.example/councils/herefordshire/"
-    assert declined[0]["url"] == "http://testserver/api/councils/herefordshire/"
+    assert declined[0]["url"] == "https://send-tracker.example/api/councils/herefordshire/"
 
     changed = rows(client.get("/api/status-changes/", {"format": "csv", "since": "2023-05-10"}))
     assert [(row["council.slug"], row["to_status"]) for row in changed] == [

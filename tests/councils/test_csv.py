@@ -31,7 +31,7 @@ def test_the_seeded_considering_view_downloads_as_csv(client, seeded):
     assert row["status"] == "Considering"
     assert row["status_since"] == "2023-05-19"
     assert row["region"] == "South East"
-    assert row["url"] == "http://testserver/councils/brighton-and-hove/"
+    assert row["url"] == "https://send-tracker.example/councils/brighton-and-hove/"
 
 
 def test_header_row_and_same_rows_as_the_page(client, seeded):

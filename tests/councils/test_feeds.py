@@ -30,7 +30,10 @@ def test_change_feed_lists_every_change_newest_first(client, seeded):
     assert "Herefordshire: Shortlisted → Declined" in titles
     assert "Brighton and Hove: Shortlisted → Considering" in titles
     declined = next(entry for entry in feed.entries if entry.title == "Herefordshire: Shortlisted → Declined")
-    assert declined.link == "http://testserver/councils/herefordshire/#change-" + declined.link.rsplit("-", 1)[1]
+    assert (
+        declined.link
+        == "https://send-tracker.example/councils/herefordshire/#change-" + declined.link.rsplit("-", 1)[1]
+    )
     assert "prioritise resources" in declined.summary
     assert len({entry.id for entry in feed.entries}) == 4
     assert feed.feed.title == "SEND Tracker: status changes"
@@ -44,7 +47,7 @@ def test_council_feed_follows_one_council(client, seeded):
         "Brighton and Hove: Shortlisted → Considering",
         "Brighton and Hove: Not shortlisted → Shortlisted",
     ]
-    assert feed.feed.link == "http://testserver/councils/brighton-and-hove/"
+    assert feed.feed.link == "https://send-tracker.example/councils/brighton-and-hove/"
 
 
 def test_council_feed_for_a_quiet_council_is_valid_and_empty(client, seeded):

@@ -193,12 +193,12 @@ def test_sitemap_and_robots(client, seeded):
     sitemap = client.get("/sitemap.xml").content.decode()
     robots = client.get("/robots.txt")
 
-    assert "http://testserver/councils/herefordshire/" in sitemap
-    assert "http://testserver/tracker/" in sitemap
+    assert "https://send-tracker.example/councils/herefordshire/" in sitemap
+    assert "https://send-tracker.example/tracker/" in sitemap
     assert ARTICLE in sitemap
     assert "draft-piece" not in sitemap
     assert robots["Content-Type"] == "text/plain; charset=utf-8"
-    assert "Sitemap: http://testserver/sitemap.xml" in robots.content.decode()
+    assert "Sitemap: https://send-tracker.example/sitemap.xml" in robots.content.decode()
     # The admin's address is not public: robots.txt never names it (X-Robots-Tag keeps it out of indexes).
     assert "Disallow: /embed/" in robots.content.decode()
     assert "admin" not in robots.content.decode()

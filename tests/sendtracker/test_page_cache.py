@@ -14,7 +14,7 @@ from articles.models import Article
 from councils.choices import PilotStatus, Region
 from councils.models import Council
 from councils.services import council_set_status
-from sendtracker import content_version
+from sendtracker.cache import placeholders, versions
 from tests.support.factories import ArticleFactory, CommentFactory, CouncilFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -92,23 +92,27 @@ def test_bulk_update_without_signals_still_invalidates(client, shortlisted):
     assert "South West" in page.content.decode()
 
 
+def token(key):
+    return versions.read([key])[0][key]
+
+
 def test_a_write_bumps_at_once_and_again_at_commit(django_capture_on_commit_callbacks, shortlisted):
-    before = content_version.current()
+    before = token("tracker")
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
         Council.objects.filter(pk=shortlisted.pk).update(region=Region.LONDON)
-        during = content_version.current()
+        during = token("tracker")
         Council.objects.filter(pk=shortlisted.pk).update(region=Region.EAST_MIDLANDS)
-    after = content_version.current()
-    assert len({before.token, during.token, after.token}) == 3
+    after = token("tracker")
+    assert len({before.value, during.value, after.value}) == 3
 
 
 def test_many_to_many_changes_replace_the_version(shortlisted):
     article = ArticleFactory()
-    before = content_version.current()
+    before = token("articles")
     article.councils.add(shortlisted)
-    added = content_version.current()
+    added = token("articles")
     article.councils.clear()
-    assert len({before.token, added.token, content_version.current().token}) == 3
+    assert len({before.value, added.value, token("articles").value}) == 3
 
 
 def test_writes_to_private_tables_leave_the_cache_alone(client, shortlisted):
@@ -123,7 +127,7 @@ def test_writes_to_private_tables_leave_the_cache_alone(client, shortlisted):
 def test_a_lost_version_is_reseeded_and_nothing_old_is_served(client, shortlisted):
     client.get("/tracker/")
     assert client.get("/tracker/")["X-Page-Cache"] == "hit"
-    cache.delete(content_version.VERSION_KEY)
+    cache.delete(versions.PREFIX + "tracker")
     assert client.get("/tracker/")["X-Page-Cache"] == "miss"
 
 
@@ -131,11 +135,11 @@ def test_a_scheduled_article_replaces_the_version_when_it_goes_live(monkeypatch,
     publish_at = timezone.now() + timezone.timedelta(hours=2)
     with django_capture_on_commit_callbacks(execute=True):
         ArticleFactory(headline="Embargoed", published_at=publish_at)
-    version = content_version.current()
+    version = token("articles")
     assert version.expires_at == pytest.approx(publish_at.timestamp())
 
-    monkeypatch.setattr(content_version.time, "time", lambda: publish_at.timestamp() + 1)
-    assert content_version.current().token != version.token
+    monkeypatch.setattr(versions.time, "time", lambda: publish_at.timestamp() + 1)
+    assert token("articles").value != version.value
 
 
 def test_staff_and_logged_in_readers_bypass_the_cache(client, shortlisted):
@@ -169,14 +173,14 @@ def test_conditional_get_answers_304_without_touching_the_database(client, short
 
 def test_if_modified_since_answers_304_until_the_next_edit(client, shortlisted, monkeypatch):
     client.get("/tracker/")
-    version = content_version.current()
-    later = time.strftime("%a, %d %b %Y %H:%M:%S GMT", time.gmtime(version.made_at + 5))
+    made_at = max(token(key).made_ns for key in ("tracker", "day")) / 1e9
+    later = time.strftime("%a, %d %b %Y %H:%M:%S GMT", time.gmtime(made_at + 5))
     assert client.get("/tracker/", HTTP_IF_MODIFIED_SINCE=later).status_code == 304
     # Never a 304 for a page that does not exist, whatever the date or tag sent.
     assert client.get("/councils/nowhere/", HTTP_IF_MODIFIED_SINCE=later).status_code == 404
     assert client.get("/councils/nowhere/", HTTP_IF_NONE_MATCH="*").status_code == 404
     # An edit after that moment (the clock moved on) means a full page again.
-    monkeypatch.setattr(content_version.time, "time_ns", lambda: int((version.made_at + 10) * 1e9))
+    monkeypatch.setattr(versions.time, "time_ns", lambda: int((made_at + 10) * 1e9))
     council_set_status(council=shortlisted, status=PilotStatus.DECLINED)
     assert client.get("/tracker/", HTTP_IF_MODIFIED_SINCE=later).status_code == 200
 
@@ -215,6 +219,21 @@ def test_the_article_page_form_token_is_fresh_per_reader():
     action = re.search(r'<form[^>]*method="post"[^>]*action="([^"]+)"', bob_page.content.decode(), re.I)
     response = bob.post(action.group(1), {"csrfmiddlewaretoken": bob_token, "body": "x", "display_name": "Bob"})
     assert response.status_code != 403
+
+
+def test_a_page_stored_under_another_secret_key_is_never_served_with_its_placeholders(monkeypatch):
+    """A server with another SECRET_KEY (a rotation; a new bench run on the same Redis) derives
+    other placeholders: it must render its own page, not serve one whose form it cannot fill."""
+    article = ArticleFactory()
+    assert Client().get(article.get_absolute_url())["X-Page-Cache"] == "miss"
+    stored_with = str(placeholders.CSRF_PLACEHOLDER)
+    assert stored_with in str(placeholders.generation())
+    monkeypatch.setattr(placeholders, "CSRF_PLACEHOLDER", "csrfph" + "0" * 40)
+    page = Client(enforce_csrf_checks=True).get(article.get_absolute_url())
+    assert stored_with not in page.content.decode()
+    match = CSRF_FIELD.search(page.content.decode())
+    if match is not None:  # the comment form is open: the reader gets a real token
+        assert not match.group(1).startswith("csrfph")
 
 
 @pytest.mark.urls("tests.support.page_cache_urls")

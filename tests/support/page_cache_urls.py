@@ -4,6 +4,7 @@ from django.http import HttpResponse
 from django.template import engines
 from django.urls import path
 
+from sendtracker.cache import cache_page
 from sendtracker.urls import urlpatterns as site_urlpatterns
 
 FORM_PAGE = engines["django"].from_string(
@@ -25,8 +26,13 @@ def cookie_page(request):
     return response
 
 
+@cache_page()
+def form(request):
+    return form_post(request) if request.method == "POST" else form_page(request)
+
+
 urlpatterns = [
-    path("test-form/", lambda request: form_post(request) if request.method == "POST" else form_page(request)),
-    path("test-cookie/", cookie_page),
+    path("test-form/", form),
+    path("test-cookie/", cache_page()(cookie_page)),
     *site_urlpatterns,
 ]

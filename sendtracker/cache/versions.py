@@ -1,0 +1,163 @@
+"""Dependency keys and their versions in the shared cache.
+
+A key names something pages are built from: ``tracker``, ``articles``, ``council:12``,
+``comments:article:5``. Each key has a version (a token never reused) in the shared
+cache; a page is stored with the tokens of its keys and served only while they are all
+still current. A write replaces the tokens of the keys it changed (``bump``).
+
+* ``kind:id`` keys also depend on ``kind:*``: a write that cannot name its row (a bulk
+  update, a truncate) bumps the ``*`` key and so every row of that kind.
+* Every page also depends on ``day``, replaced at local midnight (pages may say "today").
+* A key may carry an expiry (``expires_at``): an article scheduled for 09:00 appears at
+  09:00 with no write, so ``articles`` is replaced then.
+* A key missing from the cache (restart, eviction, flush) gets a new random token:
+  pages stored under the old one are never served again.
+"""
+
+import logging
+import math
+import secrets
+import threading
+import time
+from datetime import timedelta
+
+from django.core.cache import cache
+from django.utils import timezone
+
+logger = logging.getLogger(__name__)
+
+PREFIX = "dep:"
+DAY = "day"
+
+_expiry_providers: dict[str, list] = {}
+_retry_lock = threading.Lock()
+_failed_bumps: set[str] = set()
+
+
+def expand(keys):
+    """``keys`` with ``kind:*`` added for every ``kind:id``, and ``day``, sorted."""
+    result = {DAY}
+    for key in keys:
+        result.add(key)
+        if ":" in key and not key.endswith(":*"):
+            result.add(key.rsplit(":", 1)[0] + ":*")
+    return sorted(result)
+
+
+class Token:
+    """One key's version: a random value, when it was made (ns) and until when it holds (s, or None)."""
+
+    __slots__ = ("value", "made_ns", "expires_at")
+
+    def __init__(self, value, made_ns, expires_at):
+        self.value, self.made_ns, self.expires_at = value, made_ns, expires_at
+
+    @classmethod
+    def new(cls, expires_at):
+        now = time.time_ns()
+        return cls(f"{now:x}{secrets.token_hex(4)}", now, expires_at)
+
+    @classmethod
+    def from_value(cls, value):
+        if isinstance(value, tuple) and len(value) == 3 and isinstance(value[0], str):
+            return cls(*value)
+        return None
+
+    def as_value(self):
+        return (self.value, self.made_ns, self.expires_at)
+
+    def expired(self):
+        return self.expires_at is not None and time.time() >= self.expires_at
+
+    def last_modified(self):
+        """In whole seconds; the next second only once it has passed, so a later edit is never hidden."""
+        seconds = math.ceil(self.made_ns / 1e9)
+        return seconds if seconds <= time.time() else math.floor(self.made_ns / 1e9)
+
+
+def expires_at(provider, *, keys):
+    """Register ``provider() -> datetime | None``, the next moment ``keys`` change with no write."""
+    for key in keys:
+        _expiry_providers.setdefault(key, []).append(provider)
+    return provider
+
+
+def _next_midnight():
+    now = timezone.localtime()
+    return (now + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+expires_at(_next_midnight, keys=(DAY,))
+
+
+def _expiry(key):
+    moments = []
+    for provider in _expiry_providers.get(key, ()):
+        try:
+            moment = provider()
+        except Exception:  # never breaks a write or a page: the key only lives a minute
+            logger.exception("Cache expiry provider %r failed; %s expires in a minute.", provider, key)
+            moment = timezone.now() + timedelta(minutes=1)
+        if moment is not None:
+            moments.append(moment)
+    return min(moments).timestamp() if moments else None
+
+
+def bump(keys):
+    """Give ``keys`` new tokens: every page stored under the old ones is unreachable at once.
+
+    Returns the new ``{key: Token}``, or None when the cache is unreachable.
+    """
+    tokens = {key: Token.new(_expiry(key)) for key in set(keys)}
+    if not tokens:
+        return tokens
+    try:
+        cache.set_many({PREFIX + key: token.as_value() for key, token in tokens.items()}, timeout=None)
+    except Exception:
+        # Unreachable now: nothing is served from it, and the bump is retried before the next read.
+        logger.exception("Could not replace the cache versions of %s; will retry before the next page.", keys)
+        _failed_bumps.update(tokens)
+        return None
+    return tokens
+
+
+def read(keys, extra=()):
+    """``({key: Token}, {extra cache key: value})`` in one round trip; ``(None, {})`` if the cache is unusable."""
+    if _failed_bumps:
+        with _retry_lock:
+            pending = set(_failed_bumps)
+            _failed_bumps.clear()
+            if pending and bump(pending) is None:
+                return None, {}
+    try:
+        found = cache.get_many([PREFIX + key for key in keys] + list(extra))
+    except Exception:
+        logger.warning("Cache unreachable: pages are served uncached.", exc_info=True)
+        return None, {}
+    tokens, expired = {}, []
+    for key in keys:
+        token = Token.from_value(found.pop(PREFIX + key, None))
+        if token is None:
+            token = _seed(key)
+            if token is None:
+                return None, {}
+        elif token.expired():
+            expired.append(key)
+        tokens[key] = token
+    if expired:
+        renewed = bump(expired)
+        if renewed is None:
+            return None, {}
+        tokens.update(renewed)
+    return tokens, found
+
+
+def _seed(key):
+    token = Token.new(_expiry(key))
+    try:
+        if cache.add(PREFIX + key, token.as_value(), timeout=None):
+            return token
+        return Token.from_value(cache.get(PREFIX + key))
+    except Exception:
+        logger.warning("Cache unreachable: pages are served uncached.", exc_info=True)
+        return None

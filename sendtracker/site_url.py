@@ -1,0 +1,55 @@
+"""The site's own address (``SITE_URL``, from ``DJANGO_SITE_URL``) for every absolute link.
+
+Never the request's ``Host``: a request with a forged Host must not put its host into a
+page that the cache then serves to everyone (feeds, sitemap, robots.txt, API links, CSV).
+"""
+
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.sitemaps import Sitemap
+from django.contrib.syndication.views import Feed
+
+
+def site_origin():
+    """``https://example.org``: the scheme and host of ``SITE_URL``."""
+    parts = urlsplit(settings.SITE_URL)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def absolute_url(path):
+    """``path`` (``/tracker/``) as an absolute URL on the site's own address."""
+    return settings.SITE_URL.rstrip("/") + path
+
+
+class _OnSite:
+    """A request as Django's feed framework reads it, but on the site's own address."""
+
+    def __init__(self, request):
+        self._request = request
+
+    def __getattr__(self, name):
+        return getattr(self._request, name)
+
+    def get_host(self):
+        return urlsplit(settings.SITE_URL).netloc
+
+    def is_secure(self):
+        return urlsplit(settings.SITE_URL).scheme == "https"
+
+
+class SiteFeed(Feed):
+    """A feed whose links (feed, entries, self) are on the site's own address."""
+
+    def get_feed(self, obj, request):
+        return super().get_feed(obj, _OnSite(request))
+
+
+class SiteSitemap(Sitemap):
+    """A sitemap whose URLs are on the site's own address."""
+
+    def get_protocol(self, protocol=None):
+        return urlsplit(settings.SITE_URL).scheme
+
+    def get_domain(self, site=None):
+        return urlsplit(settings.SITE_URL).netloc
