@@ -120,6 +120,8 @@ def test_council_and_partnership_pages_link_each_quote_to_its_source_by_title(cl
     partnership = PartnershipFactory(leads=[council])
     quote = QuoteFactory(source_url="https://news.example/quoteshire-cabinet", source_title="Cabinet papers, May 2023")
     quote.councils.add(council)
-    link = 'Source: <a href="https://news.example/quoteshire-cabinet" class="quote__source">Cabinet papers, May 2023</a>'
+    link = (
+        'Source: <a href="https://news.example/quoteshire-cabinet" class="quote__source">Cabinet papers, May 2023</a>'
+    )
     for url in (council.get_absolute_url(), partnership.get_absolute_url(), "/articles/quotes/"):
         assert link in client.get(url).content.decode(), url
