@@ -224,9 +224,13 @@ class Quote(StaffTextMixin, SourcedRecord):
 
     @property
     def source_link_text(self):
-        """The words of the link to the source: its title, else the article's headline, else the site's name."""
+        """The words of the link to the source: its title, else the published article's headline, else the site's name.
+
+        Reads ``public_article`` (``Quote.objects.public()``), so a draft's headline never names a link.
+        """
         if self.source_title:
             return self.source_title
-        if self.article is not None and self.source_url.endswith(self.article.get_absolute_url()):
-            return self.article.headline
+        article = getattr(self, "public_article", None)
+        if article is not None and self.source_url.endswith(article.get_absolute_url()):
+            return article.headline
         return urlsplit(self.source_url).hostname or self.source_url

@@ -111,3 +111,17 @@ def test_article_list_counts_only_the_comments_readers_can_see(client):
 
     assert "2 comments" in page
     assert f'href="{quiet.get_absolute_url()}#your-thoughts">Your thoughts' in page
+
+
+def test_council_and_partnership_pages_link_each_quote_to_its_source_by_title(client, db):
+    from tests.support.factories import CouncilFactory, PartnershipFactory, QuoteFactory
+
+    council = CouncilFactory(short_name="Quoteshire", slug="quoteshire")
+    partnership = PartnershipFactory(leads=[council])
+    quote = QuoteFactory(source_url="https://news.example/quoteshire-cabinet", source_title="Cabinet papers, May 2023")
+    quote.councils.add(council)
+    link = (
+        'Source: <a href="https://news.example/quoteshire-cabinet" class="quote__source">Cabinet papers, May 2023</a>'
+    )
+    for url in (council.get_absolute_url(), partnership.get_absolute_url(), "/articles/quotes/"):
+        assert link in client.get(url).content.decode(), url

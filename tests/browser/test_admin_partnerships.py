@@ -24,15 +24,19 @@ def add_member(page, index, council, *, record_status=None, role="Lead council")
         row.locator(f"#id_memberships-{index}-record_status").select_option(label=record_status)
 
 
-def test_a_journalist_builds_the_east_midlands_joint_lead_partnership(page, login):
+def start_partnership_as_a_journalist(page, login):
+    """The real councils and the seed story; a journalist on the admin's "Add partnership" page."""
     call_command("import_councils", verbosity=0)
     call_command("import_care_boards", verbosity=0)
     call_command("load_seed_story", verbosity=0)
     UserFactory(username="reporter", role="Journalists")
-
     login("reporter")
     page.goto("/admin/councils/partnership/add/")
     page.locator("#id_programme").select_option(index=1)
+
+
+def test_a_journalist_builds_the_east_midlands_joint_lead_partnership(page, login):
+    start_partnership_as_a_journalist(page, login)
     page.locator("#id_name").fill("East Midlands Change Programme Partnership")
     page.locator("#id_status").select_option(label="Confirmed")
     for index, council in enumerate(("Leicester", "Leicestershire", "Rutland")):
@@ -60,14 +64,7 @@ def test_a_journalist_builds_the_east_midlands_joint_lead_partnership(page, logi
 
 
 def test_a_journalist_builds_two_leads_and_a_partner_and_sees_the_joint_lead_in_public(page, login):
-    call_command("import_councils", verbosity=0)
-    call_command("import_care_boards", verbosity=0)
-    call_command("load_seed_story", verbosity=0)
-    UserFactory(username="reporter", role="Journalists")
-
-    login("reporter")
-    page.goto("/admin/councils/partnership/add/")
-    page.locator("#id_programme").select_option(index=1)
+    start_partnership_as_a_journalist(page, login)
     page.locator("#id_name").fill("South West Change Programme Partnership")
     page.locator("#id_status").select_option(label="Confirmed")
     add_member(page, 0, "Gloucestershire")
