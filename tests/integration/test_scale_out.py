@@ -307,7 +307,8 @@ UserFactory(username="journalist", role="Journalists")
 council = CouncilFactory(short_name="Scaleshire", slug="scaleshire", name="Scaleshire County Council",
                          status=PilotStatus.SHORTLISTED)
 ArticleFactory(slug="scale-out-story", headline="How the pilot is going")
-figure = KeyFigureFactory(key="shortlisted", label="councils shortlisted to lead a partnership", value=Decimal("20"))
+figure = KeyFigureFactory(key="shortlisted", label="councils shortlisted to lead a partnership", value=Decimal("20"),
+                          source_url="https://schoolsweek.co.uk/send-pilot-shortlist")
 print(figure.pk, council.pk)
 """
 
