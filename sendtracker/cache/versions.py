@@ -112,10 +112,13 @@ def bump(keys):
     if not tokens:
         return tokens
     try:
-        cache.set_many({PREFIX + key: token.as_value() for key, token in tokens.items()}, timeout=None)
+        # Names the keys it could not store: the tolerant Redis backend drops them while Redis is down.
+        refused = cache.set_many({PREFIX + key: token.as_value() for key, token in tokens.items()}, timeout=None)
     except Exception:
-        # Unreachable now: nothing is served from it, and the bump is retried before the next read.
         logger.exception("Could not replace the cache versions of %s; will retry before the next page.", keys)
+        refused = True
+    if refused:
+        # Unreachable now: nothing is served from it, and the bump is retried before the next read.
         _failed_bumps.update(tokens)
         return None
     return tokens
