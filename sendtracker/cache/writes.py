@@ -29,7 +29,8 @@ from django.db import connections, transaction
 from django.db.backends.signals import connection_created
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 
-from . import purge, versions
+from .purge import send as send_purge
+from .versions import bump
 
 _table_keys: dict[str, frozenset] = {}
 _row_keys = {}  # model -> function(instance, adding) -> keys
@@ -138,10 +139,10 @@ def changed(keys, using="default"):
     """``keys`` changed on connection ``using``: bump now, and again (and purge) when its transaction commits."""
     connection = connections[using]
     if not connection.in_atomic_block:
-        versions.bump(keys)
-        purge.send(keys)
+        bump(keys)
+        send_purge(keys)
         return
-    versions.bump(keys)
+    bump(keys)
     if not hasattr(_local, "changed"):
         _local.changed = {}
     flushes = (getattr(func, "cache_flush", None) == using for _sids, func, _robust in connection.run_on_commit)
@@ -157,8 +158,8 @@ def changed(keys, using="default"):
 def _flusher(using):
     def flush():
         keys = _local.changed.pop(using, set())
-        versions.bump(keys)
-        purge.send(keys)
+        bump(keys)
+        send_purge(keys)
 
     flush.cache_flush = using
     return flush
