@@ -16,7 +16,11 @@ TESTS = {
     "comments/protection.py": ["tests/comments/test_protection_rules.py", "tests/comments/test_protection.py"],
     "comments/services.py": ["tests/comments/test_submission_rules.py", "tests/comments/test_services.py"],
     "sendtracker/client_address.py": ["tests/sendtracker/test_client_address.py"],
-    "sendtracker/content_version.py": ["tests/sendtracker/test_content_version.py"],
+    "sendtracker/cache/versions.py": [
+        "tests/sendtracker/test_cache_versions.py",
+        "tests/sendtracker/test_page_cache.py",
+    ],
+    "sendtracker/cache/writes.py": ["tests/sendtracker/test_cache_versions.py", "tests/sendtracker/test_page_cache.py"],
 }
 
 
