@@ -146,8 +146,12 @@ _SCHOOL_PHASE_RE = re.compile(
 )
 
 
-def _is_name(word):
-    return word.split()[0].casefold().strip("'’-") not in _NOT_NAMES
+def _is_name(words):
+    """Whether a captured "Name" or "Two Names" holds a name: any word of it off the stop list.
+
+    So "Then Tom, aged 7" at the start of a sentence is caught by "Tom", not waved through by "Then".
+    """
+    return any(word.casefold().strip("'’-") not in _NOT_NAMES for word in re.split(r"[ -]", words) if word)
 
 
 def safeguarding_concerns(value):

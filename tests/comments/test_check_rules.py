@@ -256,3 +256,11 @@ def test_a_clean_comment_passes_a_configured_word_list(client, article):
     comment = Comment.objects.get()
     assert "suspect words" not in comment.held_reason
     assert "idiot" not in comment.held_reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Then Tom, aged 7, was sent home again.", "When Ella (age 9) moved up, nothing changed.", "Still Sam in Year 4."],
+)
+def test_a_childs_name_after_a_capitalised_first_word_is_still_held(text):
+    assert any("may name a child" in concern for concern in checks.safeguarding_concerns(text)), text
