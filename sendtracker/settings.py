@@ -344,9 +344,10 @@ CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_FAILURE_VIEW = "sendtracker.ops_views.csrf_failure"
 
 # Staff sessions last a working day, and live in the database (with Redis in
-# front when configured) so any app server can serve any request.
+# front when configured) so any app server can serve any request. Their keys are signed,
+# so a made-up session cookie costs no lookup (sendtracker/sessions/).
 SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_COOKIE_AGE", 8 * 60 * 60)
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"
+SESSION_ENGINE = "sendtracker.sessions.cached_db" if REDIS_URL else "sendtracker.sessions.db"
 
 # Oversized requests are refused with 400 before any view runs.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024  # 1 MB: the longest article is a few tens of kB

@@ -122,9 +122,9 @@ def test_the_admin_path_comes_from_the_environment():
 
 
 def test_sessions_live_in_the_database_or_redis_never_in_one_server():
-    assert settings_with(["SESSION_ENGINE"], **PRODUCTION)["SESSION_ENGINE"] == "django.contrib.sessions.backends.db"
+    assert settings_with(["SESSION_ENGINE"], **PRODUCTION)["SESSION_ENGINE"] == "sendtracker.sessions.db"
     with_redis = settings_with(["SESSION_ENGINE", "CACHES"], **PRODUCTION, REDIS_URL="redis://cache.internal:6379/0")
-    assert with_redis["SESSION_ENGINE"] == "django.contrib.sessions.backends.cached_db"
+    assert with_redis["SESSION_ENGINE"] == "sendtracker.sessions.cached_db"
     assert with_redis["CACHES"]["default"]["BACKEND"] == "sendtracker.cache_backends.TolerantRedisCache"
 
 
