@@ -160,7 +160,12 @@ class Background:
                 stdout=subprocess.PIPE,
                 text=True,
             )
-            time.sleep(2)  # Django's start-up, before the round is measured
+            # Django's start-up (seconds of CPU on a loaded machine) is not part of the round.
+            for line in self.process.stdout:  # log lines may come first
+                if line.strip() == "ready":
+                    break
+            else:
+                raise SystemExit("bench/writer.py exited before it was ready")
         return self
 
     def post_comments(self):

@@ -6,8 +6,9 @@ Run by bench/load.py in a process of its own, with the server's environment
     python bench/writer.py status RATE ARTICLE_SLUG
 
 moves councils the article does not name from status to status through
-``council_set_status`` (as the admin does), RATE times a second, until terminated; then
-prints ``{"writes": N, "errors": M}``.
+``council_set_status`` (as the admin does), RATE times a second, until terminated. Prints
+``ready`` once Django is set up and the councils are chosen, and ``{"writes": N, "errors": M}``
+at the end.
 """
 
 import json
@@ -35,6 +36,7 @@ def main():
     councils = list(Council.objects.exclude(pk__in=list(named)).order_by("pk")[:20])
     stopping = []
     signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
+    print("ready", flush=True)  # bench/load.py starts the round only now: Django's start-up is not measured
     writes = errors = 0
     next_at = time.monotonic()
     while not stopping:

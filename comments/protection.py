@@ -61,19 +61,35 @@ def trimmed_user_agent(request):
 # The signed, single-use form token: the article, the time the form was rendered, and a nonce.
 #
 # Each rendered form (each response, through the page cache's fresh value) gets a new nonce,
-# kept in the shared cache for as long as the form may be sent; sending the form consumes it
-# (a DELETE, atomic across processes and servers), so a bot that reads the form once cannot
-# post it many times. A replay gets the page an expired form gets: the text kept, a new form.
+# signed with the rest, so only this site can make one. Sending the form uses the nonce up
+# in the shared cache (an ADD then an INCR, atomic across processes and servers), so a bot
+# that reads the form once cannot post it many times. A replay gets the page an expired
+# form gets: the text kept, a new form. Nothing is written when a form is rendered: the
+# article page, served from the page cache, costs no write per reader, and the cache holds
+# one key per form sent, not per page view.
 
-NONCE_KEY = "comments:form-nonce:{}"
+NONCE_KEY = "comments:form-used:{}"
 REPLAYED = "This form has already been sent once. Your text is kept below: please send it again."
 EXPIRED = "This form was open too long. Your text is kept below: please send it again."
 
 
 def _issue_form_token(article_pk, started):
-    nonce = secrets.token_urlsafe(16)
-    cache.set(NONCE_KEY.format(nonce), article_pk, timeout=settings.COMMENTS_FORM_MAX_AGE_SECONDS)
-    return signing.dumps({"a": article_pk, "t": started, "n": nonce}, salt=FORM_TOKEN_SALT)
+    return signing.dumps({"a": article_pk, "t": started, "n": secrets.token_urlsafe(16)}, salt=FORM_TOKEN_SALT)
+
+
+def _use_up(nonce):
+    """True for the first request to use ``nonce``, False for every later one and while the cache is down.
+
+    The counter lives as long as a form may be sent, so a nonce is refused for as long as
+    its token would otherwise be accepted. While the cache is unreachable ``incr`` raises
+    (sendtracker.cache_backends), so no form is accepted twice: none is accepted at all.
+    """
+    key = NONCE_KEY.format(nonce)
+    cache.add(key, 0, timeout=settings.COMMENTS_FORM_MAX_AGE_SECONDS + 60)
+    try:
+        return cache.incr(key) == 1
+    except ValueError:
+        return False
 
 
 def form_token(article, now=None):
@@ -112,8 +128,8 @@ def check_form_token(token, article, now=None):
         )
     if age > settings.COMMENTS_FORM_MAX_AGE_SECONDS:
         raise CommentRefused(EXPIRED)
-    # Of two requests carrying the same token, exactly one deletes the nonce.
-    if not cache.delete(NONCE_KEY.format(nonce)):
+    # Of two requests carrying the same token, exactly one counts the nonce first.
+    if not _use_up(nonce):
         raise CommentRefused(REPLAYED)
 
 

@@ -76,6 +76,16 @@ def test_a_status_change_forgets_the_articles_that_name_the_council_only(site):
     assert "considering" in Client().get(pages(site)["article"]).content.decode().lower()
 
 
+def test_status_changes_of_councils_an_article_does_not_name_keep_the_article(site):
+    """As in the bench's "article, councils changing": the article with its open comment form stays cached."""
+    warm(site)
+    for status in (PilotStatus.CONSIDERING, PilotStatus.SHORTLISTED, PilotStatus.CONSIDERING):
+        council_set_status(council=site["other"], status=status, note="Bench", override=True)
+        found = states(site)
+        assert found["article"] == found["unrelated"] == "hit"
+        assert found["tracker"] == "miss"
+
+
 def test_a_bulk_update_that_names_no_row_forgets_every_article_naming_a_council(site):
     warm(site)
     Council.objects.filter(pk=site["other"].pk).update(short_name="Renamed")

@@ -5,13 +5,8 @@ cache both use it), so the Redis commands a request makes can be counted.
 """
 
 import secrets
-import shutil
-import socket
-import subprocess
-import time
 
 import pytest
-import redis
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.models import Session
 from django.core.cache import cache
@@ -23,6 +18,7 @@ from councils.services import council_set_status
 from sendtracker import sessions
 from sendtracker.sessions import cached_db
 from tests.support.factories import CouncilFactory, UserFactory
+from tests.support.redis_server import redis_commands
 
 pytestmark = pytest.mark.django_db
 
@@ -31,66 +27,10 @@ LOGOUT = "/admin/logout/"
 PASSWORD = "correct-horse-battery-staple"
 
 
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def redis_server():
-    if not shutil.which("redis-server"):
-        pytest.fail("redis-server is not installed; the session store is tested against a real Redis")
-    port = _free_port()
-    process = subprocess.Popen(
-        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-    )
-    client = redis.Redis(port=port)
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            client.ping()
-            break
-        except redis.exceptions.ConnectionError:
-            if time.monotonic() > deadline:
-                process.terminate()
-                raise
-            time.sleep(0.1)
-    yield client, port
-    process.terminate()
-    process.wait(timeout=30)
-
-
-@pytest.fixture
-def production_stores(redis_server, settings):
-    """The production cache and session store, on this module's Redis, emptied for each test."""
-    client, port = redis_server
-    client.flushdb()
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "sendtracker.cache_backends.TolerantRedisCache",
-            "LOCATION": f"redis://127.0.0.1:{port}/0",
-            "KEY_PREFIX": "test",
-            "TIMEOUT": None,
-        }
-    }
-    settings.SESSION_ENGINE = "sendtracker.sessions.cached_db"
-    return client
-
-
 @pytest.fixture
 def tracker(db):
     council = CouncilFactory(short_name="Shire", slug="shire")
     council_set_status(council=council, status=PilotStatus.SHORTLISTED, effective_on=timezone.localdate())
-
-
-def redis_commands(client):
-    """The commands Redis ran since the last call, by name (this module's Redis serves nobody else)."""
-    stats = client.info("commandstats")
-    client.config_resetstat()
-    counts = {name.removeprefix("cmdstat_"): value["calls"] for name, value in stats.items()}
-    return {name: calls for name, calls in counts.items() if name not in ("info", "config|resetstat")}
 
 
 def log_in(client, user):

@@ -1,0 +1,72 @@
+"""A redis-server of a test module's own, and Django's cache and sessions pointed at it.
+
+Tests that count the Redis commands a request makes, or that need Redis's own behaviour
+(ADD, INCR, expiry), ask for ``production_stores`` (tests/conftest.py makes both fixtures
+available everywhere; the server starts only for a module that asks).
+"""
+
+import shutil
+import socket
+import subprocess
+import time
+
+import pytest
+import redis
+
+
+def _free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def redis_server():
+    """``(client, port)`` of a redis-server started for the module (no persistence)."""
+    if not shutil.which("redis-server"):
+        pytest.fail("redis-server is not installed; these tests run against a real Redis")
+    port = _free_port()
+    process = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+    )
+    client = redis.Redis(port=port)
+    deadline = time.monotonic() + 30
+    try:
+        while True:
+            try:
+                client.ping()
+                break
+            except redis.exceptions.ConnectionError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+        yield client, port
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+@pytest.fixture
+def production_stores(redis_server, settings):
+    """The production cache backend and session store, on the module's Redis, emptied for each test."""
+    client, port = redis_server
+    client.flushdb()
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "sendtracker.cache_backends.TolerantRedisCache",
+            "LOCATION": f"redis://127.0.0.1:{port}/0",
+            "KEY_PREFIX": "test",
+            "TIMEOUT": None,
+        }
+    }
+    settings.SESSION_ENGINE = "sendtracker.sessions.cached_db"
+    return client
+
+
+def redis_commands(client):
+    """The commands Redis ran since the last call, by name (the module's Redis serves nobody else)."""
+    stats = client.info("commandstats")
+    client.config_resetstat()
+    counts = {name.removeprefix("cmdstat_"): value["calls"] for name, value in stats.items()}
+    return {name: calls for name, calls in counts.items() if name not in ("info", "config|resetstat")}
