@@ -298,7 +298,8 @@ class PageCacheMiddleware:
             for name, value in response.items()
             if name.lower() not in ("content-length", "x-page-cache", "etag", "last-modified")
         ]
-        has_csrf = placeholders.has_csrf(response.content)
+        slots = placeholders.locate(response.content)
+        has_csrf = placeholders.has_csrf(slots)
         own = None
         etag = response.get("ETag")
         if not has_csrf and etag and not etag.startswith("W/") and response.get("Vary", "").strip() != "*":
@@ -310,14 +311,15 @@ class PageCacheMiddleware:
             "headers": headers,
             "content": response.content,
             "csrf": has_csrf,
-            "fresh": placeholders.has_fresh(response.content),
+            "fresh": placeholders.has_fresh(slots),
+            "slots": slots,
             "attributes": {name: value for name, value in vars(response).items() if KEPT_ATTRIBUTES.match(name)},
             "validators": own,
         }
 
     def finish(self, request, response, entry, tokens):
         if entry["csrf"] or entry["fresh"]:
-            placeholders.fill(request, response)
+            placeholders.fill(request, response, entry.get("slots"))
         if entry["validators"]:
             for name, value in entry["validators"].items():
                 if value:
