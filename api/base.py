@@ -15,7 +15,6 @@ from rest_framework import viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.permissions import AllowAny
-from rest_framework.renderers import JSONRenderer
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle
 
@@ -24,7 +23,7 @@ from sendtracker.client_address import client_address
 
 from .filters import APIFilterBackend
 from .pagination import APIPagination, page_number
-from .renderers import CSVRenderer
+from .renderers import CSVRenderer, FastJSONRenderer
 
 # How the address names one object: a slug (councils, partnerships, articles, people) or a number.
 SLUG_PATTERN = "[-a-zA-Z0-9_]+"
@@ -152,7 +151,7 @@ class PublicReadOnlyViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
 
     authentication_classes = []
     permission_classes = [AllowAny]
-    renderer_classes = [JSONRenderer, CSVRenderer]
+    renderer_classes = [FastJSONRenderer, CSVRenderer]
     content_negotiation_class = APIContentNegotiation
     pagination_class = APIPagination
     filter_backends = [APIFilterBackend]
@@ -180,8 +179,8 @@ class PublicReadOnlyViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
 
     def handle_exception(self, exc):
         # Errors are JSON whatever format was asked for: a CSV of an error helps nobody.
-        self.request.accepted_renderer = JSONRenderer()
-        self.request.accepted_media_type = JSONRenderer.media_type
+        self.request.accepted_renderer = FastJSONRenderer()
+        self.request.accepted_media_type = FastJSONRenderer.media_type
         return super().handle_exception(exc)
 
     def finalize_response(self, request, response, *args, **kwargs):
