@@ -1,0 +1,133 @@
+"""What an accepted comment costs: at most 3 database and 3 Redis round trips, and no page render.
+
+Against a real redis-server started here (the production cache backend, TolerantRedisCache),
+counting every round trip redis-py makes: each command, or each pipeline or script, is one
+``send_packed_command`` on a connection. Nothing is stood in for: the counters, the form's
+single-use nonce, the duplicate key and the page cache's versions all live in that Redis.
+"""
+
+import socket
+import subprocess
+import time
+
+import pytest
+import redis
+from django.core.cache import caches
+from django.template import Template
+
+from articles.models import Article
+from comments.models import Comment, ModerationWord
+from comments.services import moderate_comments
+from tests.support.comments import post_comment
+from tests.support.factories import ArticleFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def redis_url():
+    port = _free_port()
+    server = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    client = redis.Redis(port=port)
+    for _ in range(100):
+        try:
+            client.ping()
+            break
+        except redis.exceptions.ConnectionError:
+            time.sleep(0.05)
+    yield f"redis://127.0.0.1:{port}/0"
+    server.terminate()
+    server.wait(timeout=10)
+
+
+@pytest.fixture
+def real_redis(redis_url, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "sendtracker.cache_backends.TolerantRedisCache",
+            "LOCATION": redis_url,
+            "KEY_PREFIX": "round-trips",
+            "TIMEOUT": None,
+        }
+    }
+    caches["default"].clear()
+    yield caches["default"]
+    caches["default"].clear()
+
+
+class RoundTrips:
+    """Counts what redis-py sends: one ``send_packed_command`` is one round trip."""
+
+    def __init__(self, monkeypatch):
+        self.count = 0
+        original = redis.connection.AbstractConnection.send_packed_command
+
+        def counted(connection, *args, **kwargs):
+            self.count += 1
+            return original(connection, *args, **kwargs)
+
+        monkeypatch.setattr(redis.connection.AbstractConnection, "send_packed_command", counted)
+
+
+@pytest.fixture
+def renders(monkeypatch):
+    """Every template rendered during the test (a success must render none)."""
+    rendered = []
+    original = Template._render
+
+    def recording(template, context):
+        rendered.append(template.name)
+        return original(template, context)
+
+    monkeypatch.setattr(Template, "_render", recording)
+    return rendered
+
+
+def _measure(client, article, monkeypatch, django_assert_max_num_queries, renders, max_queries=3, **data):
+    ModerationWord.objects.create(word="scandal", action=ModerationWord.Action.SUSPECT)
+    ModerationWord.objects.create(word="swearword", action=ModerationWord.Action.BANNED)
+    renders.clear()
+    trips = RoundTrips(monkeypatch)
+    with django_assert_max_num_queries(max_queries):
+        response = post_comment(client, article, ip="203.0.113.9", **data)
+    assert response.status_code == 302  # to the thanks page, as before
+    assert response.url.startswith(f"/articles/{article.slug}/comments/thanks/")
+    assert renders == []
+    return trips.count
+
+
+def test_a_held_comment_costs_three_queries_and_three_redis_round_trips_at_most(
+    client, real_redis, monkeypatch, django_assert_max_num_queries, renders
+):
+    article = ArticleFactory(comment_moderation=Article.Moderation.POST)
+    trips = _measure(client, article, monkeypatch, django_assert_max_num_queries, renders, body="A real scandal.")
+    assert trips <= 3
+    comment = Comment.objects.get()
+    assert comment.status == Comment.Status.PENDING  # held, as before: suspect word and a first comment
+    assert comment.held_reason == "suspect words: scandal; first comment from this email address"
+
+
+def test_a_published_comment_costs_three_queries_and_three_redis_round_trips_at_most(
+    client, real_redis, monkeypatch, django_assert_max_num_queries, renders, moderator
+):
+    earlier = ArticleFactory()
+    post_comment(client, earlier, email="sam@example.org", body="An earlier thought.")
+    moderate_comments(comments=Comment.objects.all(), status=Comment.Status.APPROVED, by=moderator)
+    article = ArticleFactory(comment_moderation=Article.Moderation.POST)
+    # The comment's own three (the article with what the database knows of the text and reader,
+    # the word lists, the INSERT), then, in the same transaction, the alerts app's outbox records
+    # the publication for the article's followers (alerts/changes.py: the comment read back and
+    # a get_or_create in a savepoint), and the savepoints around them: ten in all (fifteen before).
+    trips = _measure(client, article, monkeypatch, django_assert_max_num_queries, renders, max_queries=10)
+    assert trips <= 3
+    assert Comment.objects.get(article=article).status == Comment.Status.APPROVED  # a known reader goes live
