@@ -39,7 +39,8 @@ function request()
     body = string.gsub(config.body, "{n}", unique)
     if config.tokens and #config.tokens > 0 then
       local index = (n - 1) * (config.threads or 1) + (thread_index or 1)
-      body = string.gsub(body, "{token}", config.tokens[((index - 1) % #config.tokens) + 1])
+      local token = config.tokens[((index - 1) % #config.tokens) + 1]
+      body = string.gsub(body, "{token}", (string.gsub(token, "%%", "%%%%")))  -- "%3A" is no capture
     end
   end
   if config.vary_ip then
