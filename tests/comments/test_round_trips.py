@@ -14,11 +14,12 @@ import pytest
 import redis
 from django.core.cache import caches
 from django.template import Template
+from django.urls import reverse
 
 from articles.models import Article
 from comments.models import Comment, ModerationWord
 from comments.services import moderate_comments
-from tests.support.comments import post_comment
+from tests.support.comments import comment_data, post_comment
 from tests.support.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
@@ -131,3 +132,26 @@ def test_a_published_comment_costs_three_queries_and_three_redis_round_trips_at_
     trips = _measure(client, article, monkeypatch, django_assert_max_num_queries, renders, max_queries=10)
     assert trips <= 3
     assert Comment.objects.get(article=article).status == Comment.Status.APPROVED  # a known reader goes live
+
+
+def test_on_redis_replays_rate_limits_duplicates_and_corrections_answer_as_before(client, real_redis, settings):
+    """The Lua script refuses in the order the separate steps did, and gives back what a corrected form took."""
+    settings.COMMENTS_RATE_LIMIT_PER_IP = (2, 600)
+    article = ArticleFactory()
+    for _ in range(3):  # mistakes the reader corrects use up nothing
+        assert post_comment(client, article, display_name="").status_code == 400
+    data = comment_data(article, body="The first thought.")
+    url = reverse("comments:submit", kwargs={"slug": article.slug})
+    assert client.post(url, data, REMOTE_ADDR="198.51.100.7").status_code == 302
+    replay = client.post(url, {**data, "body": "Another thought."}, REMOTE_ADDR="198.51.100.7")
+    assert replay.status_code == 400 and "already been sent once" in replay.content.decode()
+    duplicate = post_comment(client, article, body="The first thought.", ip="198.51.100.9")
+    assert duplicate.status_code == 400 and "This comment has already been sent" in duplicate.content.decode()
+    assert post_comment(client, article, body="The second thought.").status_code == 302
+    limited = post_comment(client, article, body="The third thought.")
+    assert limited.status_code == 429
+    assert 0 < int(limited["Retry-After"]) <= 600
+    assert list(Comment.objects.order_by("pk").values_list("body", flat=True)) == [
+        "The first thought.",
+        "The second thought.",
+    ]
