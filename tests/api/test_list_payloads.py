@@ -97,7 +97,7 @@ LISTS = {
         "",
         "council=herefordshire",
         "from_status=shortlisted",
-        "ordering=council",
+        "ordering=council,recorded_at",
         "ordering=recorded_at",
         "q=prioritise",
         "region=South%20East",
@@ -110,7 +110,7 @@ LISTS = {
     ],
     "contracts": [
         "",
-        "ordering=-value",
+        "ordering=-value,supplier",
         "ordering=supplier",
         "q=adviser",
         "value_max=10000",
