@@ -1,4 +1,6 @@
-"""CSV for every list: a header row, one row per object, nested objects flattened.
+"""JSON and CSV for every list.
+
+JSON: DRF's own bytes, written by orjson (``FastJSONRenderer``). CSV: a header row, one row per object, nested objects flattened.
 
 Written here rather than adopted: djangorestframework-csv is unmaintained, and what
 the API needs is small. Nested objects become dotted columns (``council.gss_code``);
@@ -10,10 +12,13 @@ with an apostrophe so a spreadsheet shows it rather than running it as a formula
 
 import csv
 import io
+import re
 from decimal import Decimal
 
+import orjson
 from rest_framework import serializers
-from rest_framework.renderers import BaseRenderer
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.utils import encoders
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 LIST_SEPARATOR = "; "
@@ -100,3 +105,36 @@ class CSVRenderer(BaseRenderer):
         writer.writeheader()
         writer.writerows(rows)
         return out.getvalue().encode(self.charset)
+
+
+class FastJSONRenderer(JSONRenderer):
+    """DRF's JSON, byte for byte, written by orjson (several times faster on a list of 150 councils).
+
+    DRF's renderer writes compact UTF-8 with ``json.dumps`` and escapes U+2028 and U+2029;
+    orjson writes the same bytes for the API's dicts, lists, strings, numbers and nulls.
+    Anything else (a date, a Decimal, a lazy string) goes through DRF's own encoder. Where the
+    two could differ, the answer is DRF's: an indented response (``; indent=``), a float
+    orjson spells with a one-digit negative exponent (``1e-7``, where Python writes ``1e-07``),
+    and anything orjson refuses (an integer beyond 64 bits). One difference is deliberate: a
+    float that is not a number (NaN, infinity) is written ``null`` where DRF's strict renderer
+    raised (a 500).
+    """
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        if data is None:
+            return b""
+        if self.get_indent(accepted_media_type or "", renderer_context or {}) is not None:
+            return super().render(data, accepted_media_type, renderer_context)
+        try:
+            out = orjson.dumps(data, default=_ENCODER.default, option=_ORJSON_OPTIONS)
+        except (orjson.JSONEncodeError, TypeError, ValueError):
+            return super().render(data, accepted_media_type, renderer_context)
+        if _SHORT_NEGATIVE_EXPONENT.search(out):
+            return super().render(data, accepted_media_type, renderer_context)
+        return out.replace(b"\xe2\x80\xa8", b"\\u2028").replace(b"\xe2\x80\xa9", b"\\u2029")
+
+
+_ENCODER = encoders.JSONEncoder()
+# Dates, times, dataclasses and non-dict/list subclasses go to DRF's encoder, as json.dumps would send them.
+_ORJSON_OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_NON_STR_KEYS
+_SHORT_NEGATIVE_EXPONENT = re.compile(rb"[0-9]e-[0-9](?![0-9])")

@@ -18,7 +18,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from bench.scenarios import available, post_once
+from bench.scenarios import available, concrete, post_once
 from bench.server import PING_PATH
 
 HERE = Path(__file__).resolve().parent
@@ -30,6 +30,8 @@ CONNECTIONS = (4, 32)
 def lua_table(value):
     if isinstance(value, dict):
         return "{" + ", ".join(f"[{json.dumps(k)}] = {lua_table(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "{" + ", ".join(lua_table(item) for item in value) + "}"
     if isinstance(value, bool):
         return "true" if value else "false"
     if value is None:
@@ -37,13 +39,21 @@ def lua_table(value):
     return json.dumps(value)
 
 
+# Form tokens taken for one round of a comment scenario: more than a round can send.
+TOKENS_PER_SECOND = 1500
+
+
 def run_wrk(base_url, scenario, connections, duration):
+    threads = 1 if connections < 8 else 2
+    scenario = concrete(scenario, TOKENS_PER_SECOND * duration)
     config = {
         "method": scenario.get("method", "GET"),
         "path": scenario["path"],
         "headers": scenario.get("headers", {}),
         "body": scenario.get("body"),
         "vary_ip": scenario.get("vary_ip", False),
+        "tokens": scenario.get("tokens", []),
+        "threads": threads,
     }
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(f"local config = {lua_table(config)}\n")
@@ -53,7 +63,7 @@ def run_wrk(base_url, scenario, connections, duration):
             [
                 "wrk",
                 "-t",
-                "1" if connections < 8 else "2",
+                str(threads),
                 "-c",
                 str(connections),
                 "-d",
@@ -84,6 +94,7 @@ def run_wrk(base_url, scenario, connections, duration):
 
 
 def run_python_client(base_url, scenario, connections, duration):
+    scenario = concrete(scenario, TOKENS_PER_SECOND * duration)
     spec = json.dumps({"base_url": base_url, "scenario": scenario, "connections": connections, "duration": duration})
     output = subprocess.run(
         [sys.executable, str(PYLOAD)], input=spec, capture_output=True, text=True, check=True
@@ -200,7 +211,7 @@ def measure(drive, base_url, baseline, name, scenario, connections, rounds, dura
     """
     background = scenario.get("background")
     scenario = {key: value for key, value in scenario.items() if key != "background"}
-    if scenario.get("method", "GET") == "GET" and "{n}" not in scenario["path"]:
+    if scenario.get("method", "GET") == "GET" and "{" not in scenario["path"]:
         available(base_url, scenario["path"], scenario.get("headers"))  # warm the page cache
     base_rounds, scenario_rounds, writers = [], [], []
     for _ in range(rounds):

@@ -6,6 +6,7 @@ Slower than wrk (the GIL), so its figures are a floor; the ratios stay comparabl
 because the baseline is driven the same way.
 """
 
+import datetime
 import http.client
 import json
 import random
@@ -15,8 +16,15 @@ import threading
 import time
 import urllib.parse
 
+HISTORY_STARTS = datetime.date(2019, 1, 1)
 
-def worker(spec, stop_at, latencies, statuses, errors, lock):
+
+def random_day():
+    days = (datetime.date.today() - HISTORY_STARTS).days - 1
+    return (HISTORY_STARTS + datetime.timedelta(days=random.randint(0, days))).isoformat()
+
+
+def worker(spec, stop_at, latencies, statuses, errors, lock, tokens):
     url = urllib.parse.urlsplit(spec["base_url"])
     scenario = spec["scenario"]
     connection = http.client.HTTPConnection(url.hostname, url.port, timeout=10)
@@ -24,10 +32,14 @@ def worker(spec, stop_at, latencies, statuses, errors, lock):
     while time.monotonic() < stop_at:
         unique = secrets.token_hex(4)  # "{n}" in the path, a header or the body: new in each request
         headers = {name: value.replace("{n}", unique) for name, value in scenario.get("headers", {}).items()}
-        path = scenario["path"].replace("{n}", unique)
+        path = scenario["path"].replace("{n}", unique).replace("{date}", random_day())
         body = scenario.get("body")
         if body:
             body = body.replace("{n}", unique)
+            if "{token}" in body:  # the next unused form token (bench/scenarios.py FormTokens)
+                with lock:
+                    token = tokens.pop() if tokens else ""
+                body = body.replace("{token}", token)
         if scenario.get("vary_ip"):
             headers["X-Forwarded-For"] = (
                 f"10.{random.randint(0, 255)}.{random.randint(0, 255)}.{random.randint(1, 254)}"
@@ -57,7 +69,9 @@ def main():
     started = time.monotonic()
     stop_at = started + spec["duration"]
     threads = [
-        threading.Thread(target=worker, args=(spec, stop_at, latencies, statuses, errors, lock))
+        threading.Thread(
+            target=worker, args=(spec, stop_at, latencies, statuses, errors, lock, spec["scenario"].get("tokens", []))
+        )
         for _ in range(spec["connections"])
     ]
     for thread in threads:

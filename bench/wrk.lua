@@ -1,7 +1,10 @@
 -- wrk script for `make bench` (bench/load.py): sends one scenario's request and counts the
 -- answers by status. bench/load.py runs it with a first line prepended that defines
--- `config`: {method, path, headers, body, vary_ip}. "{n}" in the path, a header or the body
--- becomes a new value in each request; vary_ip sends each request from another X-Forwarded-For address.
+-- `config`: {method, path, headers, body, vary_ip, tokens, threads}. "{n}" in the path, a header or the body
+-- becomes a new value in each request; "{date}" in the path a random day from 2019-01-01 to
+-- yesterday; "{token}" in the body the next unused form token of `tokens` (each thread takes
+-- every `threads`-th, so no two requests share one); vary_ip sends each request from another
+-- X-Forwarded-For address.
 -- `done` prints the measurement as one line: BENCHJSON {...}.
 
 counts = {}
@@ -10,6 +13,14 @@ local threads = {}
 
 function setup(thread)
   table.insert(threads, thread)
+  thread:set("thread_index", #threads)
+end
+
+local HISTORY_STARTS = 1546300800  -- 2019-01-01T00:00:00Z
+
+local function random_day()
+  local days = math.floor((os.time() - HISTORY_STARTS) / 86400) - 1
+  return os.date("!%Y-%m-%d", HISTORY_STARTS + math.random(0, days) * 86400)
 end
 
 function init(args)
@@ -22,9 +33,15 @@ function request()
   local headers = {}
   for k, v in pairs(config.headers) do headers[k] = string.gsub(v, "{n}", unique) end
   local path = string.gsub(config.path, "{n}", unique)
+  path = string.gsub(path, "{date}", random_day)
   local body = nil
   if config.body then
     body = string.gsub(config.body, "{n}", unique)
+    if config.tokens and #config.tokens > 0 then
+      local index = (n - 1) * (config.threads or 1) + (thread_index or 1)
+      local token = config.tokens[((index - 1) % #config.tokens) + 1]
+      body = string.gsub(body, "{token}", (string.gsub(token, "%%", "%%%%")))  -- "%3A" is no capture
+    end
   end
   if config.vary_ip then
     headers["X-Forwarded-For"] = "10." .. math.random(0, 255) .. "." .. math.random(0, 255) .. "." .. math.random(1, 254)

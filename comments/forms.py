@@ -50,8 +50,9 @@ class CommentForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
 
-    def __init__(self, *args, article, **kwargs):
+    def __init__(self, *args, article, banned_words=None, **kwargs):
         self.article = article
+        self.banned_words = banned_words  # from services.moderation_words(), or read when the body is checked
         super().__init__(*args, **kwargs)
         max_length = settings.COMMENTS_MAX_LENGTH
         self.fields["body"].help_text = (
@@ -107,9 +108,10 @@ class CommentForm(forms.Form):
                 if max_links
                 else "Please do not include links in your comment."
             )
-        banned = checks.find_words(
-            body, ModerationWord.objects.filter(action=ModerationWord.Action.BANNED).values_list("word", flat=True)
-        )
+        words = self.banned_words
+        if words is None:
+            words = ModerationWord.objects.filter(action=ModerationWord.Action.BANNED).values_list("word", flat=True)
+        banned = checks.find_words(body, words)
         if banned:
             raise forms.ValidationError(
                 "Your comment contains language we do not publish. Please reword it and send it again."

@@ -5,13 +5,17 @@ carries a signed, single-use token with its start time, and rate limits count at
 the shared cache.
 """
 
+import contextlib
 import secrets
 import time
 
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
+from django.core.cache.backends.redis import RedisCache
 from django.utils.crypto import salted_hmac
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from sendtracker.cache import fresh_value
 from sendtracker.client_address import client_address
@@ -109,8 +113,12 @@ def fresh_form_token(article_pk):
     return _issue_form_token(int(article_pk), time.time())
 
 
-def check_form_token(token, article, now=None):
-    """Check the token and use it up; raises CommentRefused (and a fresh form is given) when it will not do."""
+def read_form_token(token, article, now=None):
+    """The nonce of a form token that is signed, for this article, and neither too young nor too old.
+
+    Reads no shared state, so a forged, foreign, too-fast or expired form is refused before any
+    other work. Raises CommentRefused (and a fresh form is given) when it will not do.
+    """
     now = now if now is not None else time.time()
     try:
         data = signing.loads(token or "", salt=FORM_TOKEN_SALT)
@@ -128,6 +136,12 @@ def check_form_token(token, article, now=None):
         )
     if age > settings.COMMENTS_FORM_MAX_AGE_SECONDS:
         raise CommentRefused(EXPIRED)
+    return nonce
+
+
+def check_form_token(token, article, now=None):
+    """Check the token and use it up; raises CommentRefused (and a fresh form is given) when it will not do."""
+    nonce = read_form_token(token, article, now)
     # Of two requests carrying the same token, exactly one counts the nonce first.
     if not _use_up(nonce):
         raise CommentRefused(REPLAYED)
@@ -217,21 +231,143 @@ def over_rate_limit(scope, identity, limit):
     return current > count
 
 
-def check_rate_limits(*, ip_hash, email):
+def _rate_key(scope, identity):
+    return f"comments:rate:{scope}:{identity}"
+
+
+def _over_ip_limit(retry_after=None):
     minutes = settings.COMMENTS_RATE_LIMIT_PER_IP[1] // 60
+    return CommentRefused(
+        f"You have sent several comments in the last {minutes} minutes. Please wait a while and try again.",
+        status=429,
+        retry_after=retry_after or settings.COMMENTS_RATE_LIMIT_PER_IP[1],
+    )
+
+
+def _over_email_limit(retry_after=None):
+    return CommentRefused(
+        "Several comments have just been sent from this email address. Please wait a while and try again.",
+        status=429,
+        retry_after=retry_after or settings.COMMENTS_RATE_LIMIT_PER_EMAIL[1],
+    )
+
+
+def check_rate_limits(*, ip_hash, email):
     if over_rate_limit("ip", ip_hash, settings.COMMENTS_RATE_LIMIT_PER_IP):
-        raise CommentRefused(
-            f"You have sent several comments in the last {minutes} minutes. Please wait a while and try again.",
-            status=429,
-        )
+        raise _over_ip_limit()
     email = checks.normalise_email(email)
     if email and over_rate_limit("email", _digest("email", email), settings.COMMENTS_RATE_LIMIT_PER_EMAIL):
-        raise CommentRefused(
-            "Several comments have just been sent from this email address. Please wait a while and try again.",
-            status=429,
-        )
+        raise _over_email_limit()
 
 
 def check_report_rate_limit(*, ip_hash):
     if over_rate_limit("report", ip_hash, settings.COMMENTS_REPORT_RATE_LIMIT_PER_IP):
         raise CommentRefused("You have sent a lot of reports recently. Please wait a while and try again.", status=429)
+
+
+# A comment's claim on the shared cache, in one round trip.
+#
+# Sending a comment uses up the form's nonce, counts an attempt against the reader's address
+# and email address, and takes the duplicate key of its text (``services.duplicate_key``), in
+# that order, each refusing as the separate steps above do. On Redis the four are one Lua
+# script (atomic, one round trip); on another cache they are the separate calls.
+
+DUPLICATE = "This comment has already been sent. You do not need to send it again."
+
+_CLAIM_SCRIPT = """
+if not redis.call('SET', KEYS[1], 1, 'NX', 'EX', ARGV[7]) then return {'replayed', 0} end
+local function counted(key, limit, window)
+  local n = redis.call('INCR', key)
+  if n == 1 then redis.call('EXPIRE', key, window) end
+  if n > tonumber(limit) then return redis.call('TTL', key) end
+  return false
+end
+local wait = counted(KEYS[2], ARGV[1], ARGV[2])
+if wait then return {'ip', wait} end
+if ARGV[6] == '1' then
+  wait = counted(KEYS[3], ARGV[3], ARGV[4])
+  if wait then return {'email', wait} end
+end
+if not redis.call('SET', KEYS[4], 1, 'NX', 'EX', ARGV[5]) then return {'duplicate', 0} end
+return {'ok', 0}
+"""
+
+
+class Claim:
+    """What ``claim_submission`` took: the attempts counted and the duplicate key, to give back."""
+
+    def __init__(self, rate_keys, duplicate_key):
+        self.rate_keys = rate_keys
+        self.duplicate_key = duplicate_key
+
+    def release(self):
+        """The form was not valid after all: the attempt does not count and its text may be sent again.
+
+        (The nonce stays used: the page that says what to correct carries a new form token.)
+        """
+        for key in self.rate_keys:
+            with contextlib.suppress(ValueError):  # the window has ended meanwhile
+                cache.decr(key)
+        cache.delete(self.duplicate_key)
+
+
+def claim_submission(*, nonce, ip_hash, email, duplicate_key):
+    """Use up the form's nonce, count the attempt and take the text's duplicate key, or raise CommentRefused.
+
+    Refuses, in this order: a form already sent (400), the address over its limit (429), the
+    email address over its limit (429), the same text already sent to this article (400).
+    """
+    email = checks.normalise_email(email)
+    ip_key = _rate_key("ip", ip_hash)
+    email_key = _rate_key("email", _digest("email", email)) if email else None
+    rate_keys = [ip_key] + ([email_key] if email_key else [])
+    client = _redis_client(duplicate_key)
+    if client is None:
+        _claim_step_by_step(nonce, ip_hash, email, duplicate_key)
+        return Claim(rate_keys, duplicate_key)
+    ip_count, ip_window = settings.COMMENTS_RATE_LIMIT_PER_IP
+    email_count, email_window = settings.COMMENTS_RATE_LIMIT_PER_EMAIL
+    keys = [NONCE_KEY.format(nonce), ip_key, email_key or ip_key, duplicate_key]
+    try:
+        outcome, wait = client.eval(
+            _CLAIM_SCRIPT,
+            len(keys),
+            *(cache.make_and_validate_key(key) for key in keys),
+            ip_count,
+            ip_window,
+            email_count,
+            email_window,
+            settings.COMMENTS_DUPLICATE_WINDOW_SECONDS,
+            "1" if email_key else "0",
+            settings.COMMENTS_FORM_MAX_AGE_SECONDS + 60,
+        )
+    except (RedisConnectionError, RedisTimeoutError):
+        # As _use_up answers while Redis is down: no form is accepted, so none is accepted twice.
+        raise CommentRefused(REPLAYED) from None
+    outcome = outcome.decode() if isinstance(outcome, bytes) else outcome
+    wait = wait if wait and wait > 0 else None
+    if outcome == "replayed":
+        raise CommentRefused(REPLAYED)
+    if outcome == "ip":
+        raise _over_ip_limit(wait)
+    if outcome == "email":
+        raise _over_email_limit(wait)
+    if outcome == "duplicate":
+        raise CommentRefused(DUPLICATE, status=400, field="body")
+    return Claim(rate_keys, duplicate_key)
+
+
+def _claim_step_by_step(nonce, ip_hash, email, duplicate_key):
+    if not _use_up(nonce):
+        raise CommentRefused(REPLAYED)
+    check_rate_limits(ip_hash=ip_hash, email=email)
+    if not cache.add(duplicate_key, 1, timeout=settings.COMMENTS_DUPLICATE_WINDOW_SECONDS):
+        raise CommentRefused(DUPLICATE, status=400, field="body")
+
+
+def _redis_client(key):
+    """The Redis client behind Django's RedisCache (``TolerantRedisCache``), or None for another cache."""
+    backend = caches[DEFAULT_CACHE_ALIAS]
+    if not isinstance(backend, RedisCache):
+        return None
+    return backend._cache.get_client(backend.make_and_validate_key(key), write=True)

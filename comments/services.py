@@ -5,14 +5,16 @@ before, in comments/protection.py; what the words say, in comments/checks.py.
 """
 
 import datetime
+from dataclasses import dataclass
 
 from auditlog.models import LogEntry as AuditEntry
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import CharField, Q, Value
+from django.db.models import CharField, Exists, OuterRef, Q, Value
 from django.db.models.functions import Cast, Concat
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from articles.models import Article
@@ -20,6 +22,7 @@ from articles.models import Article
 from . import checks, signals
 from .exceptions import CommentRefused
 from .models import Comment, CommentReport, ModerationWord
+from .protection import DUPLICATE
 
 MODERATE_PERMISSION = "comments.change_comment"
 
@@ -44,29 +47,101 @@ def is_known_reader(*, email, sent_comment_ids):
     ).exists()
 
 
-def held_reasons(*, article, body, email, mode, sent_comment_ids=()):
-    """Why a comment that passed every refusal must wait for a moderator (empty: it may go live)."""
+def held_reasons(*, article, body, email, mode, sent_comment_ids=(), suspect_words=None, known_reader=None):
+    """Why a comment that passed every refusal must wait for a moderator (empty: it may go live).
+
+    ``suspect_words`` (from ``moderation_words``) and ``known_reader`` (from ``article_for_comment``)
+    are read here when not given.
+    """
     reasons = list(checks.safeguarding_concerns(body))
-    suspect = checks.find_words(
-        body, ModerationWord.objects.filter(action=ModerationWord.Action.SUSPECT).values_list("word", flat=True)
-    )
+    if suspect_words is None:
+        suspect_words = ModerationWord.objects.filter(action=ModerationWord.Action.SUSPECT).values_list(
+            "word", flat=True
+        )
+    suspect = checks.find_words(body, suspect_words)
     if suspect:
         reasons.append("suspect words: " + ", ".join(suspect))
-    if mode == Article.Moderation.POST and not is_known_reader(email=email, sent_comment_ids=sent_comment_ids):
-        reasons.append("first comment from this email address")
+    if mode == Article.Moderation.POST:
+        if known_reader is None:
+            known_reader = is_known_reader(email=email, sent_comment_ids=sent_comment_ids)
+        if not known_reader:
+            reasons.append("first comment from this email address")
     return reasons
 
 
-def _check_duplicate(*, article, fingerprint, email):
+def moderation_words():
+    """Every banned and suspect word, in one query: ``{action: [word, ...]}`` (the form's and the moderation's)."""
+    words = {ModerationWord.Action.BANNED: [], ModerationWord.Action.SUSPECT: []}
+    for action, word in ModerationWord.objects.values_list("action", "word"):
+        words.setdefault(action, []).append(word)
+    return words
+
+
+def duplicate_key(article_pk, body):
+    """The shared cache's key for this text under this article (taken by the first of two identical comments)."""
+    return f"comments:dup:{article_pk}:{checks.fingerprint(checks.clean_text(body))}"
+
+
+def _recent(fingerprint):
     since = timezone.now() - datetime.timedelta(seconds=settings.COMMENTS_DUPLICATE_WINDOW_SECONDS)
-    same_text = Comment.objects.filter(fingerprint=fingerprint, created_at__gte=since)
-    duplicate = same_text.filter(article=article).exists() or (email and same_text.filter(email__iexact=email).exists())
+    return Comment.objects.filter(fingerprint=fingerprint, created_at__gte=since)
+
+
+@dataclass(frozen=True)
+class SubmissionFacts:
+    """What the database said about a comment before it was checked, read with its article."""
+
+    fingerprint: str
+    email: str
+    recent_duplicate: bool
+    known_reader: bool
+
+
+def article_for_comment(slug, *, body, email, sent_comment_ids=()):
+    """The published article ``slug`` (404 if none), read in one query with what submitting a comment asks.
+
+    ``article.comment_facts`` (SubmissionFacts) says whether the same text was sent recently
+    (to this article, or from this email address) and whether the reader is known
+    (``is_known_reader``), for the text and address as the form will clean them.
+    """
+    fingerprint = checks.fingerprint(checks.clean_text(body))
+    email = checks.normalise_email(email)
+    same = Q(article=OuterRef("pk")) | Q(email__iexact=email) if email else Q(article=OuterRef("pk"))
+    ids = list(sent_comment_ids)
+    known = (
+        Exists(
+            Comment.objects.filter(
+                pk__in=ids, status=Comment.Status.APPROVED, moderated_by__isnull=False, email__iexact=email
+            )
+        )
+        if email and ids
+        else Value(False)
+    )
+    article = get_object_or_404(
+        Article.objects.published().annotate(
+            recent_duplicate=Exists(_recent(fingerprint).filter(same)), known_reader=known
+        ),
+        slug=slug,
+    )
+    article.comment_facts = SubmissionFacts(fingerprint, email, article.recent_duplicate, article.known_reader)
+    return article
+
+
+def _check_duplicate(*, article, fingerprint, email, facts=None, claimed=False):
+    """Refuse text already sent; ``claimed``: the caller already took the cache key (protection.claim_submission)."""
+    if facts is not None and (facts.fingerprint, facts.email) == (fingerprint, email):
+        duplicate = facts.recent_duplicate
+    else:
+        same_text = _recent(fingerprint)
+        duplicate = same_text.filter(article=article).exists() or (
+            email and same_text.filter(email__iexact=email).exists()
+        )
     # add() is atomic across processes: of two identical comments sent at once, one wins.
     key = f"comments:dup:{article.pk}:{fingerprint}"
-    if duplicate or not cache.add(key, 1, timeout=settings.COMMENTS_DUPLICATE_WINDOW_SECONDS):
-        raise CommentRefused(
-            "This comment has already been sent. You do not need to send it again.", status=400, field="body"
-        )
+    if duplicate and claimed:
+        cache.delete(key)
+    if duplicate or not (claimed or cache.add(key, 1, timeout=settings.COMMENTS_DUPLICATE_WINDOW_SECONDS)):
+        raise CommentRefused(DUPLICATE, status=400, field="body")
     return key
 
 
@@ -83,10 +158,15 @@ def submit_comment(
     user=None,
     sent_comment_ids=(),
     notify_replies=False,
+    suspect_words=None,
+    duplicate_claimed=False,
 ):
     """Store a reader's (or a member of staff's) comment: approved, or pending with the reasons it was held.
 
     ``sent_comment_ids``: the comments the browser's signed cookie says it sent (see ``is_known_reader``).
+    The view passes what it already read: the article from ``article_for_comment`` (its
+    ``comment_facts``), the ``suspect_words`` and, once it took the text's duplicate key in the
+    shared cache (``protection.claim_submission``), ``duplicate_claimed``.
 
     Raises CommentRefused (nothing stored) when the article is closed or the text is a duplicate.
     Form-level checks (length, links, banned words) have already passed in CommentForm.
@@ -97,7 +177,10 @@ def submit_comment(
     body = checks.clean_text(body)
     email = checks.normalise_email(email)
     fingerprint = checks.fingerprint(body)
-    duplicate_key = _check_duplicate(article=article, fingerprint=fingerprint, email=email)
+    facts = getattr(article, "comment_facts", None)
+    duplicate_key = _check_duplicate(
+        article=article, fingerprint=fingerprint, email=email, facts=facts, claimed=duplicate_claimed
+    )
     staff = user is not None and user.is_authenticated and user.is_staff
     comment = Comment(
         article=article,
@@ -121,6 +204,8 @@ def submit_comment(
             email=email,
             mode=article.comment_moderation,
             sent_comment_ids=sent_comment_ids,
+            suspect_words=suspect_words,
+            known_reader=facts.known_reader if facts is not None and facts.email == email else None,
         )
         if article.comment_moderation == Article.Moderation.POST and not reasons:
             comment.status = Comment.Status.APPROVED
@@ -128,11 +213,14 @@ def submit_comment(
             comment.status = Comment.Status.PENDING
             comment.held_reason = "; ".join(reasons)[:200]
     try:
-        comment.full_clean()
-        with transaction.atomic():
-            comment.save()
-            if comment.status == Comment.Status.APPROVED:
+        # The article and the parent were read (and the parent checked) just now: no query to look them up again.
+        comment.full_clean(exclude=["article", "parent"] if facts is not None else None)
+        if comment.status == Comment.Status.APPROVED:
+            with transaction.atomic():
+                comment.save()
                 signals.comments_published.send(sender=Comment, comment_ids=[comment.pk])
+        else:
+            comment.save()  # one INSERT, atomic by itself: nothing else is written with a held comment
     except ValidationError as error:
         cache.delete(duplicate_key)
         raise CommentRefused("Your comment could not be saved: " + " ".join(error.messages)) from None

@@ -1,8 +1,15 @@
 """Readers' side of "Your thoughts": sending a comment, the confirmation, reporting a comment.
 
-Every refusal re-renders the form with the reader's text kept, a message that says
+Every refusal answers with the reader's text kept in a form, a message that says
 why, and a 4xx status: 400 for what the reader can fix, 403 when comments are
 closed, 409 for a second report, 429 when a rate limit is hit. Nothing is stored.
+
+A comment is checked cheapest first, so a refusal costs little: the article (one query,
+which also says whether the text was sent before and whether the reader is known), the
+form's signed token (no I/O), then its single-use nonce, the rate limits and the duplicate
+key (one round trip to the shared cache), and only then the form's own rules (the word
+lists: one query) and the INSERT. A closed article, a used or too-fast form, a rate limit or
+a duplicate gets the short refusal page (``_refused``), not the article's form page.
 """
 
 from django.http import HttpResponseRedirect
@@ -16,20 +23,54 @@ from . import protection, services
 from .context import your_thoughts_context
 from .exceptions import CommentRefused
 from .forms import CommentForm, ReportForm
-from .models import Comment
+from .models import Comment, ModerationWord
 
 
 def _refuse(request, article, form, message, status):
     """The form again, with the reader's text, the reason and a fresh signed timestamp."""
     data = form.data.copy()
     data["started"] = protection.form_token(article)
-    refreshed = CommentForm(data=data, article=article)
+    refreshed = CommentForm(data=data, article=article, banned_words=form.banned_words)
     refreshed.is_valid()
     for field, errors in form.errors.items():  # keep field errors from the first pass (e.g. a duplicate)
         if field in refreshed.fields and field not in refreshed.errors:
             for error in errors:
                 refreshed.add_error(field, error)
     return _form_page(request, article, refreshed, message, status)
+
+
+def _refused(request, article, refusal):
+    """The short page a refused comment gets: what happened, when to try again, and the reader's text.
+
+    The text comes back in a new form (with a new single-use token) from what was posted,
+    without validating it again; it is echoed, never stored. A 429 says when to try again
+    (``Retry-After`` too).
+    """
+    posted = request.POST
+    closed = article.comments_closed_reason()
+    form = None
+    if not closed:
+        initial = {name: posted.get(name, "") for name in ("display_name", "email", "reader_role", "body", "reply_to")}
+        initial["notify_replies"] = bool(posted.get("notify_replies"))
+        initial["started"] = protection.form_token(article)
+        form = CommentForm(article=article, initial=initial)
+    wait_minutes = -(-refusal.retry_after // 60) if refusal.status == 429 and refusal.retry_after else None
+    context = {
+        "title": "Error: your comment was not sent",
+        "noindex": True,
+        "article": article,
+        "message": refusal.message,
+        "rate_limited": refusal.status == 429,
+        "wait_minutes": wait_minutes,
+        "comment_form": form,
+        "comments_closed": closed,
+        "body": posted.get("body", ""),
+        "is_reply": bool(posted.get("reply_to")),
+    }
+    response = render(request, "comments/refused.html", context, status=refusal.status)
+    if wait_minutes:
+        response["Retry-After"] = str(refusal.retry_after)
+    return response
 
 
 def _form_page(request, article, form, message, status):
@@ -40,11 +81,15 @@ def _form_page(request, article, form, message, status):
 
 @require_POST
 def submit(request, slug):
-    article = get_object_or_404(Article.objects.published(), slug=slug)
-    form = CommentForm(data=request.POST, article=article)
+    posted = request.POST
+    sent_ids = protection.sent_comment_ids(request)
+    article = services.article_for_comment(
+        slug, body=posted.get("body", ""), email=posted.get("email", ""), sent_comment_ids=sent_ids
+    )
     closed = article.comments_closed_reason()
     if closed:
-        return _form_page(request, article, form, closed, 403)
+        return _refused(request, article, CommentRefused(closed, status=403))
+    form = CommentForm(data=posted, article=article)
     if form.honeypot_filled:
         return _refuse(
             request,
@@ -54,12 +99,23 @@ def submit(request, slug):
             "If you are a person, clear the field labelled “Leave this field empty” and send it again.",
             400,
         )
-    if not form.is_valid():
-        return _form_page(request, article, form, None, 400)  # the form's error summary says what is wrong
     try:
-        protection.check_form_token(form.cleaned_data["started"], article)
+        nonce = protection.read_form_token(posted.get("started"), article)
         ip_hash = protection.request_ip_hash(request)
-        protection.check_rate_limits(ip_hash=ip_hash, email=form.cleaned_data["email"])
+        claim = protection.claim_submission(
+            nonce=nonce,
+            ip_hash=ip_hash,
+            email=posted.get("email", ""),
+            duplicate_key=services.duplicate_key(article.pk, posted.get("body", "")),
+        )
+    except CommentRefused as refusal:
+        return _refused(request, article, refusal)
+    words = services.moderation_words()
+    form.banned_words = words[ModerationWord.Action.BANNED]
+    if not form.is_valid():
+        claim.release()  # an attempt the reader corrects is not counted; the page carries a new token
+        return _refuse(request, article, form, None, 400)  # the form's error summary says what is wrong
+    try:
         comment = services.submit_comment(
             article=article,
             display_name=form.cleaned_data["display_name"],
@@ -70,8 +126,10 @@ def submit(request, slug):
             ip_hash=ip_hash,
             user_agent=protection.trimmed_user_agent(request),
             user=request.user,
-            sent_comment_ids=protection.sent_comment_ids(request),
+            sent_comment_ids=sent_ids,
             notify_replies=form.cleaned_data["notify_replies"],
+            suspect_words=words[ModerationWord.Action.SUSPECT],
+            duplicate_claimed=True,
         )
     except CommentRefused as refusal:
         if refusal.field:

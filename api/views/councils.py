@@ -23,6 +23,7 @@ from councils.filters import (
 from councils.models import Contract, Council, KeyFigure, Partnership, StatusChange
 from councils.selectors import care_boards_prefetch, council_memberships_prefetch, current_memberships_prefetch
 
+from .. import fastlists
 from ..base import ID_PATTERN, SLUG_PATTERN, PublicReadOnlyViewSet, api_cache_page
 from ..serializers import councils as serializers
 
@@ -128,7 +129,12 @@ class CouncilViewSet(AsOfMixin, PublicReadOnlyViewSet):
     last_modified_field = "updated_at"
 
     def get_queryset(self):
+        if self.action == "list":  # plain_list reads the care boards and memberships itself
+            return Council.objects.all()
         return Council.objects.prefetch_related(care_boards_prefetch(), council_memberships_prefetch(self.as_of))
+
+    def plain_list(self, councils):
+        return fastlists.council_list(councils, as_of=self.as_of)
 
     @extend_schema(
         summary="One council, by GSS code",

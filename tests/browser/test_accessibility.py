@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.core.cache import cache
 from django.core.management import call_command
 from playwright.sync_api import expect
 
@@ -160,3 +161,27 @@ def test_keyboard_reaches_the_skip_link_first_and_focus_is_visible(page, story):
         "getComputedStyle(document.activeElement).outlineStyle + getComputedStyle(document.activeElement).backgroundColor"
     )
     assert "rgb(255, 221, 0)" in outline
+
+
+def test_axe_finds_no_violations_on_the_page_a_refused_comment_gets(page, seeded, settings):
+    """A reader over the comment rate limit, at 320 px wide: the short 429 page, their text still in the form."""
+    settings.COMMENTS_AUTO_CLOSE_DAYS = 0  # the seed story dates from 2023: keep it open
+    settings.COMMENTS_FORM_MIN_AGE_SECONDS = 0
+    settings.COMMENTS_RATE_LIMIT_PER_IP = (0, 600)  # this reader has already sent their share
+    cache.clear()
+    page.set_viewport_size({"width": 320, "height": 800})
+    page.goto(ARTICLE)
+    body = "Our son waited fourteen months for his plan."
+    page.get_by_label("Your name", exact=True).fill("Priya")
+    page.get_by_label("Your email address", exact=True).fill("priya@example.org")
+    page.get_by_label("Your comment", exact=True).fill(body)
+    with page.expect_navigation() as navigation:
+        page.get_by_role("button", name="Send comment").click()
+    assert navigation.value.status == 429
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your comment was not sent")
+    expect(page.get_by_role("alert")).to_contain_text("Please wait a while and try again.")
+    expect(page.get_by_label("Your comment", exact=True)).to_have_value(body)
+    assert page.locator("h1").count() == 1
+    assert page.evaluate("document.documentElement.scrollWidth <= 320")  # no sideways scrolling
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_22_AA}})
+    assert not results.violations_count, results.generate_report()
