@@ -30,11 +30,17 @@ CONNECTIONS = (4, 32)
 def lua_table(value):
     if isinstance(value, dict):
         return "{" + ", ".join(f"[{json.dumps(k)}] = {lua_table(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, (list, tuple)):
+        return "{" + ", ".join(lua_table(item) for item in value) + "}"
     if isinstance(value, bool):
         return "true" if value else "false"
     if value is None:
         return "nil"
     return json.dumps(value)
+
+
+def wrk_threads(connections):
+    return 1 if connections < 8 else 2
 
 
 def run_wrk(base_url, scenario, connections, duration):
@@ -45,6 +51,8 @@ def run_wrk(base_url, scenario, connections, duration):
         "body": scenario.get("body"),
         "vary_ip": scenario.get("vary_ip", False),
     }
+    if scenario.get("sequence"):
+        config.update(sequence=scenario["sequence"], start=scenario["start"], threads=wrk_threads(connections))
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(f"local config = {lua_table(config)}\n")
         script.write(WRK_SCRIPT.read_text())
@@ -53,7 +61,7 @@ def run_wrk(base_url, scenario, connections, duration):
             [
                 "wrk",
                 "-t",
-                "1" if connections < 8 else "2",
+                str(wrk_threads(connections)),
                 "-c",
                 str(connections),
                 "-d",
@@ -186,6 +194,24 @@ class Background:
         return False
 
 
+# Where each sequence scenario's next round starts (bench/scenarios.py's sequence_path): past every number the
+# rounds before may have used, so no request of the run is sent twice (a page cache hit would flatter it).
+_sequence_start = {}
+
+
+def next_in_sequence(name, scenario):
+    """The scenario for its next round: a sequence scenario gets the first request number not used yet."""
+    if not scenario.get("sequence"):
+        return scenario
+    return {**scenario, "start": _sequence_start.get(name, 0)}
+
+
+def used_sequence(name, scenario, measured):
+    """Move the scenario's sequence past the numbers a round may have used (wrk threads interleave them)."""
+    if scenario.get("sequence"):
+        _sequence_start[name] = _sequence_start.get(name, 0) + 2 * measured["requests"] + 64
+
+
 def measure(drive, base_url, baseline, name, scenario, connections, rounds, duration, env=None):
     """The scenario and its paired baseline at one connection count: (baseline result, scenario result).
 
@@ -195,7 +221,7 @@ def measure(drive, base_url, baseline, name, scenario, connections, rounds, dura
     """
     background = scenario.get("background")
     scenario = {key: value for key, value in scenario.items() if key != "background"}
-    if scenario.get("method", "GET") == "GET" and "{n}" not in scenario["path"]:
+    if scenario.get("method", "GET") == "GET" and "{" not in scenario["path"]:
         available(base_url, scenario["path"], scenario.get("headers"))  # warm the page cache
     base_rounds, scenario_rounds, writers = [], [], []
     for _ in range(rounds):
@@ -207,7 +233,9 @@ def measure(drive, base_url, baseline, name, scenario, connections, rounds, dura
                 scenario_rounds.append(drive(base_url, scenario, connections, duration))
             writers.append(writer)
         else:
-            scenario_rounds.append(drive(base_url, scenario, connections, duration))
+            measured = drive(base_url, next_in_sequence(name, scenario), connections, duration)
+            used_sequence(name, scenario, measured)
+            scenario_rounds.append(measured)
     paired = combine("baseline", baseline, connections, base_rounds)
     result = combine(name, scenario, connections, scenario_rounds)
     if writers:

@@ -7,6 +7,7 @@ because the baseline is driven the same way.
 """
 
 import http.client
+import itertools
 import json
 import random
 import secrets
@@ -16,7 +17,15 @@ import time
 import urllib.parse
 
 
-def worker(spec, stop_at, latencies, statuses, errors, lock):
+def sequence_path(path, sequence, index):
+    """As bench/scenarios.py's: "{seq0}", "{seq1}"… filled in for request number ``index``."""
+    for position, values in enumerate(sequence):
+        path = path.replace(f"{{seq{position}}}", values[index % len(values)])
+        index //= len(values)
+    return path
+
+
+def worker(spec, stop_at, latencies, statuses, errors, lock, numbers):
     url = urllib.parse.urlsplit(spec["base_url"])
     scenario = spec["scenario"]
     connection = http.client.HTTPConnection(url.hostname, url.port, timeout=10)
@@ -25,6 +34,8 @@ def worker(spec, stop_at, latencies, statuses, errors, lock):
         unique = secrets.token_hex(4)  # "{n}" in the path, a header or the body: new in each request
         headers = {name: value.replace("{n}", unique) for name, value in scenario.get("headers", {}).items()}
         path = scenario["path"].replace("{n}", unique)
+        if scenario.get("sequence"):
+            path = sequence_path(path, scenario["sequence"], scenario.get("start", 0) + next(numbers))
         body = scenario.get("body")
         if body:
             body = body.replace("{n}", unique)
@@ -54,10 +65,11 @@ def worker(spec, stop_at, latencies, statuses, errors, lock):
 def main():
     spec = json.load(sys.stdin)
     latencies, statuses, errors, lock = [], {}, [], threading.Lock()
+    numbers = itertools.count()  # request numbers for a scenario's sequence (next() is atomic under the GIL)
     started = time.monotonic()
     stop_at = started + spec["duration"]
     threads = [
-        threading.Thread(target=worker, args=(spec, stop_at, latencies, statuses, errors, lock))
+        threading.Thread(target=worker, args=(spec, stop_at, latencies, statuses, errors, lock, numbers))
         for _ in range(spec["connections"])
     ]
     for thread in threads:

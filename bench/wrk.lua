@@ -2,6 +2,9 @@
 -- answers by status. bench/load.py runs it with a first line prepended that defines
 -- `config`: {method, path, headers, body, vary_ip}. "{n}" in the path, a header or the body
 -- becomes a new value in each request; vary_ip sends each request from another X-Forwarded-For address.
+-- `sequence` (optional, with `start` and `threads`): "{seq0}", "{seq1}"… in the path take the values of
+-- request number start + n × threads + this thread's index (bench/scenarios.py's sequence_path): no two
+-- requests of a run are the same until the sequence is used up.
 -- `done` prints the measurement as one line: BENCHJSON {...}.
 
 counts = {}
@@ -9,7 +12,16 @@ local n = 0
 local threads = {}
 
 function setup(thread)
+  thread:set("thread_index", #threads)
   table.insert(threads, thread)
+end
+
+local function sequence_path(path, index)
+  for position, values in ipairs(config.sequence) do
+    path = string.gsub(path, "{seq" .. (position - 1) .. "}", values[(index % #values) + 1])
+    index = math.floor(index / #values)
+  end
+  return path
 end
 
 function init(args)
@@ -22,6 +34,9 @@ function request()
   local headers = {}
   for k, v in pairs(config.headers) do headers[k] = string.gsub(v, "{n}", unique) end
   local path = string.gsub(config.path, "{n}", unique)
+  if config.sequence then
+    path = sequence_path(path, config.start + (n - 1) * config.threads + (thread_index or 0))
+  end
   local body = nil
   if config.body then
     body = string.gsub(config.body, "{n}", unique)

@@ -5,7 +5,7 @@ from django.db.models.functions import RowNumber
 
 from . import selectors
 from .charts import SHAPE_NAMES, STATUS_SHAPES
-from .choices import PilotStatus
+from .choices import OfstedJudgement, PilotStatus
 from .models import Council
 
 # (heading, ordering key in CouncilFilter, or None if the column does not sort)
@@ -22,8 +22,13 @@ COLUMNS = (
 DEFAULT_ORDERING = "name"
 
 
+# Each judgement's label: get_ofsted_judgement_display() flattens the field's choices on every call.
+OFSTED_LABELS = dict(OfstedJudgement.choices)
+
+
 def _mark_shown(rows, as_of):
     for row in rows:
+        row.ofsted_label = OFSTED_LABELS.get(row.ofsted_judgement, row.ofsted_judgement)
         row.shown_status = PilotStatus(row.status_as_of if as_of else row.status)
         row.shown_since = row.status_effective_as_of if as_of else row.status_effective_on
         row.shape = SHAPE_NAMES[STATUS_SHAPES[row.shown_status]]
