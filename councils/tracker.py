@@ -1,7 +1,10 @@
 """The tracker table: its rows (as they stand or stood) and its sortable columns."""
 
+from functools import lru_cache
+
 from django.db.models import BooleanField, ExpressionWrapper, F, Q, Value, Window, prefetch_related_objects
 from django.db.models.functions import RowNumber
+from django.urls import get_script_prefix, reverse
 
 from . import selectors
 from .charts import SHAPE_NAMES, STATUS_SHAPES
@@ -26,8 +29,19 @@ DEFAULT_ORDERING = "name"
 OFSTED_LABELS = dict(OfstedJudgement.choices)
 
 
+@lru_cache(maxsize=1024)
+def _council_url(script_prefix, slug):
+    return reverse("councils:detail", kwargs={"slug": slug})
+
+
+def council_url(council):
+    """``council.get_absolute_url()``, reversed once per process (a tracker page links every row)."""
+    return _council_url(get_script_prefix(), council.slug)
+
+
 def _mark_shown(rows, as_of):
     for row in rows:
+        row.url = council_url(row)
         row.ofsted_label = OFSTED_LABELS.get(row.ofsted_judgement, row.ofsted_judgement)
         row.shown_status = PilotStatus(row.status_as_of if as_of else row.status)
         row.shown_since = row.status_effective_as_of if as_of else row.status_effective_on

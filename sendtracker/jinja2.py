@@ -38,19 +38,19 @@ from councils.templatetags.tracker_tags import name_on, status_badge_html
 def finalize(value):
     """A value as ``{{ value }}`` in a Django template prints it: local time, localised, escaped unless safe.
 
-    Escaped with markupsafe (C code, several times faster than ``django.utils.html.escape``), then given
-    Django's spelling of the two quotes: ``&#x27;`` and ``&quot;`` (markupsafe writes ``&#39;`` and ``&#34;``).
+    Autoescape (markupsafe, C code, several times faster than ``django.utils.html.escape``) escapes what
+    this returns; only a text with a quote is escaped here, as Django spells them (``&#x27;`` and ``&quot;``;
+    markupsafe writes ``&#39;`` and ``&#34;``), and returned as safe.
     """
-    if hasattr(value, "__html__"):
-        return value
     if not isinstance(value, str):
-        value = localize(template_localtime(value))
         if hasattr(value, "__html__"):
             return value
-    escaped = markupsafe_escape(value)
-    if "&#" in escaped:
-        escaped = Markup(str.replace(str.replace(escaped, "&#39;", "&#x27;"), "&#34;", "&quot;"))
-    return escaped
+        value = localize(template_localtime(value))
+        if not isinstance(value, str):
+            return value
+    if "'" in value or '"' in value:
+        return Markup(str.replace(str.replace(markupsafe_escape(value), "&#39;", "&#x27;"), "&#34;", "&quot;"))
+    return value
 
 
 def date(value, arg=None):
