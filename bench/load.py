@@ -121,7 +121,10 @@ def settle(base_url, limit=10.0):
         try:
             with urllib.request.urlopen(base_url + PING_PATH, timeout=limit) as response:
                 response.read()
-        except (TimeoutError, urllib.error.URLError):  # still behind a slow scenario's backlog (32 uncached renders on a loaded machine)
+        except (
+            TimeoutError,
+            urllib.error.URLError,
+        ):  # still behind a slow scenario's backlog (32 uncached renders on a loaded machine)
             continue
         if time.monotonic() - started < 0.02:
             return
@@ -254,7 +257,9 @@ def measure(drive, base_url, baseline, name, scenario, connections, rounds, dura
             "statuses": statuses,
         }
     result["baseline_rps"] = paired["rps"]
-    result["ratio"] = statistics.median(r["rps"] / b["rps"] for r, b in zip(scenario_rounds, base_rounds, strict=True))
+    # A baseline round that got no answer at all (the machine swamped) pairs with nothing.
+    ratios = [r["rps"] / b["rps"] for r, b in zip(scenario_rounds, base_rounds, strict=True) if b["rps"]]
+    result["ratio"] = statistics.median(ratios) if ratios else None
     return paired, result
 
 
@@ -277,7 +282,7 @@ def run_all(drive, base_url, found, *, only, rounds, duration, env=None):
             results += [paired, result]
             writes = result.get("background")
             print(
-                f"  {name} at {connections} connections: {result['rps']:.0f} req/s, ratio {result['ratio']:.2f}"
+                f"  {name} at {connections} connections: {result['rps']:.0f} req/s, ratio {result['ratio'] if result['ratio'] is None else round(result['ratio'], 2)}"
                 + (f", {writes['per_s']:.1f} writes/s {writes['statuses'] or ''}" if writes else ""),
                 flush=True,
             )

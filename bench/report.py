@@ -115,9 +115,10 @@ def print_markdown(report):
             print(f"| {r['scenario']} | {r['connections']} | not available: {r['reason']} | | | | | | | |")
             continue
         target = f"≥ {r['target']}" if r["target"] is not None else "–"
+        ratio = "–" if r["ratio"] is None else f"{r['ratio']:.2f}"
         print(
             f"| {r['scenario']} | {r['connections']} | {r['rps']:.0f} | {r['p50_ms']:.1f} | {r['p99_ms']:.1f} | "
-            f"{r['errors']} | {r.get('baseline_rps', r['rps']):.0f} | {r['ratio']:.2f} | {target} | "
+            f"{r['errors']} | {r.get('baseline_rps', r['rps']):.0f} | {ratio} | {target} | "
             f"{'yes' if r['met'] else 'no'} |"
         )
 
