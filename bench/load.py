@@ -15,6 +15,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -30,7 +31,7 @@ CONNECTIONS = (4, 32)
 def lua_table(value):
     if isinstance(value, dict):
         return "{" + ", ".join(f"[{json.dumps(k)}] = {lua_table(v)}" for k, v in value.items()) + "}"
-    if isinstance(value, list):
+    if isinstance(value, (list, tuple)):
         return "{" + ", ".join(lua_table(item) for item in value) + "}"
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -43,8 +44,12 @@ def lua_table(value):
 TOKENS_PER_SECOND = 1500
 
 
+def wrk_threads(connections):
+    return 1 if connections < 8 else 2
+
+
 def run_wrk(base_url, scenario, connections, duration):
-    threads = 1 if connections < 8 else 2
+    threads = wrk_threads(connections)
     scenario = concrete(scenario, TOKENS_PER_SECOND * duration)
     config = {
         "method": scenario.get("method", "GET"),
@@ -55,6 +60,8 @@ def run_wrk(base_url, scenario, connections, duration):
         "tokens": scenario.get("tokens", []),
         "threads": threads,
     }
+    if scenario.get("sequence"):
+        config.update(sequence=scenario["sequence"], start=scenario["start"])
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(f"local config = {lua_table(config)}\n")
         script.write(WRK_SCRIPT.read_text())
@@ -117,11 +124,17 @@ def settle(base_url, limit=10.0):
     When wrk stops, requests it sent to a slow page are still being served; the next
     round would otherwise be measured against that backlog.
     """
-    deadline = time.monotonic() + limit
+    deadline = time.monotonic() + 6 * limit
     while time.monotonic() < deadline:
         started = time.monotonic()
-        with urllib.request.urlopen(base_url + PING_PATH, timeout=limit) as response:
-            response.read()
+        try:
+            with urllib.request.urlopen(base_url + PING_PATH, timeout=limit) as response:
+                response.read()
+        except (
+            TimeoutError,
+            urllib.error.URLError,
+        ):  # still behind a slow scenario's backlog (32 uncached renders on a loaded machine)
+            continue
         if time.monotonic() - started < 0.02:
             return
 
@@ -202,6 +215,24 @@ class Background:
         return False
 
 
+# Where each sequence scenario's next round starts (bench/scenarios.py's sequence_path): past every number the
+# rounds before may have used, so no request of the run is sent twice (a page cache hit would flatter it).
+_sequence_start = {}
+
+
+def next_in_sequence(name, scenario):
+    """The scenario for its next round: a sequence scenario gets the first request number not used yet."""
+    if not scenario.get("sequence"):
+        return scenario
+    return {**scenario, "start": _sequence_start.get(name, 0)}
+
+
+def used_sequence(name, scenario, measured):
+    """Move the scenario's sequence past the numbers a round may have used (wrk threads interleave them)."""
+    if scenario.get("sequence"):
+        _sequence_start[name] = _sequence_start.get(name, 0) + 2 * measured["requests"] + 64
+
+
 def measure(drive, base_url, baseline, name, scenario, connections, rounds, duration, env=None):
     """The scenario and its paired baseline at one connection count: (baseline result, scenario result).
 
@@ -223,7 +254,9 @@ def measure(drive, base_url, baseline, name, scenario, connections, rounds, dura
                 scenario_rounds.append(drive(base_url, scenario, connections, duration))
             writers.append(writer)
         else:
-            scenario_rounds.append(drive(base_url, scenario, connections, duration))
+            measured = drive(base_url, next_in_sequence(name, scenario), connections, duration)
+            used_sequence(name, scenario, measured)
+            scenario_rounds.append(measured)
     paired = combine("baseline", baseline, connections, base_rounds)
     result = combine(name, scenario, connections, scenario_rounds)
     if writers:
@@ -238,7 +271,9 @@ def measure(drive, base_url, baseline, name, scenario, connections, rounds, dura
             "statuses": statuses,
         }
     result["baseline_rps"] = paired["rps"]
-    result["ratio"] = statistics.median(r["rps"] / b["rps"] for r, b in zip(scenario_rounds, base_rounds, strict=True))
+    # A baseline round that got no answer at all (the machine swamped) pairs with nothing.
+    ratios = [r["rps"] / b["rps"] for r, b in zip(scenario_rounds, base_rounds, strict=True) if b["rps"]]
+    result["ratio"] = statistics.median(ratios) if ratios else None
     return paired, result
 
 
@@ -261,7 +296,7 @@ def run_all(drive, base_url, found, *, only, rounds, duration, env=None):
             results += [paired, result]
             writes = result.get("background")
             print(
-                f"  {name} at {connections} connections: {result['rps']:.0f} req/s, ratio {result['ratio']:.2f}"
+                f"  {name} at {connections} connections: {result['rps']:.0f} req/s, ratio {result['ratio'] if result['ratio'] is None else round(result['ratio'], 2)}"
                 + (f", {writes['per_s']:.1f} writes/s {writes['statuses'] or ''}" if writes else ""),
                 flush=True,
             )

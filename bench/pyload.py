@@ -8,6 +8,7 @@ because the baseline is driven the same way.
 
 import datetime
 import http.client
+import itertools
 import json
 import random
 import secrets
@@ -24,7 +25,15 @@ def random_day():
     return (HISTORY_STARTS + datetime.timedelta(days=random.randint(0, days))).isoformat()
 
 
-def worker(spec, stop_at, latencies, statuses, errors, lock, tokens):
+def sequence_path(path, sequence, index):
+    """As bench/scenarios.py's: "{seq0}", "{seq1}"… filled in for request number ``index``."""
+    for position, values in enumerate(sequence):
+        path = path.replace(f"{{seq{position}}}", values[index % len(values)])
+        index //= len(values)
+    return path
+
+
+def worker(spec, stop_at, latencies, statuses, errors, lock, tokens, numbers):
     url = urllib.parse.urlsplit(spec["base_url"])
     scenario = spec["scenario"]
     connection = http.client.HTTPConnection(url.hostname, url.port, timeout=10)
@@ -33,6 +42,8 @@ def worker(spec, stop_at, latencies, statuses, errors, lock, tokens):
         unique = secrets.token_hex(4)  # "{n}" in the path, a header or the body: new in each request
         headers = {name: value.replace("{n}", unique) for name, value in scenario.get("headers", {}).items()}
         path = scenario["path"].replace("{n}", unique).replace("{date}", random_day())
+        if scenario.get("sequence"):
+            path = sequence_path(path, scenario["sequence"], scenario.get("start", 0) + next(numbers))
         body = scenario.get("body")
         if body:
             body = body.replace("{n}", unique)
@@ -66,11 +77,13 @@ def worker(spec, stop_at, latencies, statuses, errors, lock, tokens):
 def main():
     spec = json.load(sys.stdin)
     latencies, statuses, errors, lock = [], {}, [], threading.Lock()
+    numbers = itertools.count()  # request numbers for a scenario's sequence (next() is atomic under the GIL)
     started = time.monotonic()
     stop_at = started + spec["duration"]
     threads = [
         threading.Thread(
-            target=worker, args=(spec, stop_at, latencies, statuses, errors, lock, spec["scenario"].get("tokens", []))
+            target=worker,
+            args=(spec, stop_at, latencies, statuses, errors, lock, spec["scenario"].get("tokens", []), numbers),
         )
         for _ in range(spec["connections"])
     ]

@@ -17,9 +17,13 @@
 4. Prints one table (the baseline row is the median of its runs) and writes JSON
    to bench/results/ (a timestamped file and latest.json; bench/report.py).
 
+`--profile` also profiles an uncached render of the tracker (distinct valid filters) and of a council page,
+in-process, before the load: the top functions by cumulative and own time go to bench/results/profile-*.txt
+(bench/profiling.py).
+
 `--alerts` runs bench/alerts.py instead (make bench-alerts): one status change to 10,000 followers.
 
-Usage: make bench   or   .venv/bin/python bench/run.py [--rounds 3] [--duration 2] [--db pool|persistent] [--rebuild] [--only NAME]
+Usage: make bench   or   .venv/bin/python bench/run.py [--rounds 3] [--duration 2] [--db pool|persistent] [--rebuild] [--only NAME] [--profile]
 """
 
 import argparse
@@ -32,7 +36,7 @@ from pathlib import Path
 # Run as a script (bench/run.py), the project directory is not on the path yet.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import load, report, scenarios, server
+from bench import load, profiling, report, scenarios, server
 
 
 def parse_args():
@@ -48,6 +52,7 @@ def parse_args():
     parser.add_argument("--rebuild", action="store_true", help="build the data set again")
     parser.add_argument("--client", choices=("auto", "wrk", "python"), default="auto")
     parser.add_argument("--only", action="append", default=[], help="run only these scenarios (repeatable)")
+    parser.add_argument("--profile", action="store_true", help="also write profiles to bench/results/profile-*.txt")
     parser.add_argument("--env", action="append", default=[], help="extra KEY=VALUE for the server (repeatable)")
     return parser.parse_args()
 
@@ -67,6 +72,8 @@ def main():
     process, log = server.start_server(env, args.port, report.RESULTS / "gunicorn.log")
     base_url = f"http://127.0.0.1:{args.port}"
     try:
+        if args.profile:
+            profiling.profile_pages(paths, report.RESULTS)
         found = scenarios.find(base_url, paths)
         results = load.run_all(
             drive, base_url, found, only=args.only, rounds=args.rounds, duration=args.duration, env=env

@@ -4,6 +4,7 @@ Probed against the running server: a scenario the branch cannot serve (no API, n
 form) is reported as not available, with the reason, instead of measured.
 """
 
+import datetime
 import secrets
 import urllib.error
 import urllib.parse
@@ -162,6 +163,14 @@ def find(base_url, paths):
     found["tracker cached"] = {"path": "/tracker/"}
     found["tracker 304"] = None  # below: its ETag is read after the comment probes, whose writes replace it
     found["council page"] = {"path": paths["council"]}
+    # Issue 15: pages rendered afresh. Each request of the first names another valid date and sort
+    # (sequence_path: none repeats in a run), so no cache can answer it and no bypass header is needed.
+    forget_tracker_pages()
+    found["tracker with distinct valid filters"] = {
+        "path": DISTINCT_TRACKER_PATH,
+        "sequence": tracker_filter_sequence(),
+    }
+    found["council page uncached"] = {"path": paths["council"], "headers": BYPASS}
     found["article, 200 comments"] = {"path": paths["article"]}
     # The issue-14 attacks and loads: none may take the tracker off the page cache.
     found["tracker, junk session cookie"] = {"path": "/tracker/", "headers": {"Cookie": "sessionid=junk{n}"}}
@@ -210,6 +219,14 @@ def find(base_url, paths):
     return with_tracker_etag(base_url, found)
 
 
+def forget_tracker_pages():
+    """Replace the ``tracker`` key, as an edit would: tracker pages an earlier run stored at this release (the
+    same dates and sorts) are not served to "tracker with distinct valid filters"."""
+    from sendtracker import cache  # Django is set up by then (bench/server.py's prepare_data)
+
+    cache.changed({"tracker"})
+
+
 def with_tracker_etag(base_url, found):
     """The conditional GET sends the tracker's current ETag (read after any probe that wrote)."""
     ok, headers = available(base_url, "/tracker/")
@@ -218,3 +235,36 @@ def with_tracker_etag(base_url, found):
         {"path": "/tracker/", "headers": {"If-None-Match": etag}, "ok": (304,)} if etag else "no ETag on /tracker/"
     )
     return found
+
+
+# The tracker's sort orders (councils.filters.CouncilFilter's ordering), each ascending and descending.
+TRACKER_ORDERINGS = tuple(
+    f"{sign}{key}" for key in ("name", "region", "status", "updated", "ofsted", "population") for sign in ("", "-")
+)
+# The first date ``as_of`` takes (councils.filters.HISTORY_STARTS; not imported: Django is not set up here).
+HISTORY_STARTS = datetime.date(2019, 1, 1)
+# "tracker with distinct valid filters": every request another valid date and sort, all 153 councils listed.
+DISTINCT_TRACKER_PATH = "/tracker/?scope=all&as_of={seq0}&ordering={seq1}"
+
+
+def tracker_filter_sequence(today=None):
+    """The values of ``{seq0}`` (every date ``as_of`` takes) and ``{seq1}`` (every sort order)."""
+    today = today or datetime.date.today()
+    days = (today - HISTORY_STARTS).days
+    dates = [(HISTORY_STARTS + datetime.timedelta(days=day)).isoformat() for day in range(days + 1)]
+    return [dates, list(TRACKER_ORDERINGS)]
+
+
+def sequence_path(path, sequence, index):
+    """``path`` with ``{seq0}``, ``{seq1}``… filled in for request number ``index``: no two of the first
+    ``len(seq0) × len(seq1) × …`` requests are the same."""
+    for position, values in enumerate(sequence):
+        path = path.replace(f"{{seq{position}}}", values[index % len(values)])
+        index //= len(values)
+    return path
+
+
+def distinct_tracker_paths(count, start=0):
+    """``count`` tracker URLs with distinct valid filters, as the scenario sends them."""
+    sequence = tracker_filter_sequence()
+    return [sequence_path(DISTINCT_TRACKER_PATH, sequence, start + n) for n in range(count)]

@@ -5,6 +5,9 @@
 -- yesterday; "{token}" in the body the next unused form token of `tokens` (each thread takes
 -- every `threads`-th, so no two requests share one); vary_ip sends each request from another
 -- X-Forwarded-For address.
+-- `sequence` (optional, with `start`): "{seq0}", "{seq1}"… in the path take the values of
+-- request number start + (n - 1) × threads + this thread's index - 1 (bench/scenarios.py's sequence_path):
+-- no two requests of a run are the same until the sequence is used up.
 -- `done` prints the measurement as one line: BENCHJSON {...}.
 
 counts = {}
@@ -13,7 +16,7 @@ local threads = {}
 
 function setup(thread)
   table.insert(threads, thread)
-  thread:set("thread_index", #threads)
+  thread:set("thread_index", #threads)  -- 1, 2, …
 end
 
 local HISTORY_STARTS = 1546300800  -- 2019-01-01T00:00:00Z
@@ -21,6 +24,14 @@ local HISTORY_STARTS = 1546300800  -- 2019-01-01T00:00:00Z
 local function random_day()
   local days = math.floor((os.time() - HISTORY_STARTS) / 86400) - 1
   return os.date("!%Y-%m-%d", HISTORY_STARTS + math.random(0, days) * 86400)
+end
+
+local function sequence_path(path, index)
+  for position, values in ipairs(config.sequence) do
+    path = string.gsub(path, "{seq" .. (position - 1) .. "}", values[(index % #values) + 1])
+    index = math.floor(index / #values)
+  end
+  return path
 end
 
 function init(args)
@@ -34,6 +45,9 @@ function request()
   for k, v in pairs(config.headers) do headers[k] = string.gsub(v, "{n}", unique) end
   local path = string.gsub(config.path, "{n}", unique)
   path = string.gsub(path, "{date}", random_day)
+  if config.sequence then
+    path = sequence_path(path, config.start + (n - 1) * config.threads + (thread_index or 1) - 1)
+  end
   local body = nil
   if config.body then
     body = string.gsub(config.body, "{n}", unique)

@@ -1,11 +1,14 @@
 """The tracker table: its rows (as they stand or stood) and its sortable columns."""
 
+from functools import lru_cache
+
 from django.db.models import BooleanField, ExpressionWrapper, F, Q, Value, Window, prefetch_related_objects
 from django.db.models.functions import RowNumber
+from django.urls import get_script_prefix, reverse
 
 from . import selectors
 from .charts import SHAPE_NAMES, STATUS_SHAPES
-from .choices import PilotStatus
+from .choices import OfstedJudgement, PilotStatus
 from .models import Council
 
 # (heading, ordering key in CouncilFilter, or None if the column does not sort)
@@ -22,8 +25,24 @@ COLUMNS = (
 DEFAULT_ORDERING = "name"
 
 
+# Each judgement's label: get_ofsted_judgement_display() flattens the field's choices on every call.
+OFSTED_LABELS = dict(OfstedJudgement.choices)
+
+
+@lru_cache(maxsize=1024)
+def _council_url(script_prefix, slug):
+    return reverse("councils:detail", kwargs={"slug": slug})
+
+
+def council_url(council):
+    """``council.get_absolute_url()``, reversed once per process (a tracker page links every row)."""
+    return _council_url(get_script_prefix(), council.slug)
+
+
 def _mark_shown(rows, as_of):
     for row in rows:
+        row.url = council_url(row)
+        row.ofsted_label = OFSTED_LABELS.get(row.ofsted_judgement, row.ofsted_judgement)
         row.shown_status = PilotStatus(row.status_as_of if as_of else row.status)
         row.shown_since = row.status_effective_as_of if as_of else row.status_effective_on
         row.shape = SHAPE_NAMES[STATUS_SHAPES[row.shown_status]]

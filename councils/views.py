@@ -10,6 +10,7 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
 from sendtracker.cache import cache_page
+from sendtracker.jinja2 import FormRenderer
 
 from . import charts, partnership_pages, selectors
 from .choices import IN_PILOT_STATUSES, PilotStatus
@@ -22,6 +23,9 @@ from .tracker import active_filters, sort_columns, tracker_overview, tracker_row
 CHANGES_PER_PAGE = 50
 # The query parameters the tracker's pages read: its filter's, the sort and the page.
 TRACKER_PARAMS = (CouncilFilter, "ordering", "page", "bom")
+# The filter form's widgets (about 30 checkboxes and options) through Django's own Jinja2 widget templates:
+# the same markup as through Django templates, drawn in a fraction of the time.
+FILTER_FORM_RENDERER = FormRenderer()
 
 
 def requested_as_of(request):
@@ -52,6 +56,7 @@ def bad_as_of(view):
 def _tracker_filter(request):
     """The tracker's filter from the query string: whether it is valid, and its date."""
     council_filter = CouncilFilter(request.GET, queryset=Council.objects.all())
+    council_filter.form.renderer = FILTER_FORM_RENDERER
     valid = council_filter.is_valid()
     as_of = council_filter.form.cleaned_data.get("as_of") if valid else None
     return {"filter": council_filter, "form": council_filter.form, "valid": valid, "as_of": as_of}
@@ -92,7 +97,7 @@ def tracker(request):
             "active_filters": active_filters(context["form"], request.GET, request.path) if context["valid"] else [],
         }
     )
-    return render(request, "councils/tracker.html", context, status=200 if context["valid"] else 400)
+    return render(request, "councils/tracker.html", context, status=200 if context["valid"] else 400, using="jinja2")
 
 
 @cache_page("tracker", "articles", params=TRACKER_PARAMS)
@@ -116,7 +121,9 @@ def tracker_embed(request):
     query = request.GET.copy()
     context["query"] = query.urlencode()
     context["columns"] = sort_columns(request.GET, sortable=False)
-    return render(request, "councils/embed_tracker.html", context, status=200 if context["valid"] else 400)
+    return render(
+        request, "councils/embed_tracker.html", context, status=200 if context["valid"] else 400, using="jinja2"
+    )
 
 
 # "articles": its quotes and articles, and sources citing an article show once it is published.
@@ -142,6 +149,7 @@ def council_detail(request, slug):
             "quotes": public_sources(council.quotes.public(), hidden),
             "articles": council.articles.published(),
         },
+        using="jinja2",
     )
 
 

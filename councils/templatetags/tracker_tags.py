@@ -1,15 +1,30 @@
 """Status badges: a status's colour, shape and words together, so colour is never the only cue."""
 
+from functools import cache
+
 from django import template
+from django.template.loader import render_to_string
 
 from councils.charts import legend
+from councils.choices import PilotStatus
 
 register = template.Library()
 
 
-@register.inclusion_tag("councils/_status_badge.html")
+@cache
+def _badge(status_value):
+    return render_to_string("councils/_status_badge.html", {"entry": legend([status_value], r=5)[0]})
+
+
+def status_badge_html(status):
+    """A status's badge (``councils/_status_badge.html``): the same for every row with that status, so it is
+    rendered once per process, not once per row (a tracker page draws one per council)."""
+    return _badge(PilotStatus(status).value)
+
+
+@register.simple_tag
 def status_badge(status):
-    return {"entry": legend([status], r=5)[0]}
+    return status_badge_html(status)
 
 
 @register.simple_tag

@@ -1,0 +1,120 @@
+"""The Jinja2 environment for the public pages that draw many rows: the tracker, its embed and council pages.
+
+Rendered uncached (every edit, every distinct filter), those pages spent most of their time in
+the Django template language's per-variable lookups and per-row inclusion tags; Jinja2 compiles
+templates to Python and renders them several times faster (docs/performance.md has the figures).
+Everything else (admin, forms' widgets, the other pages) stays on Django templates, and the
+partials a Django page shares with these (page metadata, status chart, quotes, the follow form,
+the site's header and footer) are rendered by Django from here (``django_include``), so each
+exists once.
+
+The output is the Django template language's, byte for byte (tests/sendtracker/test_page_snapshots.py):
+``finalize`` localises and escapes each value as Django does (``&#x27;``, not markupsafe's
+``&#39;``), autoescape stays on, and the filters are Django's own.
+"""
+
+from functools import lru_cache
+from pathlib import Path
+
+from django import forms
+from django.conf import settings
+from django.forms import renderers
+from django.template import defaultfilters
+from django.template.loader import render_to_string
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.formats import localize
+from django.utils.functional import cached_property
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.timezone import template_localtime
+from jinja2 import Environment, pass_context
+from markupsafe import Markup
+from markupsafe import escape as markupsafe_escape
+
+from councils.templatetags.tracker_tags import name_on, status_badge_html
+
+
+def finalize(value):
+    """A value as ``{{ value }}`` in a Django template prints it: local time, localised, escaped unless safe.
+
+    Autoescape (markupsafe, C code, several times faster than ``django.utils.html.escape``) escapes what
+    this returns; only a text with a quote is escaped here, as Django spells them (``&#x27;`` and ``&quot;``;
+    markupsafe writes ``&#39;`` and ``&#34;``), and returned as safe.
+    """
+    if not isinstance(value, str):
+        if hasattr(value, "__html__"):
+            return value
+        value = localize(template_localtime(value))
+        if not isinstance(value, str):
+            return value
+    if "'" in value or '"' in value:
+        return Markup(str.replace(str.replace(markupsafe_escape(value), "&#39;", "&#x27;"), "&#34;", "&quot;"))
+    return value
+
+
+def date(value, arg=None):
+    """Django's ``date`` filter, given local time as Django gives it (the filter ``expects_localtime``)."""
+    return defaultfilters.date(template_localtime(value), arg)
+
+
+def url(name, *args, **kwargs):
+    """``url("councils:tracker")``, ``url("councils:feed", slug=...)``: Django's ``{% url %}``."""
+    return reverse(name, args=args or None, kwargs=kwargs or None)
+
+
+@pass_context
+def django_include(context, template_name, **extra):
+    """Render a Django template shared with Django pages, with the request and ``extra`` as its context."""
+    return mark_safe(render_to_string(template_name, extra, request=context.get("request")))  # noqa: S308
+
+
+@lru_cache(maxsize=256)
+def site_chrome(part, path):
+    """The site's header or footer (``_site_header.html``, ``_site_footer.html``), the same for every page
+    at ``path``: rendered by Django once per process and path."""
+    return mark_safe(render_to_string(f"_site_{part}.html", {"path": path}))  # noqa: S308
+
+
+class FormRenderer(renderers.Jinja2):
+    """Django's own Jinja2 widget templates (django/forms/jinja2/), in this environment so that trailing
+    newlines and escaping come out as the Django templates' do (one override: templates/jinja2/django/forms/widgets/
+    attrs.html). The tracker's filter form draws about 30 checkboxes and options: through Django templates,
+    a third of the page's render."""
+
+    @cached_property
+    def engine(self):
+        return self.backend(
+            {
+                "APP_DIRS": False,
+                "DIRS": [settings.BASE_DIR / "templates" / "jinja2", Path(forms.__file__).parent / "jinja2"],
+                "NAME": "djangoforms-jinja2",
+                "OPTIONS": {"environment": "sendtracker.jinja2.environment"},
+            }
+        )
+
+
+def environment(**options):
+    env = Environment(**options, finalize=finalize, keep_trailing_newline=True)
+    env.globals.update(
+        {
+            "static": static,
+            "url": url,
+            "django_include": django_include,
+            "format_html": format_html,
+            "site_chrome": site_chrome,
+            "status_badge": status_badge_html,
+        }
+    )
+    env.filters.update(
+        {
+            "date": date,
+            "pluralize": defaultfilters.pluralize,
+            "yesno": defaultfilters.yesno,
+            "truncatewords": defaultfilters.truncatewords,
+            "wordcount": defaultfilters.wordcount,
+            "floatformat": defaultfilters.floatformat,
+            "name_on": name_on,
+        }
+    )
+    return env
