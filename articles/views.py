@@ -23,8 +23,9 @@ def article_list(request):
     return render(request, "articles/article_list.html", {"page": page, "articles": page.object_list})
 
 
-# ?reply_to= opens the form as a reply to that comment (comments/context.py).
-@cache_page("articles", params=("reply_to",))
+# ?reply_to= opens the form as a reply to that comment; ?comments= is the page of comments and
+# ?order=oldest their order (comments/context.py, read by the {% your_thoughts %} tag).
+@cache_page("articles", params=("reply_to", "comments", "order"))
 @require_safe
 def article_detail(request, slug):
     """A published article; drafts and scheduled articles are 404 to the public.

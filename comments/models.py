@@ -7,6 +7,7 @@ The tables keep the names they had when these models lived in the articles app
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
@@ -113,7 +114,8 @@ class Comment(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return self.article.get_absolute_url() + f"#comment-{self.pk}"
+        """The comment's permalink: it redirects to the page of comments that holds it (comments in pages)."""
+        return reverse("comments:permalink", kwargs={"pk": self.pk})
 
     @property
     def is_staff_reply(self):

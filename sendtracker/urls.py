@@ -38,3 +38,6 @@ urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     path("healthz", ops_views.healthz, name="healthz"),
 ]
+
+# A page number that is not a page of a list says which pages there are (sendtracker/paging.py).
+handler404 = views.page_not_found
