@@ -109,7 +109,7 @@ def comment_page(article, number=1, order=DEFAULT_ORDER):
         comment_count = None
     else:
         comment_count = thread_count = 0
-    check_page(number, max(1, -(-thread_count // THREADS_PER_PAGE)), what="this article's comments")
+    check_page(number, max(1, -(-thread_count // THREADS_PER_PAGE)), what="this article’s comments")
     threads = {comment.pk: comment for comment in rows if comment.parent_id is None}
     for comment in threads.values():
         comment.approved_replies = []
@@ -134,7 +134,7 @@ def page_holding(comment, order=DEFAULT_ORDER):
 
 def requested_page(request):
     """The page of comments and the order the reader's query asks for (``NoSuchPage`` for junk)."""
-    return page_number(request.GET.get("comments"), what="this article's comments"), reading_order(
+    return page_number(request.GET.get("comments"), what="this article’s comments"), reading_order(
         request.GET.get("order")
     )
 
