@@ -42,3 +42,21 @@ def page_or_404(items, per_page, raw, *, what="this list"):
     number = page_number(raw, what=what)
     check_page(number, paginator.num_pages, what=what)
     return paginator.page(number)
+
+
+class PageOf:
+    """One page's rows, already read, and the whole list's length: what ``Paginator`` needs to
+    number the pages without reading every row (a page read with its count in one query)."""
+
+    def __init__(self, rows, count):
+        self.rows = list(rows)
+        self.length = count
+
+    def count(self):
+        return self.length
+
+    def __len__(self):
+        return self.length
+
+    def __getitem__(self, key):
+        return self.rows  # Paginator asks for the current page's slice: these rows
