@@ -11,7 +11,7 @@ download on a phone, whatever its number of comments. ``Comment.get_absolute_url
 """
 
 from django.conf import settings
-from django.db.models import Count, Q, Subquery
+from django.db.models import Count, IntegerField, Q, Subquery, Value
 
 from sendtracker.paging import check_page, page_number
 
@@ -83,27 +83,29 @@ class CommentPage:
 def comment_page(article, number=1, order=DEFAULT_ORDER):
     """Page ``number`` of ``article``'s threads in ``order``: one query, however many comments there are.
 
-    The page's top-level comments are a sliced subquery; the query reads them and their
-    approved replies together, each row carrying the two totals as uncorrelated scalar
-    subqueries. Only a page past the end (no rows) costs a second query, to say how many
+    The page's top-level comments are a sliced subquery; the query reads them and, in a
+    ``UNION ALL``, their approved replies, the threads carrying the two totals as uncorrelated
+    scalar subqueries. Only a page past the end (no rows) costs a second query, to say how many
     pages there are (``NoSuchPage``).
     """
     approved = Comment.objects.filter(article=article, status=Comment.Status.APPROVED)
     top_level = approved.filter(parent__isnull=True)
     offset = (number - 1) * THREADS_PER_PAGE
     page_ids = top_level.order_by(*_thread_order(order)).values("pk")[offset : offset + THREADS_PER_PAGE]
-    rows = list(
-        approved.filter(Q(pk__in=page_ids) | Q(parent__in=page_ids, parent__status=Comment.Status.APPROVED))
-        .annotate(
-            shown_total=Subquery(
-                approved.filter(SHOWN).order_by().values("article").annotate(n=Count("pk")).values("n")[:1]
-            ),
-            thread_total=Subquery(top_level.order_by().values("article").annotate(n=Count("pk")).values("n")[:1]),
-        )
-        .order_by("created_at", "pk")
+    shown_total = approved.filter(SHOWN).order_by().values("article").annotate(n=Count("pk")).values("n")[:1]
+    thread_total = top_level.order_by().values("article").annotate(n=Count("pk")).values("n")[:1]
+    # Two branches, each led by an index: the page's threads (comment_thread_idx), and their
+    # replies (the parent index). Only the first carries the totals.
+    threads = approved.filter(pk__in=page_ids).order_by().annotate(
+        shown_total=Subquery(shown_total), thread_total=Subquery(thread_total)
     )
-    if rows:
-        comment_count, thread_count = rows[0].shown_total, rows[0].thread_total
+    replies = approved.filter(parent__in=page_ids).order_by().annotate(
+        shown_total=Value(None, output_field=IntegerField()), thread_total=Value(None, output_field=IntegerField())
+    )
+    rows = sorted(threads.union(replies, all=True), key=lambda comment: (comment.created_at, comment.pk))
+    totals = next((row for row in rows if row.parent_id is None), None)
+    if totals:
+        comment_count, thread_count = totals.shown_total, totals.thread_total
     elif number > 1:
         thread_count = top_level.count()
         comment_count = None

@@ -101,6 +101,12 @@ class Comment(models.Model):
         ordering = ["created_at", "pk"]
         indexes = [
             models.Index(fields=["article", "status", "created_at"], name="comment_article_idx"),
+            # A page of an article's threads (comments/context.py): top-level comments in order.
+            models.Index(
+                fields=["article", "status", "created_at", "id"],
+                condition=Q(parent__isnull=True),
+                name="comment_thread_idx",
+            ),
             models.Index(fields=["status", "created_at"], name="comment_queue_idx"),
             models.Index(fields=["fingerprint", "created_at"], name="comment_fingerprint_idx"),
         ]
