@@ -182,7 +182,8 @@ def test_approving_a_comment_changes_every_cached_page_of_comments(client, artic
 def test_the_page_cache_keys_on_the_comment_page_and_ignores_junk(client, article, django_assert_num_queries):
     make_threads(article, 2 * THREADS_PER_PAGE)
     url = article.get_absolute_url()
-    second = client.get(url, {"comments": 2})
+    first, second = client.get(url), client.get(url, {"comments": 2})
+    assert thread_numbers(second) == list(range(29, -1, -1)) != thread_numbers(first)  # the page is in the key
     with django_assert_num_queries(0):
         junk = client.get(url, {"comments": 2, "utm_source": "share", "colour": "blue"})
     assert thread_numbers(junk) == thread_numbers(second)

@@ -193,7 +193,15 @@ def test_embed_may_be_framed_and_nothing_else_may(client, seeded):
 
 def test_sitemap_and_robots(client, seeded):
     ArticleFactory(slug="draft-piece", status=Article.Status.DRAFT, published_at=None)
-    sitemap = client.get("/sitemap.xml").content.decode()
+    index = client.get("/sitemap.xml").content.decode()
+    sections = re.findall(r"<loc>https://send-tracker\.example(/sitemap-[a-z]+\.xml)</loc>", index)
+    assert sections == [
+        "/sitemap-pages.xml",
+        "/sitemap-councils.xml",
+        "/sitemap-partnerships.xml",
+        "/sitemap-articles.xml",
+    ]
+    sitemap = "".join(client.get(section).content.decode() for section in sections)
     robots = client.get("/robots.txt")
 
     assert "https://send-tracker.example/councils/herefordshire/" in sitemap

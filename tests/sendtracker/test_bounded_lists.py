@@ -197,3 +197,23 @@ def test_an_empty_list_has_one_page(client):
     assert client.get(reverse("articles:quotes"), {"page": 1}).status_code == 200
     assert client.get(reverse("articles:quotes"), {"page": 2}).status_code == 404
     assert client.get(ArticleFactory().get_absolute_url()).status_code == 200
+
+
+def test_the_sitemap_is_an_index_of_sitemaps_of_at_most_500_urls(client, settings):
+    from sendtracker.site_url import SiteSitemap
+
+    add_articles(2 * SiteSitemap.limit + 1)
+    index = client.get("/sitemap.xml")
+    assert index.status_code == 200
+    html = index.content.decode()
+    assert "<sitemapindex" in html
+    for page in ("", "?p=2", "?p=3"):
+        assert f"<loc>https://send-tracker.example/sitemap-articles.xml{page}</loc>" in html
+    assert "?p=4" not in html
+    pages = [client.get("/sitemap-articles.xml", {"p": p}) for p in (1, 2, 3)]
+    assert [page.content.decode().count("<url>") for page in pages] == [500, 500, 1]
+    for junk in ("4", "lots", "0"):
+        assert client.get("/sitemap-articles.xml", {"p": junk}).status_code == 404
+    # Its links are on the site's own address, whatever the request's host.
+    settings.ALLOWED_HOSTS = ["*"]
+    assert "other.example" not in client.get("/sitemap.xml", HTTP_HOST="other.example").content.decode()
