@@ -241,7 +241,8 @@ def pages():
         "contracts": "/contracts/",
         "changes feed": "/changes/feed/",
         "council feed": f"{council.get_absolute_url()}feed/",
-        "sitemap": "/sitemap.xml",
+        "sitemap index": "/sitemap.xml",
+        "sitemap of articles": "/sitemap-articles.xml",
     }
 
 

@@ -96,11 +96,17 @@ def comment_page(article, number=1, order=DEFAULT_ORDER):
     thread_total = top_level.order_by().values("article").annotate(n=Count("pk")).values("n")[:1]
     # Two branches, each led by an index: the page's threads (comment_thread_idx), and their
     # replies (the parent index). Only the first carries the totals.
-    threads = approved.filter(pk__in=page_ids).order_by().annotate(
-        shown_total=Subquery(shown_total), thread_total=Subquery(thread_total)
+    threads = (
+        approved.filter(pk__in=page_ids)
+        .order_by()
+        .annotate(shown_total=Subquery(shown_total), thread_total=Subquery(thread_total))
     )
-    replies = approved.filter(parent__in=page_ids).order_by().annotate(
-        shown_total=Value(None, output_field=IntegerField()), thread_total=Value(None, output_field=IntegerField())
+    replies = (
+        approved.filter(parent__in=page_ids)
+        .order_by()
+        .annotate(
+            shown_total=Value(None, output_field=IntegerField()), thread_total=Value(None, output_field=IntegerField())
+        )
     )
     rows = sorted(threads.union(replies, all=True), key=lambda comment: (comment.created_at, comment.pk))
     totals = next((row for row in rows if row.parent_id is None), None)

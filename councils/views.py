@@ -241,7 +241,9 @@ def contract_list(request):
 @cache_page("tracker", "articles", params=("page",))
 @require_safe
 def change_list(request):
-    page = page_or_404(StatusChange.objects.for_timeline(), CHANGES_PER_PAGE, request.GET.get("page"), what="the changes")
+    page = page_or_404(
+        StatusChange.objects.for_timeline(), CHANGES_PER_PAGE, request.GET.get("page"), what="the changes"
+    )
     return render(request, "councils/change_list.html", {"page": page, "changes": public_sources(page.object_list)})
 
 
