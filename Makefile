@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DEV := DJANGO_DEBUG=1 DJANGO_SITE_URL=http://127.0.0.1:$(PORT)
 
-.PHONY: run test lint format migrations-check pytest bench bench-alerts mutate setup clean backup restore
+.PHONY: run test lint format migrations-check pytest bench bench-alerts bench-growth mutate setup clean backup restore
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,10 @@ bench: $(VENV)/.dev-installed
 ## make bench-alerts (or make bench BENCH_ARGS=--alerts): one status change to 10,000 followers through a Celery worker.
 bench-alerts: $(VENV)/.dev-installed
 	$(PY) bench/alerts.py
+
+## make bench-growth (or make bench BENCH_ARGS=--growth): each page's time and size at 1x, 10x and 100x the data.
+bench-growth: $(VENV)/.dev-installed
+	$(PY) bench/growth.py $(GROWTH_ARGS)
 
 ## make backup [BACKUP=file.dump]: pg_dump the DATABASE_URL database (custom format).
 ## make restore BACKUP=file.dump INTO=new_db_name: restore it into a new database on the same server.

@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -70,13 +71,18 @@ class ArticleQuerySet(models.QuerySet):
         ``comments`` is the reverse of the comments app's ``Comment.article``: the count is
         read by name, so articles imports nothing from comments.
         """
-        return self.annotate(
-            comment_count=models.Count(
-                "comments",
-                filter=Q(comments__status="approved")
-                & (Q(comments__parent__isnull=True) | Q(comments__parent__status="approved")),
-            )
+        # A correlated subquery, not a JOIN and GROUP BY: a page of 20 articles counts the
+        # comments of those 20 only, however many articles and comments there are.
+        comments = self.model._meta.get_field("comments").related_model
+        counted = (
+            comments.objects.filter(article=models.OuterRef("pk"), status="approved")
+            .filter(Q(parent__isnull=True) | Q(parent__status="approved"))
+            .order_by()
+            .values("article")
+            .annotate(n=models.Count("pk"))
+            .values("n")
         )
+        return self.annotate(comment_count=Coalesce(models.Subquery(counted[:1]), 0))
 
 
 class Article(StaffTextMixin, models.Model):
@@ -214,6 +220,8 @@ class Quote(StaffTextMixin, SourcedRecord):
 
     class Meta:
         ordering = ["-said_on", "pk"]
+        # The quotes page reads 30 in this order: an index scan, not a sort of every quote.
+        indexes = [models.Index(fields=["-said_on", "id"], name="quote_said_on_idx")]
 
     def __str__(self):
         text = self.text if len(self.text) <= 60 else self.text[:57] + "…"

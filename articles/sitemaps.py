@@ -7,6 +7,7 @@ from .models import Article
 
 class ArticleSitemap(SiteSitemap):
     changefreq = "weekly"
+    lastmod_field = "updated_at"
 
     def items(self):
         return Article.objects.published().only("slug", "updated_at", "published_at")

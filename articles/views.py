@@ -1,16 +1,17 @@
 """Public pages for the journalism."""
 
-from django.core.paginator import Paginator
 from django.db.models import Prefetch, Value, prefetch_related_objects
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from councils.sources import public_sources
 from sendtracker.cache import cache_page, depends_on
+from sendtracker.paging import page_or_404
 
 from .models import Article, Correction, Quote
 
 ARTICLES_PER_PAGE = 20
+QUOTES_PER_PAGE = 30
 
 
 @cache_page("articles", "comments", params=("page",))  # comment counts
@@ -18,13 +19,13 @@ ARTICLES_PER_PAGE = 20
 def article_list(request):
     # An aggregate drops Meta.ordering, so the order is spelled out.
     articles = Article.objects.published().with_comment_counts().order_by("-published_at", "-pk")
-    paginator = Paginator(articles, ARTICLES_PER_PAGE)
-    page = paginator.get_page(request.GET.get("page"))
+    page = page_or_404(articles, ARTICLES_PER_PAGE, request.GET.get("page"), what="the articles")
     return render(request, "articles/article_list.html", {"page": page, "articles": page.object_list})
 
 
-# ?reply_to= opens the form as a reply to that comment (comments/context.py).
-@cache_page("articles", params=("reply_to",))
+# ?reply_to= opens the form as a reply to that comment; ?comments= is the page of comments and
+# ?order=oldest their order (comments/context.py, read by the {% your_thoughts %} tag).
+@cache_page("articles", params=("reply_to", "comments", "order"))
 @require_safe
 def article_detail(request, slug):
     """A published article; drafts and scheduled articles are 404 to the public.
@@ -57,8 +58,10 @@ def article_detail(request, slug):
     return render(request, "articles/article_detail.html", {"article": article})
 
 
-@cache_page("articles", "tracker")
+@cache_page("articles", "tracker", params=("page",))
 @require_safe
 def quote_list(request):
-    quotes = public_sources(Quote.objects.public().prefetch_related("councils"))
-    return render(request, "articles/quote_list.html", {"quotes": quotes})
+    page = page_or_404(
+        Quote.objects.public().prefetch_related("councils"), QUOTES_PER_PAGE, request.GET.get("page"), what="the quotes"
+    )
+    return render(request, "articles/quote_list.html", {"page": page, "quotes": public_sources(page.object_list)})

@@ -22,6 +22,7 @@ in-process, before the load: the top functions by cumulative and own time go to 
 (bench/profiling.py).
 
 `--alerts` runs bench/alerts.py instead (make bench-alerts): one status change to 10,000 followers.
+`--growth` runs bench/growth.py instead (make bench-growth): each page at 1×, 10× and 100× the data.
 
 Usage: make bench   or   .venv/bin/python bench/run.py [--rounds 3] [--duration 2] [--db pool|persistent] [--rebuild] [--only NAME] [--profile]
 """
@@ -60,6 +61,9 @@ def parse_args():
 def main():
     if "--alerts" in sys.argv[1:]:  # make bench BENCH_ARGS=--alerts: the email fan-out bench instead
         os.execv(sys.executable, [sys.executable, str(Path(__file__).with_name("alerts.py")), *sys.argv[1:]])
+    if "--growth" in sys.argv[1:]:  # make bench BENCH_ARGS=--growth: the growth bench instead
+        rest = [arg for arg in sys.argv[1:] if arg != "--growth"]
+        os.execv(sys.executable, [sys.executable, str(Path(__file__).with_name("growth.py")), *rest])
     args = parse_args()
     env = server.bench_env(args)
     if not env["DATABASE_URL"].startswith("postgres"):

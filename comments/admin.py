@@ -163,9 +163,10 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.display(description="article", ordering="article__headline")
     def article_link(self, comment):
-        return format_html(
-            '<a href="{}">{}</a>', comment.get_absolute_url(), Truncator(comment.article.headline).chars(40)
-        )
+        # An approved comment's permalink finds its page of comments; a held one is on no page.
+        shown = comment.status == Comment.Status.APPROVED
+        link = comment.get_absolute_url() if shown else comment.article.get_absolute_url()
+        return format_html('<a href="{}">{}</a>', link, Truncator(comment.article.headline).chars(40))
 
     @admin.display(description="in reply to")
     def in_reply_to(self, comment):

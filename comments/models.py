@@ -7,6 +7,7 @@ The tables keep the names they had when these models lived in the articles app
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
@@ -100,6 +101,12 @@ class Comment(models.Model):
         ordering = ["created_at", "pk"]
         indexes = [
             models.Index(fields=["article", "status", "created_at"], name="comment_article_idx"),
+            # A page of an article's threads (comments/context.py): top-level comments in order.
+            models.Index(
+                fields=["article", "status", "created_at", "id"],
+                condition=Q(parent__isnull=True),
+                name="comment_thread_idx",
+            ),
             models.Index(fields=["status", "created_at"], name="comment_queue_idx"),
             models.Index(fields=["fingerprint", "created_at"], name="comment_fingerprint_idx"),
         ]
@@ -113,7 +120,8 @@ class Comment(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return self.article.get_absolute_url() + f"#comment-{self.pk}"
+        """The comment's permalink: it redirects to the page of comments that holds it (comments in pages)."""
+        return reverse("comments:permalink", kwargs={"pk": self.pk})
 
     @property
     def is_staff_reply(self):

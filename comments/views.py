@@ -15,12 +15,12 @@ a duplicate gets the short refusal page (``_refused``), not the article's form p
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from articles.models import Article
 
 from . import protection, services
-from .context import your_thoughts_context
+from .context import no_comments, page_holding, your_thoughts_context
 from .exceptions import CommentRefused
 from .forms import CommentForm, ReportForm
 from .models import Comment, ModerationWord
@@ -75,7 +75,7 @@ def _refused(request, article, refusal):
 
 def _form_page(request, article, form, message, status):
     form.describe_fields()
-    context = {"message": message, **your_thoughts_context(request, article, form=form, comments=[])}
+    context = {"message": message, **your_thoughts_context(request, article, form=form, page=no_comments())}
     return render(request, "comments/form_page.html", context, status=status)
 
 
@@ -145,8 +145,28 @@ def thanks(request, slug):
     article = get_object_or_404(Article.objects.published(), slug=slug)
     outcome = protection.read_thanks_token(request.GET.get("r")) or {}
     published = outcome.get("s") == Comment.Status.APPROVED
-    link = article.get_absolute_url() + (f"#comment-{outcome['c']}" if published else "#your-thoughts")
+    # The comment's permalink finds the page of comments that holds it.
+    link = (
+        reverse("comments:permalink", kwargs={"pk": outcome["c"]})
+        if published
+        else f"{article.get_absolute_url()}#your-thoughts"
+    )
     return render(request, "comments/thanks.html", {"article": article, "published": published, "link": link})
+
+
+@require_safe
+def permalink(request, pk):
+    """A comment's lasting address: a redirect to the page of comments that holds it now, at the comment.
+
+    Comments come in pages, newest thread first, so the page that holds a comment moves as
+    readers add more; alerts, feeds, the API, the admin and the thanks page link here
+    (``Comment.get_absolute_url()``). A comment the public cannot see is a 404, as its article
+    would be. Not stored by the page cache (a redirect): two indexed queries.
+    """
+    comment = get_object_or_404(Comment.objects.published().select_related("article", "parent"), pk=pk)
+    number = page_holding(comment)
+    query = f"?comments={number}" if number > 1 else ""
+    return HttpResponseRedirect(f"{comment.article.get_absolute_url()}{query}#comment-{comment.pk}")
 
 
 @require_http_methods(["GET", "POST"])

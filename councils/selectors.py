@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery, prefetch_related_objects
 from django.db.models.functions import Coalesce, Greatest
 
+from sendtracker.paging import PageOf, page_or_404
+
 from .choices import IN_PILOT_STATUSES, PilotStatus
 from .models import (
     Council,
@@ -161,7 +163,10 @@ def care_boards_prefetch(prefix=""):
     return Prefetch(f"{prefix}care_board_links", queryset=CouncilCareBoard.objects.select_related("care_board"))
 
 
-def council_detail(slug, as_of=None):
+TIMELINE_PER_PAGE = 20
+
+
+def council_detail(slug, as_of=None, page=1):
     """The council ``slug`` with everything its page shows, or None: six queries, however much there is.
 
     The council with its inspections (``inspections``); its care boards; its timeline
@@ -172,6 +177,12 @@ def council_detail(slug, as_of=None):
     With ``as_of`` the page is as it stood at the end of that day: the timeline up to it, the
     status it gives, the memberships joined by then (one that left later shows as current, with
     ``shown_left_on`` None), and a seventh query for the partnerships' names then.
+
+    The timeline comes in pages of ``TIMELINE_PER_PAGE`` (``page``, newest first), so the page
+    costs the same however many changes a council has had: the page's changes are a sliced
+    subquery and each row carries the timeline's length (``council.timeline_count``). A page
+    past the end raises ``NoSuchPage``; page 2 onwards with ``as_of`` reads the status then
+    in one more query.
     """
     found = with_children(
         Council.objects.filter(slug=slug).order_by("pk", "-send_inspections__published_on"),
@@ -190,12 +201,25 @@ def council_detail(slug, as_of=None):
         memberships = memberships.filter(Q(joined_on__isnull=True) | Q(joined_on__lte=as_of)).prefetch_related(
             "partnership__former_names"
         )
+    newest_first = ("-effective_on", "-recorded_at", "-pk")
+    offset = (page - 1) * TIMELINE_PER_PAGE
+    on_page = changes.order_by(*newest_first).values("pk")[offset : offset + TIMELINE_PER_PAGE]
+    length = changes.order_by().values("council").annotate(n=Count("pk")).values("n")[:1]
     council.timeline = with_children(
-        changes.order_by("-effective_on", "-recorded_at", "-pk", "-corrections__corrected_at"),
+        changes.filter(pk__in=on_page)
+        .annotate(timeline_count=Subquery(length))
+        .order_by(*newest_first, "-corrections__corrected_at"),
         "corrections",
         StatusChangeCorrection,
         ("corrected_at", "reason"),
         "correction_list",
+    )
+    if council.timeline:
+        council.timeline_count = council.timeline[0].timeline_count
+    else:
+        council.timeline_count = changes.count() if page > 1 else 0
+    council.timeline_page = page_or_404(
+        PageOf(council.timeline, council.timeline_count), TIMELINE_PER_PAGE, str(page), what="this timeline"
     )
     prefetch_related_objects(
         [council],
@@ -212,7 +236,7 @@ def council_detail(slug, as_of=None):
         [council.updated_at, *(c.corrected_at for change in council.timeline for c in change.correction_list)]
     )
     if as_of:
-        latest = council.timeline[0] if council.timeline else None
+        latest = council.timeline[0] if page == 1 and council.timeline else changes.order_by(*newest_first).first()
         council.shown_status = PilotStatus(latest.to_status) if latest else PilotStatus.NOT_SHORTLISTED
         council.shown_since = latest.effective_on if latest else None
     else:

@@ -29,6 +29,7 @@ class StaticSitemap(SiteSitemap):
 
 class CouncilSitemap(SiteSitemap):
     changefreq = "weekly"
+    lastmod_field = "updated_at"
 
     def items(self):
         return Council.objects.order_by("slug").only("slug", "updated_at")
@@ -39,6 +40,7 @@ class CouncilSitemap(SiteSitemap):
 
 class PartnershipSitemap(SiteSitemap):
     changefreq = "weekly"
+    lastmod_field = "updated_at"
 
     def items(self):
         return Partnership.objects.order_by("slug").only("slug", "updated_at")

@@ -2,7 +2,6 @@
 
 from functools import wraps
 
-from django.core.paginator import Paginator
 from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
@@ -11,6 +10,7 @@ from django.views.decorators.http import require_safe
 
 from sendtracker.cache import cache_page
 from sendtracker.jinja2 import FormRenderer
+from sendtracker.paging import page_number, page_or_404
 
 from . import charts, partnership_pages, selectors
 from .choices import IN_PILOT_STATUSES, PilotStatus
@@ -21,6 +21,10 @@ from .sources import hidden_paths, public_sources
 from .tracker import active_filters, sort_columns, tracker_overview, tracker_rows
 
 CHANGES_PER_PAGE = 50
+CONTRACTS_PER_PAGE = 50
+PARTNERSHIP_TIMELINE_PER_PAGE = 20
+# Quotes and articles on a council's or partnership's page: the newest, with a link to all.
+ON_COUNCIL_PAGE = 10
 # The query parameters the tracker's pages read: its filter's, the sort and the page.
 TRACKER_PARAMS = (CouncilFilter, "ordering", "page", "bom")
 # The filter form's widgets (about 30 checkboxes and options) through Django's own Jinja2 widget templates:
@@ -127,12 +131,14 @@ def tracker_embed(request):
 
 
 # "articles": its quotes and articles, and sources citing an article show once it is published.
-@cache_page("tracker", "articles", params=("as_of",))
+# ?page= is the page of its timeline (newest first, 20 a page).
+@cache_page("tracker", "articles", params=("as_of", "page"))
 @require_safe
 @bad_as_of
 def council_detail(request, slug):
     as_of = requested_as_of(request)
-    council = selectors.council_detail(slug, as_of=as_of)
+    page = page_number(request.GET.get("page"), what="this timeline")
+    council = selectors.council_detail(slug, as_of=as_of, page=page)
     if council is None:
         raise Http404("No council has that address.")
     hidden = hidden_paths()
@@ -146,8 +152,9 @@ def council_detail(request, slug):
             "council": council,
             "as_of": as_of,
             "shape": charts.legend([council.shown_status])[0],
-            "quotes": public_sources(council.quotes.public(), hidden),
-            "articles": council.articles.published(),
+            # The newest few, with a link to the rest: a page that does not grow with the story.
+            "quotes": public_sources(council.quotes.public()[:ON_COUNCIL_PAGE], hidden),
+            "articles": council.articles.published()[:ON_COUNCIL_PAGE],
         },
         using="jinja2",
     )
@@ -185,15 +192,18 @@ def partnership_list(request):
     )
 
 
-@cache_page("tracker", "articles", params=("as_of",))
+@cache_page("tracker", "articles", params=("as_of", "page"))
 @require_safe
 @bad_as_of
 def partnership_detail(request, slug):
     as_of = requested_as_of(request)
+    raw_page = request.GET.get("page")
+    page_number(raw_page, what="this timeline")  # junk is a 404 before any work
     partnership = partnership_pages.partnership_detail(slug, as_of)
     hidden = hidden_paths()
     _public_partnerships([partnership], hidden)
-    partnership.timeline = public_sources(partnership.timeline, hidden)
+    timeline_page = page_or_404(partnership.timeline, PARTNERSHIP_TIMELINE_PER_PAGE, raw_page, what="this timeline")
+    partnership.timeline = public_sources(timeline_page.object_list, hidden)
     councils = [membership.council for membership in partnership.members]
     quotes = {}
     # The quotes about each member, with who said them and where: one query (the Quote model
@@ -209,21 +219,26 @@ def partnership_detail(request, slug):
         {
             "partnership": partnership,
             "as_of": as_of,
-            "quotes": public_sources(sorted(quotes.values(), key=lambda quote: quote.said_on, reverse=True), hidden),
-            "articles": partnership.articles.published(),
+            "page": timeline_page,
+            "quotes": public_sources(
+                sorted(quotes.values(), key=lambda quote: quote.said_on, reverse=True)[:ON_COUNCIL_PAGE], hidden
+            ),
+            "articles": partnership.articles.published()[:ON_COUNCIL_PAGE],
         },
     )
 
 
-@cache_page("tracker", "articles")
+@cache_page("tracker", "articles", params=("page",))
 @require_safe
 def contract_list(request):
     contracts = Contract.objects.all()
+    page = page_or_404(contracts, CONTRACTS_PER_PAGE, request.GET.get("page"), what="the contracts")
     return render(
         request,
         "councils/contract_list.html",
         {
-            "contracts": public_sources(contracts),
+            "page": page,
+            "contracts": public_sources(page.object_list),
             "totals": contracts.totals_by_role(),
             "total": contracts.total(),
             "ledger_disagreements": KeyFigure.objects.ledger_disagreements(),
@@ -234,8 +249,9 @@ def contract_list(request):
 @cache_page("tracker", "articles", params=("page",))
 @require_safe
 def change_list(request):
-    paginator = Paginator(StatusChange.objects.for_timeline(), CHANGES_PER_PAGE)
-    page = paginator.get_page(request.GET.get("page"))
+    page = page_or_404(
+        StatusChange.objects.for_timeline(), CHANGES_PER_PAGE, request.GET.get("page"), what="the changes"
+    )
     return render(request, "councils/change_list.html", {"page": page, "changes": public_sources(page.object_list)})
 
 

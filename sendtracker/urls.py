@@ -11,6 +11,7 @@ from councils.sitemaps import CouncilSitemap, PartnershipSitemap, StaticSitemap
 
 from . import ops_views, views
 from .cache import cache_page
+from .site_url import sitemap_index
 
 admin.site.site_header = "SEND Tracker newsroom"
 admin.site.site_title = "SEND Tracker admin"
@@ -29,7 +30,19 @@ urlpatterns = [
     path("", include("councils.urls")),
     path("articles/", include("articles.urls")),
     path("articles/", include("comments.urls")),
-    path("sitemap.xml", cache_page("tracker", "articles")(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
+    # The index names each section and each page of it (?p=2): a sitemap of 500 URLs at most.
+    path(
+        "sitemap.xml",
+        cache_page("tracker", "articles")(sitemap_index),
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        cache_page("tracker", "articles", params=("p",))(sitemap),
+        {"sitemaps": SITEMAPS},
+        name="sitemap-section",
+    ),
     path("robots.txt", views.robots_txt, name="robots"),
     path("data/", views.data, name="data"),
     path("api/", include("api.urls")),
@@ -38,3 +51,6 @@ urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     path("healthz", ops_views.healthz, name="healthz"),
 ]
+
+# A page number that is not a page of a list says which pages there are (sendtracker/paging.py).
+handler404 = views.page_not_found

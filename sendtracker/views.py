@@ -14,6 +14,7 @@ from councils.sources import hidden_paths, public_sources
 from councils.views import bad_as_of, requested_as_of
 
 from .cache import cache_page
+from .paging import NoSuchPage
 from .site_url import absolute_url
 
 
@@ -74,3 +75,12 @@ def robots_txt(request):
         {"sitemap_url": absolute_url(reverse("sitemap"))},
         content_type="text/plain; charset=utf-8",
     )
+
+
+def page_not_found(request, exception):
+    """The 404 page; for a page number that is not a page of a list, it says which pages there are.
+
+    Only ``NoSuchPage`` messages are shown: other 404s' messages were written for developers.
+    """
+    message = str(exception) if isinstance(exception, NoSuchPage) else None
+    return render(request, "404.html", {"message": message}, status=404)

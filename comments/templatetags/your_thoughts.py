@@ -21,7 +21,11 @@ VIEW_PERMISSION = "comments.view_comment"
 
 @register.inclusion_tag("comments/_your_thoughts.html", takes_context=True)
 def your_thoughts(context, article):
-    """The approved comments under ``article`` (one query) and the form, or why comments are closed."""
+    """A page of the approved comments under ``article`` (one query) and the form, or why comments are closed.
+
+    The page is the one ``?comments=`` and ``?order=`` ask for; a page number that is not a
+    page raises ``NoSuchPage``, which the article view answers with a 404 saying which pages exist.
+    """
     return your_thoughts_context(context.request, article)
 
 

@@ -107,9 +107,11 @@ def test_only_approved_comments_on_published_articles(client, tracker):
     comment = comments[0]
     assert comment["article"] == "herefordshire-declines"
     assert comment["display_name"] == "A parent in Hereford"
-    assert (
-        comment["page_url"] == f"https://send-tracker.example/articles/herefordshire-declines/#comment-{comment['id']}"
-    )
+    # The comment's permalink, which redirects to the page of comments that holds it.
+    assert comment["page_url"] == f"https://send-tracker.example/articles/comments/{comment['id']}/"
+    landing = client.get(comment["page_url"].removeprefix("https://send-tracker.example"))
+    assert landing.status_code == 302
+    assert landing["Location"] == f"/articles/herefordshire-declines/#comment-{comment['id']}"
     assert len(results(client.get("/api/comments/", {"article": "herefordshire-declines"}))) == 1
     # A draft's comments, and the draft itself, stay private.
     assert client.get("/api/comments/", {"article": "draft-scoop"}).status_code == 404

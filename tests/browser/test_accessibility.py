@@ -185,3 +185,84 @@ def test_axe_finds_no_violations_on_the_page_a_refused_comment_gets(page, seeded
     assert page.evaluate("document.documentElement.scrollWidth <= 320")  # no sideways scrolling
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_22_AA}})
     assert not results.violations_count, results.generate_report()
+
+
+# Pages of comments (issue 18): the first and second page of a popular article's comments, the
+# oldest first, and a council's timeline in pages; axe at desktop width and at 320 px, where
+# nothing may reach past the screen's edge.
+def _popular_article():
+    from comments.models import Comment
+    from tests.comments.test_comment_pages import make_threads
+    from tests.support.factories import ArticleFactory
+
+    article = ArticleFactory(headline="A story readers talk about")
+    threads = make_threads(article, 75, replies_every=4)
+    Comment.objects.create(
+        article=article,
+        parent=threads[40],
+        display_name="SEND Tracker staff",
+        email="newsroom@example.org",
+        body="We have asked the DfE for the figures.",
+        status=Comment.Status.APPROVED,
+    )
+    return article
+
+
+def _paged_timeline():
+    from tests.sendtracker.test_bounded_lists import add_changes
+    from tests.support.factories import CouncilFactory
+
+    council = CouncilFactory(short_name="Pagedshire", slug="pagedshire")
+    add_changes(council, 45)
+    return council
+
+
+def test_axe_finds_nothing_on_pages_of_comments_at_desktop_width_and_at_320_px(browser, live_server, seeded):
+    from tests.browser.test_phones import NARROWEST, OVERFLOWING
+
+    article = _popular_article()
+    council = _paged_timeline()
+    paths = [
+        article.get_absolute_url(),
+        f"{article.get_absolute_url()}?comments=2",
+        f"{article.get_absolute_url()}?order=oldest&comments=3",
+        f"{article.get_absolute_url()}?comments=2&reply_to={article.comments.filter(parent=None).first().pk}",
+        f"{council.get_absolute_url()}?page=2",
+        "/articles/quotes/",
+    ]
+    axe = Axe()
+    reports = {}
+    for viewport in ({"width": 1280, "height": 900}, NARROWEST):
+        context = browser.new_context(base_url=live_server.url, viewport=viewport)
+        page = context.new_page()
+        try:
+            for path in paths:
+                assert page.goto(path).status == 200, path
+                assert page.locator("h1").count() == 1, path
+                results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_22_AA}})
+                if results.violations_count:
+                    reports[f"{path} at {viewport['width']} px"] = results.generate_report()
+                if viewport is NARROWEST:
+                    overflow = page.evaluate(OVERFLOWING)
+                    assert overflow["scrollWidth"] <= overflow["width"] and not overflow["found"], (path, overflow)
+        finally:
+            context.close()
+    assert not reports, "\n\n".join(f"{path}:\n{report}" for path, report in reports.items())
+
+
+def test_show_more_comments_and_a_permalink_work_in_the_browser_without_javascript(browser, live_server, db):
+    article = _popular_article()
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    page = context.new_page()
+    try:
+        page.goto(article.get_absolute_url())
+        nav = page.get_by_role("navigation", name="Pages of comments")
+        expect(nav.locator("[aria-current=page]")).to_have_text("Page 1 of 3")
+        page.get_by_role("link", name="Show more comments").click()
+        expect(nav.locator("[aria-current=page]")).to_have_text("Page 2 of 3")
+        oldest = article.comments.order_by("created_at").first()
+        page.goto(oldest.get_absolute_url())
+        assert page.url.endswith(f"?comments=3#comment-{oldest.pk}")
+        expect(page.locator(f"#comment-{oldest.pk}")).to_be_visible()
+    finally:
+        context.close()

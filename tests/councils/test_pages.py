@@ -146,7 +146,10 @@ def test_changes_are_paginated_newest_first(client, db):
     second = client.get(reverse("councils:changes"), {"page": 2})
     junk = client.get(reverse("councils:changes"), {"page": "lots"})
 
-    assert first.status_code == second.status_code == junk.status_code == 200
+    assert first.status_code == second.status_code == 200
+    # A page number that is not a page says so (issue 18), rather than quietly showing page 1.
+    assert junk.status_code == 404
+    assert "“lots” is not a page of the changes" in junk.content.decode()
     first_names = re.findall(r'<th scope="row"><a href="[^"]+">([^<]+)</a>', first.content.decode())
     assert len(first_names) == 50
     assert first_names[0] == councils[-1].short_name
@@ -190,7 +193,15 @@ def test_embed_may_be_framed_and_nothing_else_may(client, seeded):
 
 def test_sitemap_and_robots(client, seeded):
     ArticleFactory(slug="draft-piece", status=Article.Status.DRAFT, published_at=None)
-    sitemap = client.get("/sitemap.xml").content.decode()
+    index = client.get("/sitemap.xml").content.decode()
+    sections = re.findall(r"<loc>https://send-tracker\.example(/sitemap-[a-z]+\.xml)</loc>", index)
+    assert sections == [
+        "/sitemap-pages.xml",
+        "/sitemap-councils.xml",
+        "/sitemap-partnerships.xml",
+        "/sitemap-articles.xml",
+    ]
+    sitemap = "".join(client.get(section).content.decode() for section in sections)
     robots = client.get("/robots.txt")
 
     assert "https://send-tracker.example/councils/herefordshire/" in sitemap

@@ -184,7 +184,7 @@ def test_the_timeline_is_in_the_navigation_the_home_page_and_the_sitemap(client,
     assert "The programme’s timeline, event by event" in home
     programme_page = client.get("/programme/").content.decode()
     assert '<a href="/programme/" aria-current="page">Programme</a>' in programme_page
-    assert "https://send-tracker.example/programme/" in client.get("/sitemap.xml").content.decode()
+    assert "https://send-tracker.example/programme/" in client.get("/sitemap-pages.xml").content.decode()
 
 
 def test_the_programme_page_is_four_queries(story, client, django_assert_max_num_queries):

@@ -10,6 +10,7 @@ from django.utils import timezone
 from articles.models import Article
 from councils.choices import PilotStatus, ProgrammeNameOf
 from councils.models import PartnershipMembership, ProgrammeEvent, ProgrammeName, StatusChange
+from sendtracker.urls import SITEMAPS
 from tests.support.factories import (
     ArticleFactory,
     ContractFactory,
@@ -82,6 +83,7 @@ def _public_addresses(council, partnership):
         reverse("articles:feed"),
         reverse("articles:quotes"),
         reverse("sitemap"),
+        *(reverse("sitemap-section", kwargs={"section": section}) for section in SITEMAPS),
         reverse("robots"),
     ]
     api = [
