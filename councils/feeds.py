@@ -113,6 +113,8 @@ class PartnershipFeed(SiteFeed):
     def item_link(self, item):
         if item.status_change:
             return item.status_change.get_absolute_url()
+        if item.council is None:
+            return item.event.get_absolute_url()
         return item.council.get_absolute_url()
 
     def item_guid(self, item):

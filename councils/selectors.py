@@ -16,6 +16,7 @@ from .models import (
     CouncilCareBoard,
     KeyFigure,
     Partnership,
+    PartnershipEvent,
     PartnershipMembership,
     SendInspection,
     StatusChange,
@@ -190,6 +191,9 @@ def council_detail(slug, as_of=None):
         memberships = memberships.filter(Q(joined_on__isnull=True) | Q(joined_on__lte=as_of)).prefetch_related(
             "partnership__former_names"
         )
+    events = PartnershipEvent.objects.for_council(council)
+    if as_of:
+        events = events.filter(effective_on__lte=as_of)
     council.timeline = with_children(
         changes.order_by("-effective_on", "-recorded_at", "-pk", "-corrections__corrected_at"),
         "corrections",
@@ -206,10 +210,21 @@ def council_detail(slug, as_of=None):
             to_attr="partnership_memberships",
         ),
     )
+    # The timeline shown: status changes and partnership events (withdrawn, left, removed), newest first.
+    events = list(events.order_by())
+    council.timeline_entries = sorted(
+        [*council.timeline, *events],
+        key=lambda entry: (entry.effective_on, entry.recorded_at),
+        reverse=True,
+    )
     # When the page last changed: the council, or a correction to its timeline (a change's own
     # recording always moves the council's ``updated_at``).
     council.last_updated = max(
-        [council.updated_at, *(c.corrected_at for change in council.timeline for c in change.correction_list)]
+        [
+            council.updated_at,
+            *(c.corrected_at for change in council.timeline for c in change.correction_list),
+            *(event.recorded_at for event in events),
+        ]
     )
     if as_of:
         latest = council.timeline[0] if council.timeline else None
@@ -248,11 +263,14 @@ def council_memberships_prefetch(as_of=None):
     return Prefetch("memberships", queryset=queryset, to_attr="partnership_memberships")
 
 
-def partnerships_with_members(as_of=None, *, icbs=True):
+def partnerships_with_members(as_of=None, *, icbs=True, members=True):
     """Partnerships with their members today (every partnership), or as they stood on ``as_of``
-    (only those with a membership in force then); with their recorded care boards unless ``icbs`` is False."""
+    (only those with a membership in force then); with their recorded care boards unless ``icbs`` is False,
+    and their members unless ``members`` is False (a page reading every membership it has had)."""
     partnerships = Partnership.objects.all()
     if as_of:
         partnerships = partnerships.formed_by(as_of)
-    lookups = [current_memberships_prefetch(as_of=as_of), "former_names"] + (["icbs"] if icbs else [])
+    lookups = (
+        ([current_memberships_prefetch(as_of=as_of)] if members else []) + ["former_names"] + (["icbs"] if icbs else [])
+    )
     return partnerships.prefetch_related(*lookups).order_by("name")
