@@ -4,16 +4,21 @@ A journalist withdraws one (there is no Delete for them); an editor deletes one 
 mistake, with a public note. Both leave a dated entry on the councils' public timelines.
 """
 
+import datetime
+
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from councils.choices import PartnershipStatus
 from councils.models import Partnership
+from councils.partnerships import partnership_delete_member, partnership_remove_member, partnership_update
 from tests.support.factories import CouncilFactory, PartnershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 SOURCE = "https://www.gov.uk/government/news/send-change-programme-update"
+WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 
 @pytest.fixture
@@ -64,3 +69,31 @@ def test_an_editor_deletes_a_partnership_recorded_by_mistake_with_a_public_note(
     page.goto("/changes/")
     expect(page.locator("#partnership-events-heading")).to_have_text("Partnerships withdrawn and councils leaving")
     expect(page.get_by_role("row", name="Partnership South East partnership deleted")).to_contain_text("Portsmouth")
+
+
+def test_the_public_entries_pass_axe_at_320_pixels(page, south_east):
+    """The new timeline entries and the /changes/ table: no WCAG 2.2 AA violations, even on a phone."""
+    editor = UserFactory(username="chief", role="Editors")
+    third = CouncilFactory(short_name="West Sussex", slug="west-sussex")
+    other = PartnershipFactory(name="Kent partnership", slug="kent", leads=[third])
+    partnership_delete_member(membership=other.memberships.get(), public_note="Never a member.", by=editor)
+    membership = south_east.memberships.get(council__slug="brighton-and-hove")
+    partnership_remove_member(membership=membership, left_on=datetime.date(2024, 2, 1), note="It left.", by=editor)
+    partnership_update(
+        partnership=south_east,
+        status=PartnershipStatus.WITHDRAWN,
+        public_note="Merged.",
+        public_source_url=SOURCE,
+        by=editor,
+    )
+    page.set_viewport_size({"width": 320, "height": 800})
+    axe = Axe()
+    reports = {}
+    for path in ("/changes/", "/councils/brighton-and-hove/", "/councils/west-sussex/", "/partnerships/south-east/"):
+        assert page.goto(path).status == 200, path
+        results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_22_AA}})
+        if results.violations_count:
+            reports[path] = results.generate_report()
+        overflow = page.evaluate("document.documentElement.scrollWidth > document.documentElement.clientWidth")
+        assert not overflow, f"{path} scrolls sideways at 320 px"
+    assert not reports, "\n\n".join(f"{path}:\n{report}" for path, report in reports.items())
