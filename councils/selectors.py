@@ -137,29 +137,43 @@ def latest_change_annotations(as_of=None):
     return {f"latest_{field}": Subquery(changes.values(field)[:1]) for field in LATEST_CHANGE_FIELDS}
 
 
-def with_children(queryset, relation, model, fields, to_attr):
+def with_children(queryset, relation, model, fields, to_attr, *, also=()):
     """``queryset``'s objects, each with its ``relation`` rows in list ``to_attr``: one query, a LEFT JOIN.
 
     For short lists (a council's inspections, a change's corrections) where a prefetch would
     cost a query of its own. Each object comes once; its related rows are built as unsaved
     ``model`` instances holding ``fields``. ``queryset`` must be ordered so that each object's
     rows come together (by a unique key of the object first), then in the children's order.
+    ``also``: more ``(relation, model, fields, to_attr)`` joined in the same query; their rows
+    multiply (keep them short), each child is kept once, in the order first met.
     """
-    names = {field: f"{to_attr}_{field}" for field in ("pk", *fields)}
+    specs = [(relation, model, fields, to_attr), *also]
+    names = {attr: {field: f"{attr}_{field}" for field in ("pk", *flds)} for _rel, _model, flds, attr in specs}
+    annotations = {
+        name: F(f"{rel}__{field}") for rel, _model, _flds, attr in specs for field, name in names[attr].items()
+    }
     objects = []
-    for row in queryset.annotate(**{name: F(f"{relation}__{field}") for field, name in names.items()}):
+    for row in queryset.annotate(**annotations):
         if not objects or objects[-1].pk != row.pk:
-            setattr(row, to_attr, [])
+            for _rel, _model, _flds, attr in specs:
+                setattr(row, attr, [])
             objects.append(row)
-        if getattr(row, names["pk"]) is not None:
-            child = model(**{field: getattr(row, name) for field, name in names.items()})
-            getattr(objects[-1], to_attr).append(child)
+            seen = set()
+        for _rel, child_model, _flds, attr in specs:
+            pk = getattr(row, names[attr]["pk"])
+            if pk is not None and (attr, pk) not in seen:
+                seen.add((attr, pk))
+                child = child_model(**{field: getattr(row, name) for field, name in names[attr].items()})
+                getattr(objects[-1], attr).append(child)
     return objects
 
 
 def care_boards_prefetch(prefix=""):
     """Prefetch councils' care-board links (``council.care_board_list``), main part first: one query."""
     return Prefetch(f"{prefix}care_board_links", queryset=CouncilCareBoard.objects.select_related("care_board"))
+
+
+EVENT_FIELDS = ("kind", "partnership_name", "council_name", "effective_on", "note", "source_url", "recorded_at")
 
 
 def council_detail(slug, as_of=None):
@@ -180,6 +194,8 @@ def council_detail(slug, as_of=None):
         SendInspection,
         ("published_on", "outcome", "is_revisit", "report_url", "note"),
         "inspections",
+        # Partnerships it was in withdrawn or deleted, or it left or was removed: few, so joined here.
+        also=[("partnership_events", PartnershipEvent, EVENT_FIELDS, "event_list")],
     )
     if not found:
         return None
@@ -191,9 +207,6 @@ def council_detail(slug, as_of=None):
         memberships = memberships.filter(Q(joined_on__isnull=True) | Q(joined_on__lte=as_of)).prefetch_related(
             "partnership__former_names"
         )
-    events = PartnershipEvent.objects.for_council(council)
-    if as_of:
-        events = events.filter(effective_on__lte=as_of)
     council.timeline = with_children(
         changes.order_by("-effective_on", "-recorded_at", "-pk", "-corrections__corrected_at"),
         "corrections",
@@ -211,7 +224,7 @@ def council_detail(slug, as_of=None):
         ),
     )
     # The timeline shown: status changes and partnership events (withdrawn, left, removed), newest first.
-    events = list(events.order_by())
+    events = [event for event in council.event_list if not as_of or event.effective_on <= as_of]
     council.timeline_entries = sorted(
         [*council.timeline, *events],
         key=lambda entry: (entry.effective_on, entry.recorded_at),

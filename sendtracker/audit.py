@@ -26,6 +26,7 @@ AUDITED = [
     ("councils", "StatusChangeCorrection", {}),
     ("councils", "Partnership", {"exclude_fields": NOISE}),
     ("councils", "PartnershipMembership", {}),
+    ("councils", "PartnershipEvent", {"m2m_fields": {"councils"}}),
     ("councils", "Programme", {}),
     ("councils", "ProgrammeName", {}),
     ("councils", "PartnershipName", {}),

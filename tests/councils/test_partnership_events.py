@@ -76,9 +76,7 @@ def test_a_withdrawn_partnership_is_on_its_page_its_councils_pages_and_the_chang
 def test_a_council_leaving_is_on_its_own_page_and_the_changes(south_east, journalist):
     partnership, lead, partner = south_east
     membership = partnership.memberships.get(council=partner)
-    partnership_remove_member(
-        membership=membership, left_on=MARCH, note="It could not staff the pilot.", by=journalist
-    )
+    partnership_remove_member(membership=membership, left_on=MARCH, note="It could not staff the pilot.", by=journalist)
     page = public(partner.get_absolute_url())
     assert "1 March 2024</time>: Brighton and Hove left partnership South East partnership" in page
     assert "It could not staff the pilot." in page
@@ -132,7 +130,12 @@ def test_an_editor_deletes_a_partnership_in_the_admin_with_a_public_note(south_e
     assert response.status_code == 302
     assert not Partnership.objects.exists()
     event = PartnershipEvent.objects.get()
-    assert (event.kind, event.note, event.source_url, event.recorded_by) == ("deleted", "Entered twice.", SOURCE, editor)
+    assert (event.kind, event.note, event.source_url, event.recorded_by) == (
+        "deleted",
+        "Entered twice.",
+        SOURCE,
+        editor,
+    )
     assert "Entered twice." in public(lead.get_absolute_url())
 
 
@@ -153,9 +156,7 @@ def test_a_journalist_cannot_delete_but_withdraws_with_a_public_note(south_east,
     client = client_for(journalist)
     assert client.get(reverse("admin:councils_partnership_delete", args=[partnership.pk])).status_code == 403
     membership = partnership.memberships.first()
-    assert (
-        client.get(reverse("admin:councils_partnershipmembership_delete", args=[membership.pk])).status_code == 403
-    )
+    assert client.get(reverse("admin:councils_partnershipmembership_delete", args=[membership.pk])).status_code == 403
     response = submit_admin_form(
         client,
         reverse("admin:councils_partnership_change", args=[partnership.pk]),
@@ -203,3 +204,20 @@ def test_the_council_page_reads_its_partnership_events_in_one_query(south_east, 
     with django_assert_max_num_queries(len(few.captured_queries)):
         page = client.get(partner.get_absolute_url())
     assert page.text.count("deleted from the tracker") == 5
+
+
+def test_the_feeds_of_every_change_and_of_a_council_carry_the_events(south_east, editor):
+    partnership, lead, _partner = south_east
+    partnership_update(
+        partnership=partnership,
+        status=PartnershipStatus.WITHDRAWN,
+        withdrawn_on=MARCH,
+        public_note="Merged into Kent's.",
+        by=editor,
+    )
+    event = PartnershipEvent.objects.get()
+    for path in (reverse("councils:changes-feed"), f"/councils/{lead.slug}/feed/"):
+        feed = public(path)
+        assert "<title>Partnership South East partnership withdrawn</title>" in feed
+        assert f"tag:send-tracker,2023:partnership-event/{event.pk}" in feed
+        assert "Effective 1 March 2024." in feed and "Merged into Kent" in feed
