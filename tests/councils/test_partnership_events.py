@@ -188,7 +188,7 @@ def test_a_member_deleted_in_the_partnership_form_is_said_with_the_forms_note(so
     assert "Never a member." in public(partner.get_absolute_url())
 
 
-def test_the_council_page_reads_its_partnership_events_in_one_query(south_east, editor, django_assert_max_num_queries):
+def test_the_council_page_makes_no_query_per_partnership_event(south_east, editor, django_assert_max_num_queries):
     partnership, lead, partner = south_east
     partnership_remove_member(
         membership=partnership.memberships.get(council=partner), left_on=MARCH, note="Left.", by=editor
@@ -197,7 +197,7 @@ def test_the_council_page_reads_its_partnership_events_in_one_query(south_east, 
     client = Client()
     with django_assert_max_num_queries(20) as few:
         client.get(partner.get_absolute_url())
-    for other in range(5):
+    for _ in range(5):
         other_partnership = PartnershipFactory(leads=[CouncilFactory()], partners=[])
         partnership_delete(partnership=other_partnership, by=editor)
         PartnershipEvent.objects.latest("pk").councils.add(partner)
