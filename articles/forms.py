@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from .models import Article
+from .widgets import ArticleBodyWidget
 
 # A block that already starts with block-level HTML is left to the sanitiser; plain text gets paragraphs.
 BLOCK_START = re.compile(r"^<\s*(p|h2|h3|ul|ol|blockquote)\b", re.IGNORECASE)
@@ -52,6 +53,7 @@ class ArticleAdminForm(forms.ModelForm):
             "comments_close_at",
         )
         labels = {"published_at": "Publish at"}
+        widgets = {"body": ArticleBodyWidget}
         help_texts = {
             "published_at": "Blank: published now when you choose Published. A future date and time schedules it.",
         }

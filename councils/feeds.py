@@ -1,4 +1,8 @@
-"""Atom feeds of status changes: every change, one council's, and one partnership's timeline."""
+"""Atom feeds of status changes: every change, one council's, and one partnership's timeline.
+
+The feeds of every change and of one council also carry the partnership events (a partnership
+withdrawn or deleted, a council leaving or removed), as their pages do.
+"""
 
 import datetime
 
@@ -12,11 +16,26 @@ from django.utils.html import escape
 from sendtracker.cache import cache_page
 from sendtracker.site_url import SiteFeed
 
-from .models import Council, Partnership, StatusChange
+from .models import Council, Partnership, PartnershipEvent, StatusChange
 from .partnership_pages import partnership_timeline
 from .sources import public_sources
 
 FEED_LENGTH = 50
+
+
+def _newest(changes, events):
+    """The newest FEED_LENGTH status changes and partnership events together (two queries)."""
+    events = events.select_related("partnership").order_by("-effective_on", "-recorded_at", "-pk")
+    merged = sorted(
+        [*changes[:FEED_LENGTH], *events[:FEED_LENGTH]],
+        key=lambda item: (item.effective_on, item.recorded_at),
+        reverse=True,
+    )
+    return public_sources(merged[:FEED_LENGTH])
+
+
+def _is_event(item):
+    return getattr(item, "is_partnership_event", False)
 
 
 @cache_page("tracker", "articles")
@@ -30,14 +49,19 @@ class StatusChangeFeed(SiteFeed):
         return reverse("councils:changes")
 
     def items(self):
-        return public_sources(StatusChange.objects.for_timeline().with_modified_at()[:FEED_LENGTH])
+        return _newest(StatusChange.objects.for_timeline().with_modified_at(), PartnershipEvent.objects.all())
 
     def item_title(self, item):
+        if _is_event(item):
+            return item.title
         return f"{item.council}: {item.get_from_status_display()} → {item.get_to_status_display()}"
 
     def item_description(self, item):
         # Atom summaries are type="html": a journalist's plain text goes in escaped, so no feed reader runs it.
         effective = f"Effective {item.effective_on:%-d %B %Y}."
+        if _is_event(item):
+            source = f" Source: {item.source_url}." if item.source_url else ""
+            return escape(" ".join(part for part in (item.note, effective + source) if part))
         source = f" Source: {item.source_title or item.source_url}." if (item.source_title or item.source_url) else ""
         return escape(" ".join(part for part in (item.note, effective + source) if part))
 
@@ -45,6 +69,8 @@ class StatusChangeFeed(SiteFeed):
         return item.get_absolute_url()
 
     def item_guid(self, item):
+        if _is_event(item):
+            return f"tag:send-tracker,2023:partnership-event/{item.pk}"
         return f"tag:send-tracker,2023:status-change/{item.pk}"
 
     item_guid_is_permalink = False
@@ -54,10 +80,10 @@ class StatusChangeFeed(SiteFeed):
 
     def item_updateddate(self, item):
         # A correction updates the entry (and so the feed's own ``updated``).
-        return item.modified_at
+        return item.recorded_at if _is_event(item) else item.modified_at
 
     def item_categories(self, item):
-        return [item.get_to_status_display()]
+        return [item.get_kind_display()] if _is_event(item) else [item.get_to_status_display()]
 
 
 class CouncilStatusFeed(StatusChangeFeed):
@@ -76,7 +102,7 @@ class CouncilStatusFeed(StatusChangeFeed):
         return council.get_absolute_url()
 
     def items(self, council):
-        return public_sources(council.status_changes.for_timeline().with_modified_at()[:FEED_LENGTH])
+        return _newest(council.status_changes.for_timeline().with_modified_at(), council.partnership_events.all())
 
 
 @cache_page("tracker", "articles")
@@ -113,6 +139,8 @@ class PartnershipFeed(SiteFeed):
     def item_link(self, item):
         if item.status_change:
             return item.status_change.get_absolute_url()
+        if item.council is None:
+            return item.event.get_absolute_url()
         return item.council.get_absolute_url()
 
     def item_guid(self, item):

@@ -251,8 +251,46 @@ class StatusChangeCorrectionForm(forms.Form):
         }
 
 
+class PublicEndForm(forms.Form):
+    """What the public timeline says when a partnership is withdrawn or deleted, or a member removed."""
+
+    end_note = forms.CharField(
+        label="Public note on this change",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Shown on the public timeline of the partnership and its councils, "
+        "e.g. “The DfE merged it into the South East partnership.”",
+    )
+    end_source_url = forms.URLField(
+        label="Source URL of this change",
+        required=False,
+        assume_scheme="https",
+        max_length=500,
+        help_text="Where it was reported, if anywhere public.",
+    )
+
+
 class PartnershipForm(forms.ModelForm):
-    """A partnership's own fields; the programme's cap is checked by councils.partnerships (the admin supplies the model)."""
+    """A partnership's own fields; the programme's cap is checked by councils.partnerships (the admin supplies the model).
+
+    Withdrawing it (status Withdrawn) or removing a member records a dated public timeline entry
+    with the note and source given here.
+    """
+
+    withdrawn_on = forms.DateField(
+        label="Withdrawn on",
+        required=False,
+        widget=DATE_INPUT,
+        help_text="When choosing Withdrawn: the date it was withdrawn, as reported. Blank: today.",
+    )
+    end_note = PublicEndForm.base_fields["end_note"]
+    end_source_url = PublicEndForm.base_fields["end_source_url"]
+
+    def clean_withdrawn_on(self):
+        day = self.cleaned_data.get("withdrawn_on")
+        if day and day > timezone.localdate():
+            raise ValidationError("The date it was withdrawn cannot be in the future.", code="future")
+        return day
 
     def clean(self):
         cleaned = super().clean()

@@ -11,16 +11,17 @@ from django.utils import timezone
 
 from . import selectors
 from .choices import PilotStatus
-from .models import Council, StatusChange
+from .models import Council, PartnershipEvent, StatusChange
 
 
 @dataclass(frozen=True)
 class TimelineEntry:
-    """One dated thing that happened to a partnership: a member's status change, or a council joining or leaving."""
+    """One dated thing that happened to a partnership: a member's status change, a council joining, leaving
+    or removed, or the partnership withdrawn."""
 
-    kind: str  # "status", "joined" or "left"
+    kind: str  # "status", "joined", "left", or a PartnershipEvent's kind
     date: datetime.date
-    council: Council
+    council: Council | None
     title: str
     note: str
     source_url: str
@@ -28,6 +29,7 @@ class TimelineEntry:
     guid: str
     recorded_at: datetime.datetime | None
     status_change: StatusChange | None = None
+    event: PartnershipEvent | None = None
 
 
 def partnership_detail(slug, as_of=None):
@@ -39,8 +41,13 @@ def partnership_detail(slug, as_of=None):
     members' status changes and the joins and leaves, newest first (up to ``as_of``).
     A fixed number of queries however many members or changes.
     """
-    partnership = get_object_or_404(selectors.partnerships_with_members(as_of, icbs=False), slug=slug)
-    memberships = partnership.members
+    partnership = get_object_or_404(selectors.partnerships_with_members(as_of, icbs=False, members=False), slug=slug)
+    # Every membership it has had, once: today's (or ``as_of``'s) are its members, all feed the timeline.
+    history = list(
+        partnership.memberships.select_related("council").with_lead_count(as_of).order_by("role", "council__short_name")
+    )
+    day = as_of or timezone.localdate()
+    partnership.current_memberships = memberships = [m for m in history if m.in_force_on(day)]
     councils = [membership.council for membership in memberships]
     prefetch_related_objects(
         councils,
@@ -59,19 +66,21 @@ def partnership_detail(slug, as_of=None):
         for link in council.care_board_links.all():
             boards.setdefault(link.care_board.pk, link.care_board)
     partnership.care_boards = sorted(boards.values(), key=lambda board: board.name)
-    partnership.timeline = partnership_timeline(partnership, as_of=as_of)
+    partnership.timeline = partnership_timeline(partnership, as_of=as_of, memberships=history)
     return partnership
 
 
-def partnership_timeline(partnership, *, as_of=None, limit=None):
+def partnership_timeline(partnership, *, as_of=None, limit=None, memberships=None):
     """The members' status changes (while members) and the councils joining and leaving, newest first.
 
-    Two queries: every membership the partnership has had, and those councils' status changes.
+    Three queries: every membership the partnership has had (unless given as ``memberships``), those
+    councils' status changes, and the partnership's withdrawal and removals (PartnershipEvent).
     A member's status changes count from the start of its record (how it came to join: shortlisted,
     declined, partner) until it left. With ``as_of``, nothing after that day.
     """
     end = as_of or timezone.localdate()
-    memberships = list(partnership.memberships.select_related("council"))
+    if memberships is None:
+        memberships = list(partnership.memberships.select_related("council"))
     entries = []
     spans = {}
     for membership in memberships:
@@ -124,6 +133,25 @@ def partnership_timeline(partnership, *, as_of=None, limit=None):
                 f"tag:send-tracker,2023:status-change/{change.pk}",
                 change.recorded_at,
                 change,
+            )
+        )
+    # Withdrawn, and councils removed as recorded by mistake (one that left is its membership's "left" above).
+    events = partnership.events.filter(
+        kind__in=(PartnershipEvent.Kind.WITHDRAWN, PartnershipEvent.Kind.MEMBER_DELETED), effective_on__lte=end
+    )
+    for event in events:
+        entries.append(
+            TimelineEntry(
+                event.kind,
+                event.effective_on,
+                None,
+                event.title,
+                event.note,
+                event.source_url,
+                "",
+                f"tag:send-tracker,2023:partnership-event/{event.pk}",
+                event.recorded_at,
+                event=event,
             )
         )
     entries.sort(key=lambda entry: (entry.date, entry.recorded_at or _midnight(entry.date)), reverse=True)

@@ -16,6 +16,10 @@ Warned (``partnership_warnings``; shown to the journalist, never a silent pass):
 
 A council's status changes only through councils.services.council_set_status: adding or
 removing a member records one only when asked (``new_status``).
+
+Ending is public: a partnership withdrawn or deleted, and a council leaving one or removed from
+it, each leave a dated PartnershipEvent (with the public note and source given) that the council
+pages, the partnership page and the list of changes show.
 """
 
 import math
@@ -26,7 +30,7 @@ from django.utils import timezone
 
 from . import signals
 from .choices import MembershipRole, PartnershipStatus
-from .models import Council, Partnership, PartnershipMembership, Programme
+from .models import Council, Partnership, PartnershipEvent, PartnershipMembership, Programme
 from .selectors import care_boards_prefetch
 from .services import council_set_status
 
@@ -135,11 +139,13 @@ def partnership_create(
 
 
 @transaction.atomic
-def partnership_update(*, partnership, by=None, **fields):
+def partnership_update(*, partnership, by=None, withdrawn_on=None, public_note="", public_source_url="", **fields):
     """Change a partnership's own fields (not its members).
 
     A withdrawn partnership made live again (or moved to another programme) is refused if
     the programme is full or one of its members has joined another live partnership since.
+    Withdrawing one records a public event dated ``withdrawn_on`` (default today) with
+    ``public_note`` and ``public_source_url``, shown on its page and its members' pages.
     """
     unknown = set(fields) - set(EDITABLE_PARTNERSHIP_FIELDS)
     if unknown:
@@ -161,6 +167,16 @@ def partnership_update(*, partnership, by=None, **fields):
             partnership_check_member(partnership=locked, council=membership.council, exclude=membership)
     locked.full_clean()
     locked.save()
+    if was_live and not locked.is_live:
+        _record_event(
+            PartnershipEvent.Kind.WITHDRAWN,
+            partnership=locked,
+            councils=[m.council for m in locked.memberships.current().select_related("council")],
+            effective_on=withdrawn_on,
+            note=public_note,
+            source_url=public_source_url,
+            by=by,
+        )
     for name in (*EDITABLE_PARTNERSHIP_FIELDS, "updated_at"):
         setattr(partnership, name, getattr(locked, name))
     if changed:
@@ -243,10 +259,19 @@ def partnership_change_member(*, membership, by=None, **fields):
                 code="rejoin",
             )
     changed = [name for name, value in fields.items() if getattr(locked, name) != value]
+    left_before = locked.left_on
     for name, value in fields.items():
         setattr(locked, name, value)
     locked.full_clean()
     locked.save()
+    if left_before and {"left_on", "left_note"} & set(changed):
+        # A corrected leaving date or note: its public entry says the same.
+        PartnershipEvent.objects.filter(
+            kind=PartnershipEvent.Kind.MEMBER_LEFT,
+            partnership=locked.partnership,
+            councils=locked.council,
+            effective_on=left_before,
+        ).update(effective_on=locked.left_on, note=locked.left_note)
     for name in EDITABLE_MEMBERSHIP_FIELDS:
         setattr(membership, name, getattr(locked, name))
     if changed:
@@ -284,6 +309,15 @@ def partnership_remove_member(
     locked.full_clean()
     locked.save()
     membership.left_on, membership.left_note = locked.left_on, locked.left_note
+    _record_event(
+        PartnershipEvent.Kind.MEMBER_LEFT,
+        partnership=locked.partnership,
+        councils=[locked.council],
+        effective_on=left_on,
+        note=note,
+        source_url=status_source_url,
+        by=by,
+    )
     signals.send_change(signals.MEMBER_LEFT, locked)
     if new_status:
         council_set_status(
@@ -299,9 +333,71 @@ def partnership_remove_member(
 
 
 @transaction.atomic
-def partnership_delete_member(*, membership, by=None):
-    """Delete a membership recorded by mistake (a council that left is recorded with partnership_remove_member)."""
-    PartnershipMembership.objects.filter(pk=membership.pk).delete()
+def partnership_delete_member(*, membership, by=None, public_note="", public_source_url=""):
+    """Delete a membership recorded by mistake (a council that left is recorded with partnership_remove_member).
+
+    The council's and the partnership's pages then say, dated today, that it was removed.
+    """
+    locked = (
+        PartnershipMembership.objects.select_for_update()
+        .select_related("council", "partnership")
+        .filter(pk=membership.pk)
+        .first()
+    )
+    if locked is None:
+        return
+    _record_event(
+        PartnershipEvent.Kind.MEMBER_DELETED,
+        partnership=locked.partnership,
+        councils=[locked.council],
+        note=public_note,
+        source_url=public_source_url,
+        by=by,
+    )
+    locked.delete()
+
+
+@transaction.atomic
+def partnership_delete(*, partnership, by=None, public_note="", public_source_url=""):
+    """Delete a partnership recorded by mistake, with its memberships (editors only, in the admin).
+
+    Its members' pages and the list of changes say, dated today, that it was deleted. A
+    partnership that really ended is withdrawn instead (partnership_update), and keeps its page.
+    """
+    locked = Partnership.objects.select_for_update().filter(pk=partnership.pk).first()
+    if locked is None:
+        return
+    _record_event(
+        PartnershipEvent.Kind.DELETED,
+        partnership=None,
+        partnership_name=locked.name,
+        councils=[m.council for m in locked.memberships.current().select_related("council")],
+        note=public_note,
+        source_url=public_source_url,
+        by=by,
+    )
+    locked.delete()
+
+
+def _record_event(kind, *, partnership, councils, effective_on=None, note="", source_url="", by=None, **names):
+    """One public PartnershipEvent: councils' names are kept, so it reads after any deletion."""
+    event = PartnershipEvent(
+        kind=kind,
+        partnership=partnership,
+        partnership_name=names.get("partnership_name") or partnership.name,
+        council_name=councils[0].short_name if kind in _MEMBER_KINDS else "",
+        effective_on=effective_on or timezone.localdate(),
+        note=(note or "").strip(),
+        source_url=source_url or "",
+        recorded_by=by if getattr(by, "pk", None) else None,
+    )
+    event.full_clean()
+    event.save()
+    event.councils.set(councils)
+    return event
+
+
+_MEMBER_KINDS = (PartnershipEvent.Kind.MEMBER_LEFT, PartnershipEvent.Kind.MEMBER_DELETED)
 
 
 # --- warnings ----------------------------------------------------------------------------------

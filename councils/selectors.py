@@ -18,6 +18,7 @@ from .models import (
     CouncilCareBoard,
     KeyFigure,
     Partnership,
+    PartnershipEvent,
     PartnershipMembership,
     SendInspection,
     StatusChange,
@@ -138,23 +139,34 @@ def latest_change_annotations(as_of=None):
     return {f"latest_{field}": Subquery(changes.values(field)[:1]) for field in LATEST_CHANGE_FIELDS}
 
 
-def with_children(queryset, relation, model, fields, to_attr):
+def with_children(queryset, relation, model, fields, to_attr, *, also=()):
     """``queryset``'s objects, each with its ``relation`` rows in list ``to_attr``: one query, a LEFT JOIN.
 
     For short lists (a council's inspections, a change's corrections) where a prefetch would
     cost a query of its own. Each object comes once; its related rows are built as unsaved
     ``model`` instances holding ``fields``. ``queryset`` must be ordered so that each object's
     rows come together (by a unique key of the object first), then in the children's order.
+    ``also``: more ``(relation, model, fields, to_attr)`` joined in the same query; their rows
+    multiply (keep them short), each child is kept once, in the order first met.
     """
-    names = {field: f"{to_attr}_{field}" for field in ("pk", *fields)}
+    specs = [(relation, model, fields, to_attr), *also]
+    names = {attr: {field: f"{attr}_{field}" for field in ("pk", *flds)} for _rel, _model, flds, attr in specs}
+    annotations = {
+        name: F(f"{rel}__{field}") for rel, _model, _flds, attr in specs for field, name in names[attr].items()
+    }
     objects = []
-    for row in queryset.annotate(**{name: F(f"{relation}__{field}") for field, name in names.items()}):
+    for row in queryset.annotate(**annotations):
         if not objects or objects[-1].pk != row.pk:
-            setattr(row, to_attr, [])
+            for _rel, _model, _flds, attr in specs:
+                setattr(row, attr, [])
             objects.append(row)
-        if getattr(row, names["pk"]) is not None:
-            child = model(**{field: getattr(row, name) for field, name in names.items()})
-            getattr(objects[-1], to_attr).append(child)
+            seen = set()
+        for _rel, child_model, _flds, attr in specs:
+            pk = getattr(row, names[attr]["pk"])
+            if pk is not None and (attr, pk) not in seen:
+                seen.add((attr, pk))
+                child = child_model(**{field: getattr(row, name) for field, name in names[attr].items()})
+                getattr(objects[-1], attr).append(child)
     return objects
 
 
@@ -164,6 +176,7 @@ def care_boards_prefetch(prefix=""):
 
 
 TIMELINE_PER_PAGE = 20
+EVENT_FIELDS = ("kind", "partnership_name", "council_name", "effective_on", "note", "source_url", "recorded_at")
 
 
 def council_detail(slug, as_of=None, page=1):
@@ -190,6 +203,8 @@ def council_detail(slug, as_of=None, page=1):
         SendInspection,
         ("published_on", "outcome", "is_revisit", "report_url", "note"),
         "inspections",
+        # Partnerships it was in withdrawn or deleted, or it left or was removed: few, so joined here.
+        also=[("partnership_events", PartnershipEvent, EVENT_FIELDS, "event_list")],
     )
     if not found:
         return None
@@ -230,10 +245,28 @@ def council_detail(slug, as_of=None, page=1):
             to_attr="partnership_memberships",
         ),
     )
+    # The timeline shown: status changes and partnership events (withdrawn, left, removed), newest first.
+    # Each event goes on the page of changes its date falls among: after this page's oldest change (unless
+    # this is the last page) and before the previous page's oldest (one more query, from page 2 on).
+    events = [event for event in council.event_list if not as_of or event.effective_on <= as_of]
+    if council.timeline and council.timeline_page.has_next():
+        events = [event for event in events if event.effective_on >= council.timeline[-1].effective_on]
+    if page > 1:
+        before = changes.order_by(*newest_first).values_list("effective_on", flat=True)[offset - 1]
+        events = [event for event in events if event.effective_on < before]
+    council.timeline_entries = sorted(
+        [*council.timeline, *events],
+        key=lambda entry: (entry.effective_on, entry.recorded_at),
+        reverse=True,
+    )
     # When the page last changed: the council, or a correction to its timeline (a change's own
     # recording always moves the council's ``updated_at``).
     council.last_updated = max(
-        [council.updated_at, *(c.corrected_at for change in council.timeline for c in change.correction_list)]
+        [
+            council.updated_at,
+            *(c.corrected_at for change in council.timeline for c in change.correction_list),
+            *(event.recorded_at for event in events),
+        ]
     )
     if as_of:
         latest = council.timeline[0] if page == 1 and council.timeline else changes.order_by(*newest_first).first()
@@ -272,11 +305,14 @@ def council_memberships_prefetch(as_of=None):
     return Prefetch("memberships", queryset=queryset, to_attr="partnership_memberships")
 
 
-def partnerships_with_members(as_of=None, *, icbs=True):
+def partnerships_with_members(as_of=None, *, icbs=True, members=True):
     """Partnerships with their members today (every partnership), or as they stood on ``as_of``
-    (only those with a membership in force then); with their recorded care boards unless ``icbs`` is False."""
+    (only those with a membership in force then); with their recorded care boards unless ``icbs`` is False,
+    and their members unless ``members`` is False (a page reading every membership it has had)."""
     partnerships = Partnership.objects.all()
     if as_of:
         partnerships = partnerships.formed_by(as_of)
-    lookups = [current_memberships_prefetch(as_of=as_of), "former_names"] + (["icbs"] if icbs else [])
+    lookups = (
+        ([current_memberships_prefetch(as_of=as_of)] if members else []) + ["former_names"] + (["icbs"] if icbs else [])
+    )
     return partnerships.prefetch_related(*lookups).order_by("name")

@@ -16,7 +16,7 @@ from . import charts, partnership_pages, selectors
 from .choices import IN_PILOT_STATUSES, PilotStatus
 from .exports import tracker_csv_response
 from .filters import CouncilFilter, as_of_from_query
-from .models import Contract, Council, KeyFigure, Programme, StatusChange
+from .models import Contract, Council, KeyFigure, PartnershipEvent, Programme, StatusChange
 from .sources import hidden_paths, public_sources
 from .tracker import active_filters, sort_columns, tracker_overview, tracker_rows
 
@@ -142,7 +142,7 @@ def council_detail(request, slug):
     if council is None:
         raise Http404("No council has that address.")
     hidden = hidden_paths()
-    public_sources(council.timeline, hidden)
+    public_sources(council.timeline_entries, hidden)
     public_sources(council.partnership_memberships, hidden)
     public_sources([membership.partnership for membership in council.partnership_memberships], hidden)
     return render(
@@ -252,7 +252,13 @@ def change_list(request):
     page = page_or_404(
         StatusChange.objects.for_timeline(), CHANGES_PER_PAGE, request.GET.get("page"), what="the changes"
     )
-    return render(request, "councils/change_list.html", {"page": page, "changes": public_sources(page.object_list)})
+    # Partnerships withdrawn or deleted, councils leaving or removed: few, the newest on the first page.
+    events = public_sources(PartnershipEvent.objects.for_timeline()[:CHANGES_PER_PAGE]) if page.number == 1 else []
+    return render(
+        request,
+        "councils/change_list.html",
+        {"page": page, "changes": public_sources(page.object_list), "partnership_events": events},
+    )
 
 
 @cache_page("tracker", "articles")

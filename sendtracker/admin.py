@@ -15,6 +15,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.utils.html import format_html
 
 from .admin_mixins import ReadOnlyAdminMixin
+from .audit import VIA, made_via
 
 
 def _value(value):
@@ -47,19 +48,44 @@ def field_changes(entry):
     return "; ".join(lines) or "—"
 
 
+class MadeByFilter(admin.SimpleListFilter):
+    """Changes made in the admin, or by a management command (an import, a loader)."""
+
+    title = "made in"
+    parameter_name = "made_in"
+
+    def lookups(self, request, model_admin):
+        return (("admin", "The admin"), ("command", "A command (import or loader)"))
+
+    def queryset(self, request, queryset):
+        if self.value() == "command":
+            return queryset.filter(additional_data__has_key=VIA)
+        if self.value() == "admin":
+            return queryset.exclude(additional_data__has_key=VIA)
+        return queryset
+
+
 admin.site.unregister(AuditEntry)
 
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(ReadOnlyAdminMixin, LogEntryAdminMixin, admin.ModelAdmin):
-    list_display = ("created", "user_url", "action", "resource_url", "what_changed")
+    list_display = ("created", "who", "action", "resource_url", "what_changed")
     # Only the object types and people that appear in the log.
-    list_filter = ("action", ResourceTypeFilter, ("actor", admin.RelatedOnlyFieldListFilter))
+    list_filter = ("action", ResourceTypeFilter, ("actor", admin.RelatedOnlyFieldListFilter), MadeByFilter)
     search_fields = ("object_repr", "actor__username")
     list_select_related = ("content_type", "actor")
     show_full_result_count = False
-    fieldsets = ((None, {"fields": ("created", "user_url", "resource_url", "action", "what_changed", "msg")}),)
-    readonly_fields = ("created", "user_url", "resource_url", "action", "what_changed", "msg")
+    fieldsets = ((None, {"fields": ("created", "who", "resource_url", "action", "what_changed", "msg")}),)
+    readonly_fields = ("created", "who", "resource_url", "action", "what_changed", "msg")
+
+    @admin.display(description="who", ordering="actor__username")
+    def who(self, entry):
+        """The person, the command that made the change (and the person it ran for), or "—"."""
+        via = made_via(entry)
+        if entry.actor_id:
+            return f"{entry.actor.get_username()} (via the {via})" if via else self.user_url(entry)
+        return f"The {via}" if via else "—"
 
     @admin.display(description="what changed (old → new)")
     def what_changed(self, entry):

@@ -4,8 +4,15 @@ Registered by name in SendTrackerConfig.ready(), so the project imports no app's
 Readers' comments are not registered: a reader's words, name, email and address never enter
 the log (erasure must leave no copy behind). comments.services records each moderation and
 erasure itself, old → new status and reason, naming the comment by number and article.
+
+A management command has no request, so no actor: ``made_by`` (used by every data-changing
+command, through sendtracker.commands.AuditedCommand) names the user ``--by`` gives and the
+command itself in each entry it writes.
 """
 
+from contextlib import contextmanager
+
+from auditlog.context import set_extra_data
 from auditlog.registry import auditlog
 from django.apps import apps
 
@@ -19,6 +26,7 @@ AUDITED = [
     ("councils", "StatusChangeCorrection", {}),
     ("councils", "Partnership", {"exclude_fields": NOISE}),
     ("councils", "PartnershipMembership", {}),
+    ("councils", "PartnershipEvent", {"m2m_fields": {"councils"}}),
     ("councils", "Programme", {}),
     ("councils", "ProgrammeName", {}),
     ("councils", "PartnershipName", {}),
@@ -43,3 +51,21 @@ def register_audited_models():
         model = apps.get_model(app_label, model_name)
         if not auditlog.contains(model):
             auditlog.register(model, **options)
+
+
+# Where a change came from, when not from a person in the admin: kept in each entry's additional data.
+VIA = "via"
+
+
+@contextmanager
+def made_by(source, user=None):
+    """Every audit entry written inside names ``user`` as its actor (if given) and ``source``
+    (e.g. "import_statuses command") as where the change came from."""
+    with set_extra_data({"actor": user, "additional_data": {VIA: source}}):
+        yield
+
+
+def made_via(entry):
+    """What made ``entry`` when it was not the admin: "import_statuses command", or ""."""
+    data = entry.additional_data if isinstance(entry.additional_data, dict) else {}
+    return data.get(VIA, "")

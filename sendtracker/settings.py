@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "auditlog",
+    "django_prose_editor",
     "sendtracker",
     "api",
     "councils",

@@ -4,17 +4,21 @@ Every write goes through councils.partnerships, which holds the programme's rule
 its refusals are shown as form errors and nothing is saved; its warnings are shown as
 warning messages after a save, and in a "Checks" section and column. Adding a member can
 also record the council's new status, through councils.services.council_set_status.
+
+Ending is public and by role: journalists withdraw a partnership (status Withdrawn) or record a
+member leaving ("left on"); editors may also delete one recorded by mistake. Each leaves a dated
+entry, with the public note and source given, on the public timelines.
 """
 
 from django.contrib import admin, messages
 from django.db.models import Prefetch
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseRedirect, QueryDict
 from django.utils.html import format_html_join
 
 from sendtracker.admin_mixins import HTTPS_URLS, RankedSearchMixin, ReadOnlyAdminMixin, SingleChoicePreselectMixin
 
-from ..choices import MembershipRole
-from ..forms import MembershipForm, MembershipFormSet, PartnershipForm, refusal_messages
+from ..choices import MembershipRole, PartnershipStatus
+from ..forms import MembershipForm, MembershipFormSet, PartnershipForm, PublicEndForm, refusal_messages
 from ..models import Partnership, PartnershipMembership
 from ..partnerships import (
     EDITABLE_PARTNERSHIP_FIELDS,
@@ -23,6 +27,7 @@ from ..partnerships import (
     partnership_add_member,
     partnership_change_member,
     partnership_create,
+    partnership_delete,
     partnership_delete_member,
     partnership_remove_member,
     partnership_update,
@@ -32,6 +37,28 @@ from ..selectors import care_boards_prefetch
 from ..services import StatusChangeRefused, council_set_status
 
 MEMBER_FIELDS = ("role", "joined_on", "source_url", "note")
+
+
+class PublicEndMixin:
+    """The delete page asks for the public note and source that the timelines will show.
+
+    ``delete_model`` reads them from ``request.public_end``; an invalid source URL shows the
+    page again with its error, and nothing is deleted.
+    """
+
+    delete_confirmation_template = "admin/councils/delete_with_public_note.html"
+
+    def delete_view(self, request, object_id, extra_context=None):
+        form = PublicEndForm(request.POST if request.method == "POST" else None)
+        request.public_end = form.cleaned_data if form.is_bound and form.is_valid() else {}
+        if form.is_bound and form.errors:
+            request.POST = QueryDict()  # Django's delete view deletes on any POST data: show the page again
+        return super().delete_view(request, object_id, {**(extra_context or {}), "end_form": form})
+
+    @staticmethod
+    def public_end(request):
+        end = getattr(request, "public_end", {}) or {}
+        return {"public_note": end.get("end_note", ""), "public_source_url": end.get("end_source_url", "")}
 
 
 class MembershipInline(admin.StackedInline):
@@ -66,7 +93,7 @@ class MembershipInline(admin.StackedInline):
 
 
 @admin.register(Partnership)
-class PartnershipAdmin(RankedSearchMixin, SingleChoicePreselectMixin, admin.ModelAdmin):
+class PartnershipAdmin(PublicEndMixin, RankedSearchMixin, SingleChoicePreselectMixin, admin.ModelAdmin):
     formfield_overrides = HTTPS_URLS
     form = PartnershipForm
     list_display = ("name", "lead_councils", "status", "member_count", "launched_on", "checks_summary")
@@ -80,6 +107,14 @@ class PartnershipAdmin(RankedSearchMixin, SingleChoicePreselectMixin, admin.Mode
         (None, {"fields": ("programme", "name", "slug", "region", "status", "launched_on")}),
         ("Health", {"fields": ("icbs",)}),
         ("Reporting", {"fields": ("note", "source_url")}),
+        (
+            "Withdrawing it, or removing a member",
+            {
+                "fields": ("withdrawn_on", "end_note", "end_source_url"),
+                "description": "Said on the public timelines when you choose Withdrawn, or delete a member "
+                "recorded by mistake. A council that really left gets a “left on” date below instead.",
+            },
+        ),
         ("Checks", {"fields": ("checks",)}),
         ("Record", {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
     )
@@ -127,7 +162,20 @@ class PartnershipAdmin(RankedSearchMixin, SingleChoicePreselectMixin, admin.Mode
     def save_model(self, request, obj, form, change):
         if change:
             changed = {name: getattr(obj, name) for name in form.changed_data if name in EDITABLE_PARTNERSHIP_FIELDS}
-            partnership_update(partnership=obj, by=request.user, **changed)
+            partnership_update(
+                partnership=obj,
+                by=request.user,
+                withdrawn_on=form.cleaned_data.get("withdrawn_on"),
+                public_note=form.cleaned_data.get("end_note", ""),
+                public_source_url=form.cleaned_data.get("end_source_url", ""),
+                **changed,
+            )
+            if "status" in changed and obj.status == PartnershipStatus.WITHDRAWN:
+                self.message_user(
+                    request,
+                    f"{obj} withdrawn: recorded on the public timeline of the partnership and its councils.",
+                    messages.SUCCESS,
+                )
             return
         created = partnership_create(
             programme=obj.programme,
@@ -153,7 +201,12 @@ class PartnershipAdmin(RankedSearchMixin, SingleChoicePreselectMixin, admin.Mode
             membership = member_form.instance
             if member_form in deleted:
                 if membership.pk:
-                    partnership_delete_member(membership=membership, by=request.user)
+                    partnership_delete_member(
+                        membership=membership,
+                        by=request.user,
+                        public_note=form.cleaned_data.get("end_note", ""),
+                        public_source_url=form.cleaned_data.get("end_source_url", ""),
+                    )
                     formset.deleted_objects.append(membership)
             elif member_form.is_new:
                 if member_form.has_changed():
@@ -208,6 +261,13 @@ class PartnershipAdmin(RankedSearchMixin, SingleChoicePreselectMixin, admin.Mode
                 by=request.user,
             )
 
+    def delete_model(self, request, obj):
+        partnership_delete(partnership=obj, by=request.user, **self.public_end(request))
+
+    def delete_queryset(self, request, queryset):
+        for partnership in queryset:
+            partnership_delete(partnership=partnership, by=request.user)
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         for warning in partnership_warnings(form.instance):
@@ -229,7 +289,7 @@ class PartnershipAdmin(RankedSearchMixin, SingleChoicePreselectMixin, admin.Mode
 
 
 @admin.register(PartnershipMembership)
-class PartnershipMembershipAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class PartnershipMembershipAdmin(PublicEndMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """A searchable list of who is (and was) in which partnership; edit members on the partnership itself."""
 
     formfield_overrides = HTTPS_URLS
@@ -246,4 +306,4 @@ class PartnershipMembershipAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         return request.user.has_perm("councils.delete_partnershipmembership")
 
     def delete_model(self, request, obj):
-        partnership_delete_member(membership=obj, by=request.user)
+        partnership_delete_member(membership=obj, by=request.user, **self.public_end(request))

@@ -10,6 +10,7 @@ from .councils import (
     StatusChangeCorrection,
     StatusChangeQuerySet,
 )
+from .partnership_events import PartnershipEvent, PartnershipEventQuerySet
 from .partnerships import (
     Partnership,
     PartnershipMembership,
@@ -37,6 +38,8 @@ __all__ = [
     "IntegratedCareBoard",
     "KeyFigure",
     "Partnership",
+    "PartnershipEvent",
+    "PartnershipEventQuerySet",
     "PartnershipMembership",
     "PartnershipName",
     "PartnershipMembershipQuerySet",

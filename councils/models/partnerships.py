@@ -183,6 +183,10 @@ class PartnershipMembership(StaffTextMixin, models.Model):
     def is_current(self):
         return self.left_on is None
 
+    def in_force_on(self, day):
+        """``in_force_on(day)``'s condition, for a membership already in memory: joined by then, not yet left."""
+        return (self.joined_on is None or self.joined_on <= day) and (self.left_on is None or self.left_on > day)
+
     @property
     def role_label(self):
         """ "Lead council", "Joint lead council" (two or more current leads) or "Partner council"."""

@@ -95,14 +95,19 @@ def test_a_journalist_records_sources_a_contract_and_previews_a_draft(page, logi
     page.goto("/admin/articles/article/add/")
     page.locator("#id_headline").fill("Brighton and Hove declines the pilot")
     page.locator("#id_standfirst").fill("The council said it lacked the staff.")
-    page.locator("#id_body").fill(
-        "The council said no on Friday.\n\nIt gave two reasons:\n\n- too few staff\n- no NHS partner yet"
-    )
+    page.get_by_role("textbox", name="Body").click()  # the rich-text editor
+    page.keyboard.type("The council said no on Friday.")
+    page.keyboard.press("Enter")
+    page.keyboard.type("It gave two reasons:")
+    page.keyboard.press("Enter")
+    page.keyboard.type("- too few staff")  # "- " starts a bulleted list, as in the editor's menu
+    page.keyboard.press("Enter")
+    page.keyboard.type("no NHS partner yet")
     page.locator("#id_byline").fill("Test Journalist")
     page.get_by_role("button", name="Save as draft and preview").click()
     expect(page.get_by_text("Preview of an unpublished article.")).to_be_visible()
     body = page.locator(".article__body")
-    expect(body.locator("p")).to_have_count(2)
+    expect(body.locator(":scope > p")).to_have_count(2)
     expect(body.locator("li")).to_have_count(2)
     expect(page.locator(".meta")).to_have_text("By Test Journalist")
     assert Article.objects.get().status == Article.Status.DRAFT

@@ -152,3 +152,31 @@ def test_nobody_alters_the_audit_log(editor):
     assert client.get(f"{AUDIT_LIST}{entry.pk}/change/").status_code == 200
     assert client.post(f"{AUDIT_LIST}{entry.pk}/delete/", {"post": "yes"}).status_code == 403
     assert AuditEntry.objects.filter(pk=entry.pk).exists()
+
+
+def test_mark_as_on_selected_councils_is_logged_with_who_and_old_and_new_status(journalist, editor):
+    """Issue 12 saw "Mark as …" leave no audit entry; each council it moves is logged, old → new, by its author."""
+    councils = [
+        CouncilFactory(short_name="Fineshire", status=PilotStatus.SHORTLISTED),
+        CouncilFactory(short_name="Alsoshire", status=PilotStatus.CONSIDERING),
+    ]
+    response = client_for(journalist).post(
+        reverse("admin:councils_council_changelist"),
+        {
+            "action": "mark_declined",
+            "_selected_action": [council.pk for council in councils],
+            "apply": "yes",
+            "effective_on": "2023-06-01",
+            "note": "Both councils said no.",
+            "source_url": "https://example.org/story",
+        },
+    )
+    assert response.status_code == 302
+    logged = entries_for(StatusChange)
+    assert logged.count() == 2 and {entry.actor for entry in logged} == {journalist}
+    moved = entries_for(type(councils[0])).filter(action=AuditEntry.Action.UPDATE)
+    assert sorted(entry.changes_dict["status"][0] for entry in moved) == ["considering", "shortlisted"]
+    assert {entry.actor for entry in moved} == {journalist}
+    page = client_for(editor).get(AUDIT_LIST).text
+    assert "pilot status: Shortlisted → Declined" in page
+    assert "pilot status: Considering → Declined" in page

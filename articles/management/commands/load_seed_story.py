@@ -1,12 +1,13 @@
 """Load the facts of the seed article. Idempotent: run it again and nothing is duplicated."""
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from articles.seed import load_seed_story
 from councils.models import Council
+from sendtracker.commands import AuditedCommand
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = "Load the programme, key figures, statuses, quotes, contracts and article of the seed story."
 
     def handle(self, *args, **options):

@@ -1,11 +1,12 @@
 """Clear readers' personal data from old comments: emails, IP hashes, user agents and reporters' hashes."""
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from comments.services import purge_comment_pii
+from sendtracker.commands import AuditedCommand
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = "Clear emails, IP hashes and user agents of comments (and reporters' hashes) older than DAYS days."
 
     def add_arguments(self, parser):

@@ -3,7 +3,9 @@
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+
+from sendtracker.commands import AuditedCommand
 
 DEMO_USERS = [
     ("journalist", "Journalists", False),
@@ -13,7 +15,7 @@ DEMO_USERS = [
 DEMO_PASSWORD = "demo-password-{role}-2026"
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = "Create demo staff accounts, one per role (refuses to run unless DJANGO_DEBUG is on)."
 
     def handle(self, *args, **options):

@@ -2,13 +2,14 @@
 
 import sys
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from tqdm import tqdm
 
 from councils.importers import CARE_BOARDS_CSV, CouncilImportError, import_care_boards, read_care_boards
+from sendtracker.commands import AuditedCommand
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = (
         "Import the NHS integrated care board(s) of each education authority from a CSV "
         "(default: the ONS-based copy shipped in councils/data/). Run import_councils first."

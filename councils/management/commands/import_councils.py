@@ -2,13 +2,14 @@
 
 import sys
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from tqdm import tqdm
 
 from councils.importers import DEFAULT_CSV, CouncilImportError, import_councils, read_councils
+from sendtracker.commands import AuditedCommand
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = "Import English education authorities from a CSV (default: the copy shipped in councils/data/)."
 
     def add_arguments(self, parser):

@@ -1,13 +1,12 @@
 """Record council status changes from a CSV, through the same door as the admin."""
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from councils.status_import import COLUMNS, StatusImportError, import_statuses, read_status_rows
+from sendtracker.commands import AuditedCommand
 
-from ._options import add_by_option, user_named
 
-
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = (
         f"Record status changes from a CSV with the columns {', '.join(COLUMNS)} (and optionally source_title). "
         "Every row is checked first; if any is bad nothing is recorded. Rows already recorded are skipped."
@@ -15,10 +14,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("csv", help="Path to the CSV file.")
-        add_by_option(parser)
 
-    def handle(self, *args, csv, by=None, **options):
-        user = user_named(by)
+    def handle(self, *args, csv, **options):
+        user = self.by  # --by (every AuditedCommand has it)
         try:
             rows = read_status_rows(csv)
             result = import_statuses(rows, by=user)
