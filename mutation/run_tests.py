@@ -26,7 +26,11 @@ TESTS = {
     ],
     "councils/partnerships.py": ["tests/councils/test_partnerships.py"],
     "comments/checks.py": ["tests/comments/test_check_rules.py", "tests/comments/test_checks.py"],
-    "comments/protection.py": ["tests/comments/test_protection_rules.py", "tests/comments/test_protection.py"],
+    "comments/protection.py": [
+        "tests/comments/test_protection_rules.py",
+        "tests/comments/test_rules_protection.py",
+        "tests/comments/test_protection.py",
+    ],
     "comments/services.py": ["tests/comments/test_submission_rules.py", "tests/comments/test_services.py"],
     "sendtracker/client_address.py": ["tests/sendtracker/test_client_address.py"],
     "sendtracker/cache/versions.py": [
