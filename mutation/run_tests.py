@@ -31,7 +31,11 @@ TESTS = {
         "tests/comments/test_rules_protection.py",
         "tests/comments/test_protection.py",
     ],
-    "comments/services.py": ["tests/comments/test_submission_rules.py", "tests/comments/test_services.py"],
+    "comments/services.py": [
+        "tests/comments/test_submission_rules.py",
+        "tests/comments/test_rules_services.py",
+        "tests/comments/test_services.py",
+    ],
     "sendtracker/client_address.py": ["tests/sendtracker/test_client_address.py"],
     "sendtracker/cache/versions.py": [
         "tests/sendtracker/test_cache_versions.py",
