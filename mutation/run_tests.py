@@ -38,6 +38,7 @@ TESTS = {
     ],
     "sendtracker/client_address.py": ["tests/sendtracker/test_client_address.py"],
     "sendtracker/cache/versions.py": [
+        "tests/sendtracker/test_rules_cache.py",
         "tests/sendtracker/test_cache_versions.py",
         "tests/sendtracker/test_page_cache.py",
     ],
