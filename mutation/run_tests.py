@@ -42,7 +42,11 @@ TESTS = {
         "tests/sendtracker/test_cache_versions.py",
         "tests/sendtracker/test_page_cache.py",
     ],
-    "sendtracker/cache/writes.py": ["tests/sendtracker/test_cache_versions.py", "tests/sendtracker/test_page_cache.py"],
+    "sendtracker/cache/writes.py": [
+        "tests/sendtracker/test_rules_cache.py",
+        "tests/sendtracker/test_cache_versions.py",
+        "tests/sendtracker/test_page_cache.py",
+    ],
 }
 NO_PLUGINS = [
     "-p",

@@ -1,4 +1,5 @@
-"""A version's expiry at its boundary: a page scheduled for 09:00 appears at 09:00:00, not a moment before or after.
+"""A version's expiry at its boundary (a page scheduled for 09:00 appears at 09:00:00, not a
+moment before), and a write announced but never made.
 
 The rest of the versions' rules are pinned in test_cache_versions.py and test_page_cache.py.
 """
@@ -7,8 +8,12 @@ import types
 
 import pytest
 from django.core.cache import cache
+from django.core.signals import request_started
+from django.db.models.signals import pre_save
 
+from comments.models import Comment
 from sendtracker.cache import versions
+from tests.support.factories import ArticleFactory, CommentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -34,3 +39,33 @@ def test_a_version_holds_until_its_expiry_and_is_replaced_at_that_moment():
 def test_a_version_without_an_expiry_never_expires():
     cache.set(versions.PREFIX + "tracker", ("forever", 1, None), timeout=None)
     assert read_at(AT * 2, key="tracker").value == "forever"
+
+
+class Refused(Exception):
+    pass
+
+
+def test_a_save_refused_before_its_statement_does_not_hide_the_next_requests_write():
+    """A held comment's save announces "nothing public changes"; if it never reaches the database,
+    that announcement must not stand for the next request's bulk approval, which must show."""
+    article = ArticleFactory()
+    waiting = CommentFactory(article=article, status=Comment.Status.PENDING)
+
+    def refuse(sender, **kwargs):
+        raise Refused
+
+    pre_save.connect(refuse, sender=Comment)
+    try:
+        with pytest.raises(Refused):
+            CommentFactory.build(article=article, status=Comment.Status.PENDING).save()
+    finally:
+        pre_save.disconnect(refuse, sender=Comment)
+
+    request_started.send(sender=None)  # the thread's next request
+    # The article's page depends on its comments' key and, through it, on every article's (a bulk write names no row).
+    page_keys = versions.expand([f"comments:article:{article.pk}"])
+    before, _found = versions.read(page_keys)
+    Comment.objects.filter(pk=waiting.pk).update(status=Comment.Status.APPROVED)  # a moderator's bulk approval
+    after, _found = versions.read(page_keys)
+    changed = [key for key in page_keys if after[key].value != before[key].value]
+    assert changed == ["comments:article:*"], "the approved comment would not appear on the cached article page"
