@@ -25,7 +25,11 @@ TESTS = {
         "tests/councils/test_status_rules.py",
     ],
     "councils/partnerships.py": ["tests/councils/test_partnerships.py"],
-    "comments/checks.py": ["tests/comments/test_check_rules.py", "tests/comments/test_checks.py"],
+    "comments/checks.py": [
+        "tests/comments/test_rules_checks.py",
+        "tests/comments/test_check_rules.py",
+        "tests/comments/test_checks.py",
+    ],
     "comments/protection.py": [
         "tests/comments/test_protection_rules.py",
         "tests/comments/test_rules_protection.py",
