@@ -21,6 +21,7 @@ TESTS = {
     "councils/choices.py": ["tests/councils/test_status_rules.py", "tests/councils/test_services.py"],
     "councils/services.py": [
         "tests/councils/test_services.py",
+        "tests/councils/test_rules_status.py",
         "tests/councils/test_rules_renames.py",
         "tests/councils/test_status_rules.py",
     ],
