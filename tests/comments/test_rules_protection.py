@@ -1,0 +1,243 @@
+"""More protection rules pinned: a form sent twice, the known-reader cookie, the signed thanks
+pages, a rate-limit window that expires mid-count, and the tokens a placeholder fills in.
+
+tests/comments/test_protection_rules.py has the form's age, the rate limits' counts and the hashes.
+"""
+
+import time
+
+import pytest
+from django.core import signing
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.test import RequestFactory
+
+from comments import protection
+from comments.exceptions import CommentRefused
+from tests.support.factories import ArticleFactory
+
+pytestmark = pytest.mark.django_db
+NOW = 1_700_000_000.0
+A_YEAR = 365 * 24 * 60 * 60
+A_DAY = 24 * 60 * 60
+
+
+@pytest.fixture
+def article():
+    return ArticleFactory()
+
+
+@pytest.fixture(autouse=True)
+def ages(settings):
+    settings.COMMENTS_FORM_MIN_AGE_SECONDS = 3
+    settings.COMMENTS_FORM_MAX_AGE_SECONDS = 600
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def signed_at(monkeypatch, when, make):
+    """``make()`` run as if the clock read ``when`` (signing reads time.time)."""
+    real = time.time
+    monkeypatch.setattr(time, "time", lambda: when)
+    try:
+        return make()
+    finally:
+        monkeypatch.setattr(time, "time", real)
+
+
+# A form sent twice.
+
+
+def test_a_form_sent_a_second_time_is_refused_with_the_text_kept(article):
+    token = protection.form_token(article, now=NOW - 10)
+    protection.check_form_token(token, article, now=NOW)
+    with pytest.raises(CommentRefused) as refused:
+        protection.check_form_token(token, article, now=NOW + 1)
+    assert str(refused.value) == "This form has already been sent once. Your text is kept below: please send it again."
+
+
+def test_each_form_is_its_own_single_use(article):
+    first = protection.form_token(article, now=NOW - 10)
+    second = protection.form_token(article, now=NOW - 10)
+    protection.check_form_token(first, article, now=NOW)
+    protection.check_form_token(second, article, now=NOW)  # not used up by the first
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"a": 1, "t": NOW - 10},  # no nonce: a form from before forms were single-use
+        {"a": 1, "n": "x"},  # no start time
+        {"a": 1, "t": "yesterday", "n": "x"},
+        {"a": 1, "t": None, "n": "x"},
+        {"t": NOW - 10, "n": "x"},  # no article
+    ],
+)
+def test_a_signed_form_with_missing_or_bad_parts_is_refused_with_a_fresh_one(article, payload):
+    payload = {key: (article.pk if key == "a" else value) for key, value in payload.items()}
+    token = signing.dumps(payload, salt=protection.FORM_TOKEN_SALT)
+    with pytest.raises(CommentRefused) as refused:
+        protection.check_form_token(token, article, now=NOW)
+    assert str(refused.value) == (
+        "This form could not be checked. We have given you a fresh one: please send your comment again."
+    )
+
+
+def test_a_form_signed_for_another_purpose_is_refused(article):
+    token = signing.dumps({"a": article.pk, "t": NOW - 10, "n": "x"}, salt=protection.THANKS_TOKEN_SALT)
+    with pytest.raises(CommentRefused, match="could not be checked"):
+        protection.check_form_token(token, article, now=NOW)
+
+
+def test_a_form_on_a_page_that_is_not_stored_carries_a_real_token(article):
+    request = RequestFactory().get("/")
+    token = protection.started_token(request, article)
+    protection.check_form_token(token, article, now=time.time() + 5)
+
+
+def test_a_page_being_stored_gets_a_placeholder_not_a_token(article):
+    request = RequestFactory().get("/")
+    request._page_cache_rendering = True
+    placeholder = protection.started_token(request, article)
+    assert f":comment_form_started:{article.pk}:" in placeholder
+    with pytest.raises(CommentRefused, match="could not be checked"):
+        protection.check_form_token(placeholder, article, now=time.time() + 5)
+
+
+def test_the_address_unknown_is_one_reader():
+    assert protection.hash_ip(None) == protection.hash_ip("") == protection.hash_ip("unknown")
+    assert protection.hash_ip(None) != protection.hash_ip("203.0.113.1")
+
+
+# The known-reader cookie.
+
+
+def browser_with(response):
+    """A request from the browser that received ``response``'s cookies."""
+    request = RequestFactory().get("/")
+    request.COOKIES = {name: morsel.value for name, morsel in response.cookies.items()}
+    return request
+
+
+class Sent:
+    def __init__(self, pk, article_id=1, status="approved"):
+        self.pk, self.article_id, self.status = pk, article_id, status
+
+
+def remember(request, pk):
+    response = HttpResponse()
+    protection.remember_sent_comment(request, response, Sent(pk))
+    return response
+
+
+def test_a_browser_is_remembered_for_the_comments_it_sent():
+    request = RequestFactory().get("/")
+    assert protection.sent_comment_ids(request) == []
+    response = remember(request, 5)
+    response = remember(browser_with(response), 9)
+    response = remember(browser_with(response), 5)  # sent again: once, at the end
+    assert protection.sent_comment_ids(browser_with(response)) == [9, 5]
+
+
+def test_the_cookie_keeps_the_newest_twenty():
+    response = remember(RequestFactory().get("/"), 1)
+    for pk in range(2, 26):
+        response = remember(browser_with(response), pk)
+    assert protection.sent_comment_ids(browser_with(response)) == list(range(6, 26))
+    # The cookie itself stays small (browsers drop cookies over 4 kB): twenty ids, then the signature.
+    assert response.cookies["your_thoughts"].value.split(":")[0] == ",".join(str(pk) for pk in range(6, 26))
+
+
+@pytest.mark.parametrize("secure", [True, False])
+def test_the_cookie_is_http_only_lax_a_year_and_secure_like_the_session(settings, secure):
+    settings.SESSION_COOKIE_SECURE = secure
+    cookie = remember(RequestFactory().get("/"), 5).cookies["your_thoughts"]
+    assert cookie["httponly"] is True
+    assert cookie["samesite"] == "Lax"
+    assert cookie["max-age"] == A_YEAR
+    assert bool(cookie["secure"]) is secure
+
+
+def test_a_forged_cookie_names_no_comment():
+    request = RequestFactory().get("/")
+    request.COOKIES = {"your_thoughts": "5,9:forged"}
+    assert protection.sent_comment_ids(request) == []
+
+
+def test_a_cookie_signed_for_something_else_names_no_comment():
+    response = HttpResponse()
+    response.set_signed_cookie("your_thoughts", "5", salt="another-purpose")
+    assert protection.sent_comment_ids(browser_with(response)) == []
+
+
+def test_only_whole_numbers_in_the_cookie_count():
+    response = HttpResponse()
+    response.set_signed_cookie("your_thoughts", "5,x,,-3,9", salt=protection.KNOWN_READER_SALT)
+    assert protection.sent_comment_ids(browser_with(response)) == [5, 9]
+
+
+def test_a_longer_cookie_from_an_earlier_version_counts_its_newest_twenty():
+    response = HttpResponse()
+    response.set_signed_cookie(
+        "your_thoughts", ",".join(str(pk) for pk in range(1, 31)), salt=protection.KNOWN_READER_SALT
+    )
+    assert protection.sent_comment_ids(browser_with(response)) == list(range(11, 31))
+
+
+def test_a_cookie_a_year_old_still_counts_and_older_does_not(monkeypatch):
+    fresh = signed_at(monkeypatch, time.time() - A_YEAR + 60, lambda: remember(RequestFactory().get("/"), 5))
+    assert protection.sent_comment_ids(browser_with(fresh)) == [5]
+    stale = signed_at(monkeypatch, time.time() - A_YEAR - 60, lambda: remember(RequestFactory().get("/"), 5))
+    assert protection.sent_comment_ids(browser_with(stale)) == []
+
+
+# The signed thanks pages.
+
+
+def test_the_thanks_page_reads_its_token_for_a_day(monkeypatch):
+    token = signed_at(monkeypatch, time.time() - A_DAY + 60, lambda: protection.thanks_token(Sent(7)))
+    assert protection.read_thanks_token(token) == {"c": 7, "s": "approved"}
+    old = signed_at(monkeypatch, time.time() - A_DAY - 60, lambda: protection.thanks_token(Sent(7)))
+    assert protection.read_thanks_token(old) is None
+
+
+def test_the_report_thanks_page_links_back_only_for_its_own_comment(monkeypatch):
+    token = protection.report_thanks_token(Sent(7, article_id=3))
+    assert protection.read_report_thanks_token(token, 7) == 3
+    assert protection.read_report_thanks_token(token, 8) is None
+    assert protection.read_report_thanks_token("forged", 7) is None
+    assert protection.read_report_thanks_token(None, 7) is None
+    # Another page's signed token does not pass for a report's.
+    assert protection.read_report_thanks_token(protection.thanks_token(Sent(7)), 7) is None
+    old = signed_at(monkeypatch, time.time() - A_DAY - 60, lambda: protection.report_thanks_token(Sent(7, 3)))
+    assert protection.read_report_thanks_token(old, 7) is None
+    recent = signed_at(monkeypatch, time.time() - A_DAY + 60, lambda: protection.report_thanks_token(Sent(7, 3)))
+    assert protection.read_report_thanks_token(recent, 7) == 3
+
+
+# A rate-limit window that ends between the counter's creation and its increment.
+
+
+class WindowEndsOnce:
+    """The shared cache, except that the first counter it creates expires at once."""
+
+    def __init__(self):
+        self.expired = False
+
+    def add(self, key, value, timeout):
+        if not self.expired:
+            self.expired = True
+            return True  # created, and gone before the increment
+        return cache.add(key, value, timeout=timeout)
+
+    def incr(self, key):
+        return cache.incr(key)
+
+
+@pytest.mark.parametrize("count", [0, 1, 2])
+def test_an_attempt_as_the_window_ends_starts_a_new_window_and_is_counted(monkeypatch, count):
+    monkeypatch.setattr(protection, "cache", WindowEndsOnce())
+    over = [protection.over_rate_limit("ip", "reader", (count, 600)) for _ in range(count + 2)]
+    # The attempt that found its window gone is the new window's first.
+    assert over == [attempt > count for attempt in range(1, count + 3)]

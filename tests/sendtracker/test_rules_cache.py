@@ -1,0 +1,77 @@
+"""A version's expiry at its boundary (a page scheduled for 09:00 appears at 09:00:00, not a
+moment before), and a write announced but never made.
+
+The rest of the versions' rules are pinned in test_cache_versions.py and test_page_cache.py.
+"""
+
+import types
+
+import pytest
+from django.core.cache import cache
+from django.core.signals import request_started
+from django.db import close_old_connections
+from django.db.models.signals import pre_save
+
+from comments.models import Comment
+from sendtracker.cache import versions
+from tests.support.factories import ArticleFactory, CommentFactory
+
+pytestmark = pytest.mark.django_db
+
+AT = 1_900_000_000.0  # the moment the scheduled change happens
+
+
+def read_at(moment, key="articles"):
+    clock = types.SimpleNamespace(time=lambda: moment, time_ns=lambda: int(moment * 1e9))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(versions, "time", clock)
+        tokens, _found = versions.read([key])
+    return tokens[key]
+
+
+def test_a_version_holds_until_its_expiry_and_is_replaced_at_that_moment():
+    cache.set(versions.PREFIX + "articles", ("scheduled", 1, AT), timeout=None)
+    assert read_at(AT - 0.001).value == "scheduled"  # pages stored before 09:00 still served
+    replaced = read_at(AT)
+    assert replaced.value != "scheduled"  # at 09:00:00 they are not
+    assert read_at(AT + 1).value == replaced.value  # and the new version then holds
+
+
+def test_a_version_without_an_expiry_never_expires():
+    cache.set(versions.PREFIX + "tracker", ("forever", 1, None), timeout=None)
+    assert read_at(AT * 2, key="tracker").value == "forever"
+
+
+class Refused(Exception):
+    pass
+
+
+def test_a_save_refused_before_its_statement_does_not_hide_the_next_requests_write():
+    """A held comment's save announces "nothing public changes"; if it never reaches the database,
+    that announcement must not stand for the next request's bulk approval, which must show."""
+    article = ArticleFactory()
+    waiting = CommentFactory(article=article, status=Comment.Status.PENDING)
+
+    def refuse(sender, **kwargs):
+        raise Refused
+
+    pre_save.connect(refuse, sender=Comment)
+    try:
+        with pytest.raises(Refused):
+            CommentFactory.build(article=article, status=Comment.Status.PENDING).save()
+    finally:
+        pre_save.disconnect(refuse, sender=Comment)
+
+    # The thread's next request (without closing the test's connection, as Django's test client does).
+    request_started.disconnect(close_old_connections)
+    try:
+        request_started.send(sender=None)
+    finally:
+        request_started.connect(close_old_connections)
+    # The article's page depends on its comments' key and, through it, on every article's (a bulk write names no row).
+    page_keys = versions.expand([f"comments:article:{article.pk}"])
+    before, _found = versions.read(page_keys)
+    Comment.objects.filter(pk=waiting.pk).update(status=Comment.Status.APPROVED)  # a moderator's bulk approval
+    after, _found = versions.read(page_keys)
+    changed = [key for key in page_keys if after[key].value != before[key].value]
+    assert changed == ["comments:article:*"], "the approved comment would not appear on the cached article page"
