@@ -212,7 +212,10 @@ def _paged_timeline():
     from tests.sendtracker.test_bounded_lists import add_changes
     from tests.support.factories import CouncilFactory
 
-    council = CouncilFactory(short_name="Pagedshire", slug="pagedshire")
+    # Codes no real council has: the test runs beside the 153 real ones (the factory's sequences can meet theirs).
+    council = CouncilFactory(
+        short_name="Pagedshire", slug="pagedshire", code="ZZP", gss_code="E99000001", la_number=999
+    )
     add_changes(council, 45)
     return council
 
