@@ -97,6 +97,7 @@ def run_wrk(base_url, scenario, connections, duration):
         "p99_ms": raw["p99_us"] / 1000,
         "socket_errors": raw["socket_errors"],
         "statuses": {int(k): v for k, v in raw["statuses"].items()},
+        "page_cache": raw.get("page_cache", {}),
     }
 
 
@@ -141,10 +142,12 @@ def settle(base_url, limit=10.0):
 
 def combine(name, scenario, connections, rounds):
     """One scenario's rounds as one measurement: total throughput, median latencies, all statuses."""
-    statuses = {}
+    statuses, page_cache = {}, {}
     for r in rounds:
         for status, count in r["statuses"].items():
             statuses[status] = statuses.get(status, 0) + count
+        for outcome, count in r.get("page_cache", {}).items():
+            page_cache[outcome] = page_cache.get(outcome, 0) + count
     return {
         "scenario": name,
         "connections": connections,
@@ -156,6 +159,7 @@ def combine(name, scenario, connections, rounds):
         "p99_ms": statistics.median(r["p99_ms"] for r in rounds),
         "socket_errors": sum(r["socket_errors"] for r in rounds),
         "statuses": statuses,
+        "page_cache": page_cache,  # answers by X-Page-Cache (hit, miss, not-modified, none)
         "rounds": [{k: r[k] for k in ("rps", "p50_ms", "p99_ms")} for r in rounds],
     }
 
@@ -170,7 +174,7 @@ class Background:
 
     def __init__(self, spec, base_url, env):
         self.spec, self.base_url, self.env = spec, base_url, env
-        self.writes, self.failed, self.statuses = 0, 0, {}
+        self.writes, self.failed, self.statuses, self.cpu_s = 0, 0, {}, 0.0
 
     def __enter__(self):
         self.stopping = threading.Event()
@@ -212,6 +216,7 @@ class Background:
             done = json.loads(out.strip().splitlines()[-1]) if out.strip() else {"writes": 0, "errors": 1}
             self.writes += done["writes"]
             self.failed += done["errors"]
+            self.cpu_s += done.get("cpu_s", 0.0)
         return False
 
 
@@ -270,6 +275,9 @@ def measure(drive, base_url, baseline, name, scenario, connections, rounds, dura
             "failed": sum(w.failed for w in writers),
             "statuses": statuses,
         }
+        if "status" in background:  # bench/writer.py's own CPU per status change (admin/service path, key bumps)
+            writes = result["background"]["writes"]
+            result["background"]["cpu_ms_per_write"] = 1000 * sum(w.cpu_s for w in writers) / writes if writes else None
     result["baseline_rps"] = paired["rps"]
     # A baseline round that got no answer at all (the machine swamped) pairs with nothing.
     ratios = [r["rps"] / b["rps"] for r, b in zip(scenario_rounds, base_rounds, strict=True) if b["rps"]]
@@ -297,7 +305,13 @@ def run_all(drive, base_url, found, *, only, rounds, duration, env=None):
             writes = result.get("background")
             print(
                 f"  {name} at {connections} connections: {result['rps']:.0f} req/s, ratio {result['ratio'] if result['ratio'] is None else round(result['ratio'], 2)}"
-                + (f", {writes['per_s']:.1f} writes/s {writes['statuses'] or ''}" if writes else ""),
+                + (f", {writes['per_s']:.1f} writes/s {writes['statuses'] or ''}" if writes else "")
+                + (
+                    f", {writes['cpu_ms_per_write']:.1f} ms CPU per write in the writer"
+                    if writes and writes.get("cpu_ms_per_write")
+                    else ""
+                )
+                + (f", page cache {result['page_cache']}" if set(result["page_cache"]) - {"none"} else ""),
                 flush=True,
             )
     return results

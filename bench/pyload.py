@@ -33,11 +33,11 @@ def sequence_path(path, sequence, index):
     return path
 
 
-def worker(spec, stop_at, latencies, statuses, errors, lock, tokens, numbers):
+def worker(spec, stop_at, latencies, statuses, page_cache, errors, lock, tokens, numbers):
     url = urllib.parse.urlsplit(spec["base_url"])
     scenario = spec["scenario"]
     connection = http.client.HTTPConnection(url.hostname, url.port, timeout=10)
-    mine, counts, failed = [], {}, 0
+    mine, counts, outcomes, failed = [], {}, {}, 0
     while time.monotonic() < stop_at:
         unique = secrets.token_hex(4)  # "{n}" in the path, a header or the body: new in each request
         headers = {name: value.replace("{n}", unique) for name, value in scenario.get("headers", {}).items()}
@@ -67,23 +67,37 @@ def worker(spec, stop_at, latencies, statuses, errors, lock, tokens, numbers):
             continue
         mine.append(time.perf_counter() - started)
         counts[response.status] = counts.get(response.status, 0) + 1
+        outcome = response.getheader("X-Page-Cache") or "none"
+        outcomes[outcome] = outcomes.get(outcome, 0) + 1
     with lock:
         latencies.extend(mine)
         for status, count in counts.items():
             statuses[status] = statuses.get(status, 0) + count
+        for outcome, count in outcomes.items():
+            page_cache[outcome] = page_cache.get(outcome, 0) + count
         errors.append(failed)
 
 
 def main():
     spec = json.load(sys.stdin)
-    latencies, statuses, errors, lock = [], {}, [], threading.Lock()
+    latencies, statuses, page_cache, errors, lock = [], {}, {}, [], threading.Lock()
     numbers = itertools.count()  # request numbers for a scenario's sequence (next() is atomic under the GIL)
     started = time.monotonic()
     stop_at = started + spec["duration"]
     threads = [
         threading.Thread(
             target=worker,
-            args=(spec, stop_at, latencies, statuses, errors, lock, spec["scenario"].get("tokens", []), numbers),
+            args=(
+                spec,
+                stop_at,
+                latencies,
+                statuses,
+                page_cache,
+                errors,
+                lock,
+                spec["scenario"].get("tokens", []),
+                numbers,
+            ),
         )
         for _ in range(spec["connections"])
     ]
@@ -105,6 +119,7 @@ def main():
             "p99_ms": percentile(99),
             "socket_errors": sum(errors),
             "statuses": statuses,
+            "page_cache": page_cache,
         },
         sys.stdout,
     )

@@ -8,9 +8,11 @@
 -- `sequence` (optional, with `start`): "{seq0}", "{seq1}"… in the path take the values of
 -- request number start + (n - 1) × threads + this thread's index - 1 (bench/scenarios.py's sequence_path):
 -- no two requests of a run are the same until the sequence is used up.
--- `done` prints the measurement as one line: BENCHJSON {...}.
+-- `done` prints the measurement as one line: BENCHJSON {...}, with the answers counted by status and
+-- by the page cache's X-Page-Cache header (hit, miss, not-modified; "none" where absent).
 
 counts = {}
+page_cache = {}
 local n = 0
 local threads = {}
 
@@ -65,20 +67,25 @@ end
 
 function response(status, headers, body)
   counts[status] = (counts[status] or 0) + 1
+  local outcome = headers["X-Page-Cache"] or "none"
+  page_cache[outcome] = (page_cache[outcome] or 0) + 1
 end
 
 function done(summary, latency, requests)
-  local merged = {}
+  local merged, outcomes = {}, {}
   for _, thread in ipairs(threads) do
     local c = thread:get("counts")
     for status, count in pairs(c) do merged[status] = (merged[status] or 0) + count end
+    local p = thread:get("page_cache")
+    for outcome, count in pairs(p) do outcomes[outcome] = (outcomes[outcome] or 0) + count end
   end
-  local parts = {}
+  local parts, cache_parts = {}, {}
   for status, count in pairs(merged) do table.insert(parts, string.format('"%d": %d', status, count)) end
+  for outcome, count in pairs(outcomes) do table.insert(cache_parts, string.format('"%s": %d', outcome, count)) end
   io.write(string.format(
     'BENCHJSON {"requests": %d, "duration_us": %d, "p50_us": %d, "p99_us": %d, ' ..
-    '"socket_errors": %d, "statuses": {%s}}\n',
+    '"socket_errors": %d, "statuses": {%s}, "page_cache": {%s}}\n',
     summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
     summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
-    table.concat(parts, ", ")))
+    table.concat(parts, ", "), table.concat(cache_parts, ", ")))
 end
