@@ -12,6 +12,13 @@ An entry holds the body, headers and the tokens of the keys it was built from, a
 served only while each is still current. Each process keeps recently served entries in
 memory, so a hit is one read of the tokens from the shared cache.
 
+One render per page and versions: a miss takes a lock named by the key and the declared
+keys' tokens (``add``); other requests that miss the same page meanwhile wait for its entry
+(up to ``RENDER_WAIT_SECONDS``) instead of rendering it again, and serve it only if every
+token it was built from is still current when they read it, as a hit would. A write during
+the wait replaces a token, so they render themselves; so do they when the renderer stores
+nothing (its lock is gone) or takes too long.
+
 Responses stored: status 200, not streamed, no cookie set, no session write, no
 ``private``/``no-store``/``no-cache``, no ``Vary`` beyond Cookie/Accept-Encoding (and
 Accept where keyed), no CSP nonce, no CSRF token outside ``{% csrf_token %}``.
@@ -51,6 +58,11 @@ KEPT_ATTRIBUTES = re.compile(r"^(xframe_options_exempt|_csp_\w+)$")
 FRESH_ETAG_SECONDS = 3600
 MAX_PROXY_TTL = 3600  # a proxy that missed a purge serves a page at most this long
 SIGNED_IN_COOKIE = "signedin"  # tells caching proxies to pass (see deploy/varnish/default.vcl)
+RENDER_LOCK_KEY = "page-render:{digest}:{versions}"
+RENDER_LOCK_SECONDS = 30  # a renderer that died frees its page after this
+RENDER_WAIT_SECONDS = 2.0  # how long a miss waits for another request's render, then renders itself
+RENDER_POLL_SECONDS = 0.01
+_pause = time.sleep  # between looks at a render in progress (tests replace it)
 
 
 class LocalEntries:
@@ -87,8 +99,8 @@ class LocalEntries:
 class Render:
     """A miss being rendered: where it will be stored and the tokens read before the view ran."""
 
-    def __init__(self, digest, entry_key, tokens):
-        self.digest, self.entry_key, self.tokens = digest, entry_key, tokens
+    def __init__(self, digest, entry_key, tokens, lock_key=None):
+        self.digest, self.entry_key, self.tokens, self.lock_key = digest, entry_key, tokens, lock_key
         self.failed = False
 
     def add(self, keys):
@@ -113,13 +125,18 @@ class PageCacheMiddleware:
         self.local = LocalEntries(settings.PAGE_CACHE_LOCAL_BYTES)
 
     def __call__(self, request):
-        response = self.get_response(request)
+        try:
+            response = self.get_response(request)
+        except BaseException:
+            self.release(request.__dict__.pop("_page_cache", None))
+            raise
         self.mark_signed_in(request, response)
         render = request.__dict__.pop("_page_cache", None)
         request._page_cache_rendering = False
         if render is None:
             return response
         if render.failed or not self.storable(request, response):
+            self.release(render)  # nothing to wait for: the waiting requests render themselves
             if hasattr(response, "content") and not response.streaming:
                 placeholders.fill(request, response)  # rendered with placeholders but not stored (a 404 with a form)
             return response
@@ -127,6 +144,7 @@ class PageCacheMiddleware:
         self.local.put(render.digest, entry)
         with contextlib.suppress(Exception):  # unreachable: served uncached, the next request tries again
             cache.set(render.entry_key, entry, timeout=self.entry_timeout)
+        self.release(render)
         response["X-Page-Cache"] = "miss"
         return self.finish(request, response, entry, render.tokens)
 
@@ -158,12 +176,62 @@ class PageCacheMiddleware:
             entry = self.shared_entry(found.get(entry_key), tokens)
             if entry is not None:
                 self.local.put(digest, entry)
+        lock_key = None
+        if entry is None:
+            lock_key = self.render_lock(digest, declared, tokens)
+            if not self.take(lock_key):  # another request is rendering this page under these versions
+                waited, lock_key = self.wait_for_render(entry_key, lock_key), None
+                if waited is not None:
+                    entry, tokens = waited
+                    self.local.put(digest, entry)
+                else:  # render here, under the versions current now (a write may have come meanwhile)
+                    tokens, _found = versions.read(declared)
+                    if tokens is None:
+                        return None
         if entry is not None and (policy.hit_check is None or policy.hit_check(request)):
             return self.serve(request, entry, tokens)
 
-        request._page_cache = Render(digest, entry_key, {key: tokens[key] for key in declared})
+        request._page_cache = Render(digest, entry_key, {key: tokens[key] for key in declared}, lock_key)
         request._page_cache_rendering = True
         return None
+
+    # -- one render per page and versions -----------------------------------------------
+
+    def render_lock(self, digest, declared, tokens):
+        names = hashlib.blake2b(":".join(tokens[key].value for key in declared).encode(), digest_size=12)
+        return RENDER_LOCK_KEY.format(digest=digest, versions=names.hexdigest())
+
+    def take(self, lock_key):
+        """Whether this request renders the page (True also when the lock cannot be reached)."""
+        try:
+            return bool(cache.add(lock_key, 1, timeout=RENDER_LOCK_SECONDS))
+        except Exception:
+            return True
+
+    def release_key(self, lock_key):
+        if lock_key is not None:
+            with contextlib.suppress(Exception):
+                cache.delete(lock_key)
+
+    def release(self, render):
+        if render is not None:
+            self.release_key(render.lock_key)
+
+    def wait_for_render(self, entry_key, lock_key):
+        """Wait while another request renders the page; its entry and tokens read now if all are current, else None."""
+        deadline = time.monotonic() + RENDER_WAIT_SECONDS
+        try:
+            while cache.get(lock_key) is not None:  # the renderer lets go once its entry is stored
+                if time.monotonic() >= deadline:
+                    return None
+                _pause(RENDER_POLL_SECONDS)
+            stored = cache.get(entry_key)
+        except Exception:
+            return None
+        # The tokens are read after the entry: a write committed before this read has replaced one of them.
+        tokens = {}
+        current = self.shared_entry(stored, tokens)
+        return (current, tokens) if current is not None else None
 
     def shared_entry(self, entry, tokens):
         if not isinstance(entry, dict) or "tokens" not in entry:
