@@ -140,6 +140,16 @@ def settle(base_url, limit=10.0):
             return
 
 
+def drain(measured):
+    """After a round: wait out the requests it left in the server, as long as its slowest ones took (p99, at most 10 s).
+
+    ``settle`` alone cannot tell: its ping is answered by any idle thread, while the others
+    still render a slow scenario's last requests (the uncached tracker's 32 left about 5 s of
+    renders, which fell into the next scenario's baseline and first round).
+    """
+    time.sleep(min(10.0, 1.5 * measured["p99_ms"] / 1000))
+
+
 def combine(name, scenario, connections, rounds):
     """One scenario's rounds as one measurement: total throughput, median latencies, all statuses."""
     statuses, page_cache = {}, {}
@@ -262,6 +272,7 @@ def measure(drive, base_url, baseline, name, scenario, connections, rounds, dura
             measured = drive(base_url, next_in_sequence(name, scenario), connections, duration)
             used_sequence(name, scenario, measured)
             scenario_rounds.append(measured)
+        drain(scenario_rounds[-1])
     paired = combine("baseline", baseline, connections, base_rounds)
     result = combine(name, scenario, connections, scenario_rounds)
     if writers:
