@@ -33,6 +33,7 @@ from markupsafe import Markup
 from markupsafe import escape as markupsafe_escape
 
 from councils.templatetags.tracker_tags import name_on, status_badge_html
+from councils.tracker import filter_widget
 
 
 def finalize(value):
@@ -104,6 +105,7 @@ def environment(**options):
             "format_html": format_html,
             "site_chrome": site_chrome,
             "status_badge": status_badge_html,
+            "filter_widget": filter_widget,
         }
     )
     env.filters.update(
