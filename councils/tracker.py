@@ -1,5 +1,6 @@
 """The tracker table: its rows (as they stand or stood) and its sortable columns."""
 
+from collections import Counter
 from functools import lru_cache
 
 from django.db.models import BooleanField, ExpressionWrapper, F, Q, Value, Window
@@ -127,27 +128,29 @@ def _partnership_links(as_of, listed_pks):
     """The partnerships of the councils in ``listed_pks`` (in force on ``as_of``, or today), as
     ``{council pk: [PartnershipLink, ...]}`` in ``PartnershipMembership.objects.for_display``'s order.
 
-    One query (with ``as_of``, a second for the partnerships' former names); plain rows, no instances.
+    One query for every membership in force (a few per council at most), whose leads are counted
+    here rather than by a subquery per row; with ``as_of``, a second for the partnerships' former names.
     """
-    memberships = PartnershipMembership.objects.for_display(as_of).values_list(
-        "council_id", "role", "lead_count", "partnership_id", "partnership__slug", "partnership__name"
+    memberships = list(
+        PartnershipMembership.objects.in_force(as_of)
+        .order_by("partnership__name", "role", "council__short_name")
+        .values_list("council_id", "role", "partnership_id", "partnership__slug", "partnership__name")
     )
-    if len(listed_pks) < 100:  # a short list is cheaper to ask for; otherwise read them all
-        memberships = memberships.filter(council__in=listed_pks)
+    leads = Counter(membership[2] for membership in memberships if membership[1] == MembershipRole.LEAD)
     memberships = [membership for membership in memberships if membership[0] in listed_pks]
     former_names = {}
     if as_of and memberships:
         for partnership_id, name, replaced_on in PartnershipName.objects.filter(
-            partnership__in={membership[3] for membership in memberships}
+            partnership__in={membership[2] for membership in memberships}
         ).values_list("partnership_id", "name", "replaced_on"):
             former_names.setdefault(partnership_id, []).append(_FormerName(name, replaced_on))
     prefix = get_script_prefix()
     links = {}
-    for council_pk, role, lead_count, partnership_pk, slug, name in memberships:
+    for council_pk, role, partnership_pk, slug, name in memberships:
         if as_of and partnership_pk in former_names:
             name = name_in_force(name, former_names[partnership_pk], as_of)
         links.setdefault(council_pk, []).append(
-            PartnershipLink(_partnership_url(prefix, slug), name, _role_label(role, lead_count))
+            PartnershipLink(_partnership_url(prefix, slug), name, _role_label(role, leads[partnership_pk]))
         )
     return links
 
