@@ -31,6 +31,9 @@ DEFAULT_ORDERING = "name"
 # Each judgement's label: get_ofsted_judgement_display() flattens the field's choices on every call.
 OFSTED_LABELS = dict(OfstedJudgement.choices)
 
+# Each status's place in the choices: the order a sort by status follows (as CouncilOrderingFilter's).
+STATUS_RANKS = {status: rank for rank, status in enumerate(PilotStatus)}
+
 
 @lru_cache(maxsize=1024)
 def _council_url(script_prefix, slug):
@@ -186,9 +189,15 @@ def tracker_overview(council_filter, *, as_of=None):
     if as_of:
         councils = councils.as_of(as_of)
     listed = Value(False)
+    by_status = None  # with a sort by status: whether descending
     if council_filter is not None:
         listed = ExpressionWrapper(Q(pk__in=council_filter.qs.values("pk")), output_field=BooleanField())
-        if council_filter.qs.query.order_by:
+        ordering = council_filter.form.cleaned_data.get("ordering") or []
+        if len(ordering) == 1 and ordering[0].lstrip("-") == "status":
+            # Sorted here, by each status's place in the choices and then by name, as the filter's
+            # SQL sorts: its CASE over the rebuilt status repeated the as-of subquery once per status.
+            by_status = ordering[0].startswith("-")
+        elif council_filter.qs.query.order_by:
             councils = councils.order_by(*council_filter.qs.query.order_by)
     status, since = ("status_as_of", "status_effective_as_of") if as_of else ("status", "status_effective_on")
     values = list(
@@ -214,7 +223,7 @@ def tracker_overview(council_filter, *, as_of=None):
     )
     prefix = get_script_prefix()
     statuses = {status.value: status for status in PilotStatus}
-    rows, points = [], [None] * len(values)
+    rows, ranks, points = [], [], [None] * len(values)
     for (
         pk,
         short_name,
@@ -257,6 +266,9 @@ def tracker_overview(council_filter, *, as_of=None):
                 latest_source_title,
             )
             rows.append(row)
+            ranks.append((-STATUS_RANKS[shown_status] if by_status else STATUS_RANKS[shown_status], name_rank))
+    if by_status is not None:
+        rows = [row for _rank, row in sorted(zip(ranks, rows, strict=True), key=lambda pair: pair[0])]
     if rows:
         links = _partnership_links(as_of, {row.pk for row in rows})
         for row in rows:
