@@ -172,6 +172,20 @@ def _role_label(role, lead_count):
     return str(MembershipRole(role).label).lower()
 
 
+def lists_every_council(data):
+    """Whether the tracker's valid filters (``cleaned_data``) keep every council: "All 153 councils"
+    and no other filter (a date or a sort order keeps them all; a blank search is no filter)."""
+    if data.get("scope") != "all":
+        return False
+    for name, value in data.items():
+        if name in ("scope", "as_of", "ordering") or value is None or value in ("", [], ()):
+            continue
+        if name == "q" and not value.strip():
+            continue
+        return False
+    return True
+
+
 def tracker_overview(council_filter, *, as_of=None):
     """Everything /tracker/ reads about councils, in two queries however many there are.
 
@@ -191,14 +205,17 @@ def tracker_overview(council_filter, *, as_of=None):
     listed = Value(False)
     by_status = None  # with a sort by status: whether descending
     if council_filter is not None:
-        listed = ExpressionWrapper(Q(pk__in=council_filter.qs.values("pk")), output_field=BooleanField())
+        if lists_every_council(council_filter.form.cleaned_data):
+            listed = Value(True)  # "All 153 councils" and nothing else: no need to ask which the filter keeps
+        else:
+            listed = ExpressionWrapper(Q(pk__in=council_filter.qs.values("pk")), output_field=BooleanField())
         ordering = council_filter.form.cleaned_data.get("ordering") or []
         if len(ordering) == 1 and ordering[0].lstrip("-") == "status":
             # Sorted here, by each status's place in the choices and then by name, as the filter's
             # SQL sorts: its CASE over the rebuilt status repeated the as-of subquery once per status.
             by_status = ordering[0].startswith("-")
-        elif council_filter.qs.query.order_by:
-            councils = councils.order_by(*council_filter.qs.query.order_by)
+        elif ordering:
+            councils = council_filter.filters["ordering"].filter(councils, ordering)
     status, since = ("status_as_of", "status_effective_as_of") if as_of else ("status", "status_effective_on")
     values = list(
         councils.annotate(

@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.core.management import call_command
+from django.http import QueryDict
 
 from councils.filters import CouncilFilter
 
@@ -104,3 +105,36 @@ def test_the_static_widgets_are_the_filters_code_defined_choices(db):
         assert not hasattr(form.fields[name], "queryset"), name
     assert hasattr(form.fields["partnership"], "queryset")
     assert "partnership" not in STATIC_WIDGETS
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"q": "shire"},
+        {"status": "declined"},
+        {"region": "London"},
+        {"ofsted_judgement": "good"},
+        {"in_safety_valve": "false"},
+        {"in_safety_valve": "true"},
+        {"partnership": "__first__"},
+    ],
+)
+def test_only_all_councils_with_no_other_filter_skips_asking_which_are_listed(story, extra):
+    """The tracker lists every council without asking the filter only for "All 153 councils" alone;
+    every other filter (and any added later) keeps its say."""
+    from councils.models import Partnership
+    from councils.tracker import lists_every_council
+
+    if extra.get("partnership") == "__first__":
+        extra = {"partnership": Partnership.objects.order_by("slug").first().slug}
+
+    def cleaned(params):
+        query = QueryDict(mutable=True)
+        query.update(params)
+        council_filter = CouncilFilter(query)
+        assert council_filter.is_valid(), council_filter.errors
+        return council_filter.form.cleaned_data
+
+    assert lists_every_council(cleaned({"scope": "all", "as_of": "2023-09-01", "ordering": "-status", "q": " "}))
+    assert not lists_every_council(cleaned({}))
+    assert not lists_every_council(cleaned({"scope": "all", **extra}))
