@@ -8,7 +8,7 @@ is never the only cue.
 import json
 import math
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from .choices import PilotStatus
@@ -38,8 +38,10 @@ SHAPE_NAMES = {
 }
 
 
+@lru_cache(maxsize=4096)
 def marker_path(shape, x, y, r):
-    """An SVG path for ``shape`` centred on (x, y), about 2r across."""
+    """An SVG path for ``shape`` centred on (x, y), about 2r across (worked out once per process for each:
+    the map draws a marker or dot for every council on every render, at the same few places)."""
     if shape in ("circle", "dot"):
         return f"M{x - r:.1f},{y:.1f}a{r:.1f},{r:.1f} 0 1,0 {2 * r:.1f},0a{r:.1f},{r:.1f} 0 1,0 {-2 * r:.1f},0Z"
     if shape == "ring":

@@ -14,6 +14,7 @@ from sendtracker.paging import PageOf, page_or_404
 
 from .choices import IN_PILOT_STATUSES, PilotStatus
 from .models import (
+    AS_OF_CHANGE,
     Council,
     CouncilCareBoard,
     KeyFigure,
@@ -131,11 +132,15 @@ LATEST_CHANGE_FIELDS = ("note", "source_url", "source_title")
 
 def latest_change_annotations(as_of=None):
     """Each council's latest change's public note and source (``latest_note``, ``latest_source_url``,
-    ``latest_source_title``), as it stood on ``as_of`` if given: correlated subqueries, no query of their own."""
-    changes = StatusChange.objects.filter(council=OuterRef("pk"))
+    ``latest_source_title``), as it stood on ``as_of`` if given; no query of their own.
+
+    With ``as_of`` they are columns of the change ``Council.objects.as_of(as_of)`` joins, so the
+    queryset they annotate must have been through ``as_of(as_of)`` first (the tracker's always
+    is). Without, they are correlated subqueries reading each council's latest change.
+    """
     if as_of:
-        changes = changes.as_of(as_of)
-    changes = changes.order_by("-effective_on", "-recorded_at", "-pk")
+        return {f"latest_{field}": F(f"{AS_OF_CHANGE}__{field}") for field in LATEST_CHANGE_FIELDS}
+    changes = StatusChange.objects.filter(council=OuterRef("pk")).order_by("-effective_on", "-recorded_at", "-pk")
     return {f"latest_{field}": Subquery(changes.values(field)[:1]) for field in LATEST_CHANGE_FIELDS}
 
 

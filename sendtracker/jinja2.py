@@ -13,6 +13,7 @@ The output is the Django template language's, byte for byte (tests/sendtracker/t
 ``&#39;``), autoescape stays on, and the filters are Django's own.
 """
 
+import datetime
 from functools import lru_cache
 from pathlib import Path
 
@@ -28,11 +29,13 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.timezone import template_localtime
+from django.utils.translation import get_language
 from jinja2 import Environment, pass_context
 from markupsafe import Markup
 from markupsafe import escape as markupsafe_escape
 
 from councils.templatetags.tracker_tags import name_on, status_badge_html
+from councils.tracker import filter_widget
 
 
 def finalize(value):
@@ -54,8 +57,32 @@ def finalize(value):
 
 
 def date(value, arg=None):
-    """Django's ``date`` filter, given local time as Django gives it (the filter ``expects_localtime``)."""
+    """Django's ``date`` filter, given local time as Django gives it (the filter ``expects_localtime``).
+
+    A day (not a moment) reads the same in every time zone: each is formatted once per format and
+    language per process (Django's formatting took about 30 µs a call; the tracker's table writes two
+    per row, 300 a page).
+    """
+    if type(value) is datetime.date:
+        return _day(value, arg, get_language())
     return defaultfilters.date(template_localtime(value), arg)
+
+
+@lru_cache(maxsize=4096)
+def _day(value, arg, language):
+    return defaultfilters.date(value, arg)
+
+
+def truncatewords(value, arg):
+    """Django's ``truncatewords``; a text is cut once per process (the tracker's table cuts a note per row)."""
+    if type(value) is str:
+        return _truncated(value, arg)
+    return defaultfilters.truncatewords(value, arg)
+
+
+@lru_cache(maxsize=1024)
+def _truncated(value, arg):
+    return defaultfilters.truncatewords(value, arg)
 
 
 def url(name, *args, **kwargs):
@@ -104,6 +131,7 @@ def environment(**options):
             "format_html": format_html,
             "site_chrome": site_chrome,
             "status_badge": status_badge_html,
+            "filter_widget": filter_widget,
         }
     )
     env.filters.update(
@@ -111,7 +139,7 @@ def environment(**options):
             "date": date,
             "pluralize": defaultfilters.pluralize,
             "yesno": defaultfilters.yesno,
-            "truncatewords": defaultfilters.truncatewords,
+            "truncatewords": truncatewords,
             "wordcount": defaultfilters.wordcount,
             "floatformat": defaultfilters.floatformat,
             "name_on": name_on,

@@ -1,6 +1,7 @@
 """The tracker's facts: councils and their care boards, status history, partnerships, the programme and its money."""
 
 from .councils import (
+    AS_OF_CHANGE,
     Council,
     CouncilCareBoard,
     CouncilQuerySet,
@@ -30,6 +31,7 @@ from .programme import (
 )
 
 __all__ = [
+    "AS_OF_CHANGE",
     "Contract",
     "ContractQuerySet",
     "Council",

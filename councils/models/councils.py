@@ -5,7 +5,7 @@ import datetime
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import F, OuterRef, Q, Subquery, Value
+from django.db.models import F, FilteredRelation, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -55,14 +55,36 @@ class CouncilQuerySet(models.QuerySet):
 
     def as_of(self, date):
         """Annotate ``status_as_of`` and ``status_effective_as_of``: each council's
-        status as it stood at the end of ``date``, rebuilt from the status history."""
-        latest = StatusChange.objects.filter(council=OuterRef("pk"), effective_on__lte=date).order_by(
-            "-effective_on", "-recorded_at", "-pk"
+        status as it stood at the end of ``date``, rebuilt from the status history.
+
+        The change in force that day (the latest on or before it; on the same day, the one recorded
+        last) is joined once as ``change_as_of`` (``AS_OF_CHANGE``): one index lookup per council
+        finds it, and every field read from it (here, and ``selectors.latest_change_annotations``'s
+        note and source) is a column of that join, not a subquery of its own. A council with no
+        change by then has no joined row: "not shortlisted", no date.
+        """
+        in_force = (
+            StatusChange.objects.filter(council=OuterRef("pk"), effective_on__lte=date)
+            .order_by("-effective_on", "-recorded_at", "-pk")
+            .values("pk")[:1]
         )
         return self.annotate(
-            status_as_of=Coalesce(Subquery(latest.values("to_status")[:1]), Value(PilotStatus.NOT_SHORTLISTED.value)),
-            status_effective_as_of=Subquery(latest.values("effective_on")[:1]),
+            # ``effective_on`` repeats what the subquery ensures: the database then joins against
+            # the changes of that day and before only, not the whole history.
+            **{
+                AS_OF_CHANGE: FilteredRelation(
+                    "status_changes",
+                    condition=Q(status_changes__pk=Subquery(in_force), status_changes__effective_on__lte=date),
+                )
+            }
+        ).annotate(
+            status_as_of=Coalesce(F(f"{AS_OF_CHANGE}__to_status"), Value(PilotStatus.NOT_SHORTLISTED.value)),
+            status_effective_as_of=F(f"{AS_OF_CHANGE}__effective_on"),
         )
+
+
+# The name ``CouncilQuerySet.as_of`` joins the change in force on the day under.
+AS_OF_CHANGE = "change_as_of"
 
 
 class Council(StaffTextMixin, models.Model):
