@@ -151,7 +151,7 @@ class _OncePerProcess:
     """A query whose SQL the ORM writes once per process (per database and shape); each run
     passes its day in place of the placeholder day the SQL was written with.
 
-    ``queryset(day, dated)`` is the ORM's query for ``day`` (``dated``: the day was asked for,
+    ``queryset(day, dated)`` is the ORM's query of ``model`` for ``day`` (``dated``: the day was asked for,
     not today); its only parameters that change from run to run must be that day. Rows come
     straight from the cursor: dates as the database gives them (``_date`` writes a date and
     SQLite's ISO text alike), so only columns needing no conversion may be read.
@@ -159,13 +159,14 @@ class _OncePerProcess:
 
     PLACEHOLDER = datetime.date(1900, 1, 2)  # a day no query asks for (as_of starts in 2019)
 
-    def __init__(self, queryset):
+    def __init__(self, model, queryset):
+        self.model = model
         self.queryset = queryset
         self.compiled = {}
 
     def rows(self, as_of=None):
         day = as_of or timezone.localdate()
-        alias = router.db_for_read(self.queryset(self.PLACEHOLDER, True).model)
+        alias = router.db_for_read(self.model)
         key = (alias, as_of is not None)
         if key not in self.compiled:
             query = self.queryset(self.PLACEHOLDER, as_of is not None).query
@@ -202,8 +203,8 @@ def _memberships(day, dated):
     )
 
 
-_CARE_BOARDS = _OncePerProcess(_care_boards)
-_MEMBERSHIPS = _OncePerProcess(_memberships)
+_CARE_BOARDS = _OncePerProcess(CouncilCareBoard, _care_boards)
+_MEMBERSHIPS = _OncePerProcess(PartnershipMembership, _memberships)
 
 
 def _role_label(role, lead_count):
