@@ -160,11 +160,16 @@ class PublicReadOnlyViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
     # A method making the list's objects into what ``serializer_class(objects, many=True).data`` is,
     # faster (api/fastlists.py); the detail, the CSV header and the schema keep the serializer.
     plain_list = None
+    # With ``plain_list``, optionally a method making the filtered queryset read ``values()`` rows
+    # (dicts) instead of model instances, for ``plain_list`` to build from.
+    plain_values = None
 
     def list(self, request, *args, **kwargs):
         if self.plain_list is None:
             return super().list(request, *args, **kwargs)
         queryset = self.filter_queryset(self.get_queryset())
+        if self.plain_values is not None:
+            queryset = self.plain_values(queryset)
         page = self.paginate_queryset(queryset)
         if page is not None:
             return self.get_paginated_response(self.plain_list(page))

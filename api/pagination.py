@@ -84,9 +84,10 @@ class APIPagination(pagination.PageNumberPagination):
             window["api_latest"] = Window(Max(self.latest_field))
         rows = list(queryset.annotate(**window)[start : start + paginator.per_page])
         if rows:
-            paginator.count = rows[0].api_total_count
+            first = rows[0] if isinstance(rows[0], dict) else vars(rows[0])  # values() rows or objects
+            paginator.count = first["api_total_count"]
             if self.latest_field:
-                paginator.latest = rows[0].api_latest
+                paginator.latest = first["api_latest"]
         elif number == 1:
             paginator.count = 0
         else:

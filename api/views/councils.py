@@ -136,6 +136,9 @@ class CouncilViewSet(AsOfMixin, PublicReadOnlyViewSet):
     def plain_list(self, councils):
         return fastlists.council_list(councils, as_of=self.as_of)
 
+    def plain_values(self, councils):
+        return fastlists.council_values(councils)
+
     @extend_schema(
         summary="One council, by GSS code",
         parameters=[

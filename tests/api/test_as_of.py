@@ -54,3 +54,24 @@ def test_a_bad_as_of_is_a_400_naming_the_parameter(client, db, value):
     response = client.get("/api/partnerships/", {"as_of": value})
     assert response.status_code == 400
     assert "as_of" in response.json()
+
+
+@pytest.mark.parametrize("day", ["2023-05-19", "2023-08-23", "2023-10-04", "2023-10-05", None])
+def test_the_council_list_says_what_each_councils_own_page_says_on_the_day(client, story, day):
+    """The list is built without the serializer (api/fastlists.py); the detail keeps it. Partnership
+    names change on 5 October 2023 (the old name is in use until the day before), joint leads
+    are counted among the memberships in force that day."""
+    params = {"scope": "all", "page_size": 200, **({"as_of": day} if day else {})}
+    listed = client.get("/api/councils/", params).json()["results"]
+    assert len(listed) == 153
+    members = [council for council in listed if council["partnerships"]]
+    assert bool(members) == (day not in ("2023-05-19",))
+    for council in members + listed[:3]:
+        detail = client.get(f"/api/councils/{council['slug']}/", {"as_of": day} if day else {}).json()
+        # Only the list rebuilds the status (the detail leaves status_as_of empty).
+        assert {**council, "status_as_of": None, "status_effective_as_of": None} == detail
+    names = {membership["name"] for council in members for membership in council["partnerships"]}
+    if day in ("2023-08-23", "2023-10-04"):
+        assert "West Midlands regional expert partnership" in names
+    elif members:
+        assert "West Midlands Change Programme Partnership" in names
