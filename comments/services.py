@@ -5,15 +5,17 @@ before, in comments/protection.py; what the words say, in comments/checks.py.
 """
 
 import datetime
+import functools
 from dataclasses import dataclass
 
 from auditlog.models import LogEntry as AuditEntry
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, router, transaction
 from django.db.models import CharField, Exists, OuterRef, Q, Value
 from django.db.models.functions import Cast, Concat
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -125,6 +127,33 @@ def article_for_comment(slug, *, body, email, sent_comment_ids=()):
     )
     article.comment_facts = SubmissionFacts(fingerprint, email, article.recent_duplicate, article.known_reader)
     return article
+
+
+# What the short page a refused comment gets shows of its article (comments/views.py ``_refused``).
+REFUSAL_FIELDS = ("slug", "headline", "status", "published_at", "comment_moderation", "comments_close_at")
+
+
+@functools.cache
+def _article_by_slug_sql(alias):
+    """The SQL of ``Article.objects.filter(slug=...).only(*REFUSAL_FIELDS)``, compiled once per process and database."""
+    query = Article.objects.filter(slug="").only(*REFUSAL_FIELDS).order_by().query
+    sql, _ = query.get_compiler(using=alias).as_sql()
+    return sql
+
+
+def article_for_refusal(slug):
+    """The published article ``slug`` (404 if none) with what a refusal page shows: one query, compiled once.
+
+    A refused comment is answered before the expensive work, and building and compiling a
+    queryset afresh cost more than the rest of the answer (docs/performance.md, issue 15):
+    this runs the ORM's own SQL for the slug, and applies the ``published()`` rule as the model
+    states it in Python (``Article.is_published``).
+    """
+    alias = router.db_for_read(Article)
+    found = list(Article.objects.raw(_article_by_slug_sql(alias), [slug], using=alias))
+    if not found or not found[0].is_published:
+        raise Http404("No Article matches the given query.")
+    return found[0]
 
 
 def _check_duplicate(*, article, fingerprint, email, facts=None, claimed=False):
