@@ -20,6 +20,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from articles.models import Article
+from sendtracker.cache import versions
 
 from . import checks, signals
 from .exceptions import CommentRefused
@@ -131,6 +132,10 @@ def article_for_comment(slug, *, body, email, sent_comment_ids=()):
 
 # What the short page a refused comment gets shows of its article (comments/views.py ``_refused``).
 REFUSAL_FIELDS = ("slug", "headline", "status", "published_at", "comment_moderation", "comments_close_at")
+# The page cache's dependency key that every write to an articles table replaces (articles/apps.py).
+ARTICLES_KEY = "articles"
+REFUSAL_ARTICLES_KEPT = 512
+_refusal_articles = {}  # slug -> (the articles key's version when read, the article or None)
 
 
 @functools.cache
@@ -141,19 +146,39 @@ def _article_by_slug_sql(alias):
     return sql
 
 
-def article_for_refusal(slug):
-    """The published article ``slug`` (404 if none) with what a refusal page shows: one query, compiled once.
-
-    A refused comment is answered before the expensive work, and building and compiling a
-    queryset afresh cost more than the rest of the answer (docs/performance.md, issue 15):
-    this runs the ORM's own SQL for the slug, and applies the ``published()`` rule as the model
-    states it in Python (``Article.is_published``).
-    """
+def _article_by_slug(slug):
     alias = router.db_for_read(Article)
     found = list(Article.objects.raw(_article_by_slug_sql(alias), [slug], using=alias))
-    if not found or not found[0].is_published:
+    return found[0] if found else None
+
+
+def article_for_refusal(slug):
+    """The published article ``slug`` (404 if none) with what a refusal page shows, usually without a query.
+
+    A refused comment is answered before the expensive work (docs/performance.md, issue 15).
+    Each process keeps the articles it read here, each with the version the page cache's
+    ``articles`` key had just before the read: that key is replaced by every write to an
+    articles table (sendtracker/cache/writes.py, once after the statement and again at the
+    commit), so a kept copy is used only while nothing in the articles tables has changed since,
+    at the cost of one read of the shared cache. Otherwise (or while the cache is unreachable)
+    one query reads it, the ORM's SQL compiled once per process. Whether it is published now is
+    the model's rule, applied to the copy (``Article.is_published``), so a scheduled article
+    opens on time.
+    """
+    tokens, _ = versions.read([ARTICLES_KEY])
+    version = tokens[ARTICLES_KEY].value if tokens else None
+    kept = _refusal_articles.get(slug)
+    if version is not None and kept is not None and kept[0] == version:
+        article = kept[1]
+    else:
+        article = _article_by_slug(slug)
+        if version is not None:
+            if len(_refusal_articles) >= REFUSAL_ARTICLES_KEPT:
+                _refusal_articles.clear()
+            _refusal_articles[slug] = (version, article)
+    if article is None or not article.is_published:
         raise Http404("No Article matches the given query.")
-    return found[0]
+    return article
 
 
 def _check_duplicate(*, article, fingerprint, email, facts=None, claimed=False):

@@ -6,18 +6,14 @@ closed, 409 for a second report, 429 when a rate limit is hit. Nothing is stored
 
 A comment is checked cheapest first, so a refusal costs little: the form's signed token (no
 I/O), then its single-use nonce, the rate limits and the duplicate key (one round trip to the
-shared cache). A refusal then reads only what its page shows of the article (one query,
-compiled once per process) and gets the short refusal page (``_refused``, Jinja2, no form
-built). Only a comment that passed all that reads the article with what the database knows
+shared cache). A refusal then reads only what its page shows of the article (a copy kept in
+the process while the articles are unchanged, else one query) and gets the short refusal page
+(comments/refusals.py: no form built, no comments read). Only a comment that passed all that reads the article with what the database knows
 of its text and reader (one query), the form's own rules (the word lists: one query) and the
 INSERT. A closed article still outranks every other reason (403), as when it was checked first.
 """
 
-import re
-
-from django.conf import settings
 from django.http import Http404, HttpResponseRedirect
-from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -27,12 +23,9 @@ from articles.models import Article
 from . import protection, services
 from .context import no_comments, page_holding, your_thoughts_context
 from .exceptions import CommentRefused
-from .forms import CommentForm, ReportForm, body_help_text
+from .forms import CommentForm, ReportForm
 from .models import Comment, ModerationWord
-from .rendering import comment_text
-
-# A CSRF form token as Django makes them (masked, 64 characters) or as it still accepts (the secret, 32).
-CSRF_TOKEN_RE = re.compile(r"[a-zA-Z0-9]{32}|[a-zA-Z0-9]{64}")
+from .refusals import refused_page
 
 
 def _refuse(request, article, form, message, status):
@@ -46,73 +39,6 @@ def _refuse(request, article, form, message, status):
             for error in errors:
                 refreshed.add_error(field, error)
     return _form_page(request, article, refreshed, message, status)
-
-
-def _refused(request, article, refusal):
-    """The short page a refused comment gets: what happened, when to try again, and the reader's text.
-
-    Answered before the expensive work: no form is built or validated, no comments are read,
-    and the page is a Jinja2 template (templates/jinja2/comments/refused.html) that draws the
-    form's fields with what was posted, echoed and never stored, a new single-use form token,
-    and the CSRF token the form was just sent with (so no cookie is set). Closed comments
-    outrank any other reason (403), as they did when they were checked first. A 429 says when
-    to try again (``Retry-After`` too).
-    """
-    closed = article.comments_closed_reason()
-    if closed:
-        refusal = CommentRefused(closed, status=403)
-    posted = request.POST
-    body = posted.get("body", "")
-    rate_limited = refusal.status == 429
-    wait_minutes = -(-refusal.retry_after // 60) if rate_limited and refusal.retry_after else None
-    context = {
-        "article": article,
-        "message": refusal.message,
-        "body_error": refusal.field == "body",
-        "rate_limited": rate_limited,
-        "wait_minutes": wait_minutes,
-        "closed": bool(closed),
-        "body": body,
-        "body_html": comment_text(body) if closed else "",
-        "is_reply": bool(posted.get("reply_to")),
-        "form": None if closed else _echoed_form(request, article),
-    }
-    response = render(request, "comments/refused.html", context, status=refusal.status, using="jinja2")
-    if wait_minutes:
-        response["Retry-After"] = str(refusal.retry_after)
-    return response
-
-
-def _echoed_form(request, article):
-    """What the refusal page's form shows: the posted values (never validated or stored) and new tokens."""
-    posted = request.POST
-    reply_to = posted.get("reply_to", "")
-    fields = CommentForm.base_fields
-    return {
-        "action": reverse("comments:submit", kwargs={"slug": article.slug}),
-        "csrf_token": _csrf_token(request),
-        "started": protection.form_token(article),
-        "reply_to": reply_to if reply_to.isdigit() else "",
-        "display_name": posted.get("display_name", ""),
-        "email": posted.get("email", ""),
-        "reader_role": posted.get("reader_role", ""),
-        "body": posted.get("body", ""),
-        "notify_replies": bool(posted.get("notify_replies")),
-        "fields": fields,
-        "roles": fields["reader_role"].choices,
-        "body_hint": body_help_text(),
-        "max_length": settings.COMMENTS_MAX_LENGTH,
-    }
-
-
-def _csrf_token(request):
-    """The CSRF token the reader's form was sent with: the middleware has just checked it against their cookie.
-
-    Handing it back (rather than ``get_token``, which sets the cookie again) keeps a refusal
-    free of cookies. A POST that carried none (its token came in the header) gets a new one.
-    """
-    token = request.POST.get("csrfmiddlewaretoken", "")
-    return token if CSRF_TOKEN_RE.fullmatch(token) else get_token(request)
 
 
 def _form_page(request, article, form, message, status):
@@ -143,7 +69,7 @@ def submit(request, slug):
     except CommentRefused as refusal:
         article = services.article_for_refusal(slug)
         foreign = token is not None and token.article_pk != article.pk
-        return _refused(request, article, protection.foreign_form() if foreign else refusal)
+        return refused_page(request, article, protection.foreign_form() if foreign else refusal)
     sent_ids = protection.sent_comment_ids(request)
     try:
         article = services.article_for_comment(slug, body=body, email=email, sent_comment_ids=sent_ids)
@@ -152,7 +78,7 @@ def submit(request, slug):
         raise
     if article.pk != token.article_pk or article.comments_closed_reason():
         claim.release()  # nothing was sent: the attempt does not count
-        return _refused(request, article, protection.foreign_form())  # closed outranks it (_refused)
+        return refused_page(request, article, protection.foreign_form())  # closed outranks it
     form = CommentForm(data=posted, article=article)
     words = services.moderation_words()
     form.banned_words = words[ModerationWord.Action.BANNED]
@@ -196,7 +122,7 @@ def _honeypot_filled(request, slug):
     )
     closed = article.comments_closed_reason()
     if closed:
-        return _refused(request, article, CommentRefused(closed, status=403))
+        return refused_page(request, article, CommentRefused(closed, status=403))
     return _refuse(
         request,
         article,
