@@ -6,6 +6,8 @@ Rate limits, the form's token (used, too fast) and duplicates are checked before
 rules (the word lists) and before any page of comments is read; nothing is stored, no cookie is set.
 """
 
+import json
+import subprocess
 import time
 from html.parser import HTMLParser
 
@@ -16,6 +18,7 @@ from django.urls import reverse
 from articles.models import Article
 from comments.models import Comment
 from comments.protection import form_token
+from tests.sendtracker.test_html_validity import vnu_jar
 from tests.support.comments import comment_data, post_comment
 from tests.support.factories import ArticleFactory
 
@@ -266,3 +269,29 @@ def test_a_refusal_for_an_article_that_does_not_exist_is_a_404(client, article):
     response = client.post(url, comment_data(article, started=form_token(article, now=time.time())))
     assert response.status_code == 404
     assert not Comment.objects.exists()
+
+
+def test_the_nu_html_checker_finds_no_error_on_any_refusal_page(client, settings, tmp_path):
+    """Rate-limited, a duplicate (its field marked), a reply, and closed comments (the text shown, no form)."""
+    jar = vnu_jar()
+    article = ArticleFactory(comment_moderation=Article.Moderation.POST)
+    pages = []
+    assert post_comment(client, article, body=TEXT).status_code == 302
+    pages.append(post_comment(client, article, body=TEXT, ip="198.51.100.8"))  # a duplicate
+    settings.COMMENTS_RATE_LIMIT_PER_IP = (0, 600)
+    pages.append(post_comment(client, article, body="A second thought.\n\nWith https://example.org/ in it."))
+    pages.append(
+        post_comment(client, article, body="A reply.", reply_to="1", reader_role="parent", notify_replies="on")
+    )
+    pages.append(post_comment(client, ArticleFactory(comment_moderation=Article.Moderation.CLOSED), body=TEXT))
+    assert [page.status_code for page in pages] == [400, 429, 429, 403]
+    for number, page in enumerate(pages):
+        (tmp_path / f"refused-{number}.html").write_bytes(page.content)
+    result = subprocess.run(
+        ["java", "-jar", str(jar), "--format", "json", "--errors-only", "--exit-zero-always", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    messages = json.loads(result.stderr or result.stdout)["messages"]
+    assert not messages, "\n".join(f"{m.get('url')}: {m.get('message')} [{m.get('extract', '')}]" for m in messages)
