@@ -69,7 +69,7 @@ def refused_page(request, article, refusal):
         values = {
             "csrf_token": escape(_csrf_token(request)),
             "started": escape(protection.form_token(article)),
-            "reply_to": reply_to if reply_to.isdigit() else "",
+            "reply_to": reply_to if reply_to.isascii() and reply_to.isdigit() else "",
             "display_name": escape(posted.get("display_name", "")),
             "email": escape(posted.get("email", "")),
             "body": escape(body),
