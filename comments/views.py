@@ -8,9 +8,9 @@ A comment is checked cheapest first, so a refusal costs little: the form's signe
 I/O), then its single-use nonce, the rate limits and the duplicate key (one round trip to the
 shared cache). A refusal then reads only what its page shows of the article (a copy kept in
 the process while the articles are unchanged, else one query) and gets the short refusal page
-(comments/refusals.py: no form built, no comments read). Only a comment that passed all that reads the article with what the database knows
-of its text and reader (one query), the form's own rules (the word lists: one query) and the
-INSERT. A closed article still outranks every other reason (403), as when it was checked first.
+(comments/refusals.py: no form built, no comments read). Only a comment that passed all that
+reads the article with what the database knows of its text and reader (one query), the form's
+own rules (the word lists: one query) and the INSERT. A closed article still outranks every other reason (403), as when it was checked first.
 """
 
 from django.http import Http404, HttpResponseRedirect

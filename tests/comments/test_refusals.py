@@ -295,3 +295,15 @@ def test_the_nu_html_checker_finds_no_error_on_any_refusal_page(client, settings
     )
     messages = json.loads(result.stderr or result.stdout)["messages"]
     assert not messages, "\n".join(f"{m.get('url')}: {m.get('message')} [{m.get('extract', '')}]" for m in messages)
+
+
+def test_a_comment_refused_because_comments_closed_or_a_foreign_form_uses_up_no_attempt(client, settings):
+    """Found closed (or the form made for another article) after the claim: the attempt is given back."""
+    settings.COMMENTS_RATE_LIMIT_PER_IP = (1, 600)
+    closed = ArticleFactory(comment_moderation=Article.Moderation.CLOSED)
+    article = ArticleFactory()
+    assert post_comment(client, closed, body=TEXT).status_code == 403
+    foreign = post_comment(client, article, body=TEXT, started=form_token(closed, now=time.time() - 30))
+    assert_short_refusal(foreign, 400, "This form belongs to another article.")
+    assert post_comment(client, article, body=TEXT).status_code == 302  # the one attempt allowed
+    assert Comment.objects.get().article == article
