@@ -12,11 +12,10 @@ from auditlog.models import LogEntry as AuditEntry
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, router, transaction
+from django.db import IntegrityError, connections, router, transaction
 from django.db.models import CharField, Exists, OuterRef, Q, Value
 from django.db.models.functions import Cast, Concat
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from articles.models import Article
@@ -100,33 +99,93 @@ class SubmissionFacts:
     known_reader: bool
 
 
+# Stand-ins the query of ``article_for_comment`` is compiled with, once per process for each shape
+# (``_article_for_comment_sql``); each request puts its own values in their places.
+_SLUG, _FINGERPRINT, _EMAIL = "\x00st_slug\x00", "\x00st_fingerprint\x00", "\x00st_email\x00"
+_SINCE = datetime.datetime(1901, 2, 3, 4, 5, 6, 789012, tzinfo=datetime.UTC)
+_ID_BASE = -7_300_000_000  # the remembered comment ids: _ID_BASE - 0, - 1, ...
+
+
+@functools.lru_cache(maxsize=64)
+def _article_for_comment_sql(alias, with_email, id_count):
+    """The SQL of ``article_for_comment``'s query and where each request's values go in its parameters.
+
+    Built by the ORM with stand-in values and compiled once per process, database and shape
+    (an address or not, how many remembered comment ids): building and compiling the queryset
+    with its two ``EXISTS`` took most of an accepted comment's time (docs/performance.md, issue 15).
+    Returns ``(sql, params, slots)``: ``params`` with the stand-ins, ``slots`` as
+    ``(position, name, prepare)`` for each place a request's value goes.
+    """
+    connection = connections[alias]
+    ops = connection.ops
+    ids = [_ID_BASE - n for n in range(id_count)]
+    same = Q(article=OuterRef("pk")) | Q(email__iexact=_EMAIL) if with_email else Q(article=OuterRef("pk"))
+    known = (
+        Exists(
+            Comment.objects.filter(
+                pk__in=ids, status=Comment.Status.APPROVED, moderated_by__isnull=False, email__iexact=_EMAIL
+            )
+        )
+        if with_email and ids
+        else Value(False)
+    )
+    recent = Comment.objects.filter(fingerprint=_FINGERPRINT, created_at__gte=_SINCE).filter(same)
+    queryset = Article.objects.filter(slug=_SLUG).annotate(recent_duplicate=Exists(recent), known_reader=known)
+    sql, params = queryset.order_by().query.get_compiler(using=alias).as_sql()
+    since_db = ops.adapt_datetimefield_value(_SINCE)
+    stand_ins = {
+        _SLUG: ("slug", None),
+        _FINGERPRINT: ("fingerprint", None),
+        _EMAIL: ("email", None),
+        ops.prep_for_iexact_query(_EMAIL): ("email", ops.prep_for_iexact_query),
+        since_db: ("since", ops.adapt_datetimefield_value),
+    }
+    slots = []
+    for position, param in enumerate(params):
+        if isinstance(param, int) and not isinstance(param, bool) and param <= _ID_BASE:
+            slots.append((position, ("id", _ID_BASE - param), None))
+        elif isinstance(param, (str, datetime.datetime)) and param in stand_ins:
+            name, prepare = stand_ins[param]
+            slots.append((position, name, prepare))
+    found = {slot[1] if isinstance(slot[1], str) else "id" for slot in slots}
+    wanted = (
+        {"slug", "fingerprint", "since"}
+        | ({"email"} if with_email else set())
+        | ({"id"} if ids and with_email else set())
+    )
+    if found != wanted:  # the ORM wrote a value in a way this does not know: never guess
+        raise RuntimeError(f"article_for_comment's query: stand-ins found {sorted(found)}, expected {sorted(wanted)}")
+    return sql, tuple(params), tuple(slots)
+
+
 def article_for_comment(slug, *, body, email, sent_comment_ids=()):
     """The published article ``slug`` (404 if none), read in one query with what submitting a comment asks.
 
     ``article.comment_facts`` (SubmissionFacts) says whether the same text was sent recently
     (to this article, or from this email address) and whether the reader is known
-    (``is_known_reader``), for the text and address as the form will clean them.
+    (``is_known_reader``), for the text and address as the form will clean them. The query's
+    SQL is compiled once per process for each shape (``_article_for_comment_sql``); whether the
+    article is published now is the model's rule, applied to what was read
+    (``Article.is_published``), as the published() filter would.
     """
     fingerprint = checks.fingerprint(checks.clean_text(body))
     email = checks.normalise_email(email)
-    same = Q(article=OuterRef("pk")) | Q(email__iexact=email) if email else Q(article=OuterRef("pk"))
     ids = list(sent_comment_ids)
-    known = (
-        Exists(
-            Comment.objects.filter(
-                pk__in=ids, status=Comment.Status.APPROVED, moderated_by__isnull=False, email__iexact=email
-            )
-        )
-        if email and ids
-        else Value(False)
+    alias = router.db_for_read(Article)
+    sql, params, slots = _article_for_comment_sql(alias, bool(email), len(ids) if email else 0)
+    since = timezone.now() - datetime.timedelta(seconds=settings.COMMENTS_DUPLICATE_WINDOW_SECONDS)
+    values = {"slug": slug, "fingerprint": fingerprint, "email": email, "since": since}
+    params = list(params)
+    for position, name, prepare in slots:
+        value = ids[name[1]] if isinstance(name, tuple) else values[name]
+        params[position] = prepare(value) if prepare is not None else value
+    found = list(Article.objects.raw(sql, params, using=alias))
+    article = found[0] if found else None
+    if article is None or not article.is_published:
+        raise Http404("No Article matches the given query.")
+    article.comment_facts = SubmissionFacts(
+        fingerprint, email, bool(article.recent_duplicate), bool(article.known_reader)
     )
-    article = get_object_or_404(
-        Article.objects.published().annotate(
-            recent_duplicate=Exists(_recent(fingerprint).filter(same)), known_reader=known
-        ),
-        slug=slug,
-    )
-    article.comment_facts = SubmissionFacts(fingerprint, email, article.recent_duplicate, article.known_reader)
     return article
 
 
