@@ -15,6 +15,7 @@ from django.test import Client
 from django.utils import timezone
 
 from articles.models import Article
+from comments import checks
 from comments.models import Comment, ModerationWord
 from comments.services import moderate_comments
 from tests.support.comments import post_comment
@@ -83,3 +84,27 @@ def test_a_known_reader_in_any_case_is_published_and_a_repeat_from_the_address_i
     response = post_comment(regular, ArticleFactory(), email="SAM_X@example.org", body="Back again.")
     assert response.status_code == 400
     assert Comment.objects.filter(body="Back again.").count() == 1
+
+
+def test_every_listed_word_is_found_even_where_they_overlap():
+    """The word lists are compiled once per list (comments/checks.py): overlapping entries are each still found."""
+    words = ["the council", "sue the council", "sue", "suit", "ｓｃａｎｄａｌ"]
+    assert checks.find_words("They will SUE the Council over the scandal.", words) == [
+        "the council",
+        "sue the council",
+        "sue",
+        "ｓｃａｎｄａｌ",
+    ]
+    assert checks.find_words("A lawsuit.", words) == []
+    assert checks.find_words("A lawsuit.", [*words, "lawsuit"]) == ["lawsuit"]  # a word added is found at once
+
+
+def test_a_word_added_to_the_banned_list_refuses_the_next_comment(client):
+    article = ArticleFactory()
+    assert post_comment(client, article, body="A first thought about the panel.").status_code == 302
+    ModerationWord.objects.create(word="panel", action=ModerationWord.Action.BANNED)
+
+    response = post_comment(Client(), article, email="alex@example.org", body="Another thought about the panel.")
+
+    assert response.status_code == 400
+    assert "language we do not publish" in response.content.decode()
