@@ -126,8 +126,9 @@ def _article_for_comment_sql(alias, with_email, id_count):
     Built by the ORM with stand-in values and compiled once per process, database and shape
     (an address or not, how many remembered comment ids): building and compiling the queryset
     with its two ``EXISTS`` took most of an accepted comment's time (docs/performance.md, issue 15).
-    Returns ``(sql, params, slots)``: ``params`` with the stand-ins, ``slots`` as
-    ``(position, name, prepare)`` for each place a request's value goes.
+    Returns ``(sql, params, slots, row)``: ``params`` with the stand-ins, ``slots`` as
+    ``(position, name, prepare)`` for each place a request's value goes, and ``row``
+    (``_RowShape``) where the compiled SELECT puts the article's fields and the two answers.
     """
     connection = connections[alias]
     ops = connection.ops
@@ -144,7 +145,18 @@ def _article_for_comment_sql(alias, with_email, id_count):
     )
     recent = Comment.objects.filter(fingerprint=_FINGERPRINT, created_at__gte=_SINCE).filter(same)
     queryset = Article.objects.filter(slug=_SLUG).annotate(recent_duplicate=Exists(recent), known_reader=known)
-    sql, params = queryset.order_by().query.get_compiler(using=alias).as_sql()
+    compiler = queryset.order_by().query.get_compiler(using=alias)
+    sql, params = compiler.as_sql()
+    # What the ORM's iterator would work out for each row (ModelIterable): the model's columns,
+    # the annotations' places and each column's converters (from_db_value, the backend's).
+    fields = compiler.klass_info["select_fields"]
+    row = _RowShape(
+        attnames=tuple(compiler.select[i][0].target.attname for i in fields),
+        fields=tuple(fields),
+        recent_duplicate=compiler.annotation_col_map["recent_duplicate"],
+        known_reader=compiler.annotation_col_map["known_reader"],
+        converters=tuple(compiler.get_converters([column for column, _, _ in compiler.select]).items()),
+    )
     since_db = ops.adapt_datetimefield_value(_SINCE)
     stand_ins = {
         _SLUG: ("slug", None),
@@ -168,7 +180,16 @@ def _article_for_comment_sql(alias, with_email, id_count):
     )
     if found != wanted:  # the ORM wrote a value in a way this does not know: never guess
         raise RuntimeError(f"article_for_comment's query: stand-ins found {sorted(found)}, expected {sorted(wanted)}")
-    return sql, tuple(params), tuple(slots)
+    return sql, tuple(params), tuple(slots), row
+
+
+@dataclass(frozen=True)
+class _RowShape:
+    attnames: tuple
+    fields: tuple
+    recent_duplicate: int
+    known_reader: int
+    converters: tuple
 
 
 def article_for_comment(slug, *, body, email, sent_comment_ids=()):
@@ -185,19 +206,30 @@ def article_for_comment(slug, *, body, email, sent_comment_ids=()):
     email = checks.normalise_email(email)
     ids = list(sent_comment_ids)
     alias = router.db_for_read(Article)
-    sql, params, slots = _article_for_comment_sql(alias, bool(email), len(ids) if email else 0)
+    sql, params, slots, shape = _article_for_comment_sql(alias, bool(email), len(ids) if email else 0)
     since = timezone.now() - datetime.timedelta(seconds=settings.COMMENTS_DUPLICATE_WINDOW_SECONDS)
     values = {"slug": slug, "fingerprint": fingerprint, "email": email, "since": since}
     params = list(params)
     for position, name, prepare in slots:
         value = ids[name[1]] if isinstance(name, tuple) else values[name]
         params[position] = prepare(value) if prepare is not None else value
-    found = list(Article.objects.raw(sql, params, using=alias))
-    article = found[0] if found else None
-    if article is None or not article.is_published:
+    connection = connections[alias]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        raise Http404("No Article matches the given query.")
+    row = list(row)
+    for position, (converters, expression) in shape.converters:
+        value = row[position]
+        for converter in converters:
+            value = converter(value, expression, connection)
+        row[position] = value
+    article = Article.from_db(alias, shape.attnames, [row[i] for i in shape.fields])
+    if not article.is_published:
         raise Http404("No Article matches the given query.")
     article.comment_facts = SubmissionFacts(
-        fingerprint, email, bool(article.recent_duplicate), bool(article.known_reader)
+        fingerprint, email, bool(row[shape.recent_duplicate]), bool(row[shape.known_reader])
     )
     return article
 
