@@ -5,6 +5,7 @@ Pure functions over text, so each rule can be read and tested on its own. The fo
 do with the answers.
 """
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -76,12 +77,28 @@ def count_links(value):
 def find_words(value, words):
     """The words or phrases (case-insensitive, whole words) that appear in value."""
     text = normalise_for_matching(value)
-    found = []
+    any_word, patterns = _word_patterns(tuple(words))
+    if any_word is None or not any_word.search(text):  # most comments: one search, not one per word
+        return []
+    return [word for word, pattern in patterns if pattern.search(text)]
+
+
+@functools.lru_cache(maxsize=16)
+def _word_patterns(words):
+    """A pattern for any of the words, and each word with its own; normalised and compiled once per process per list.
+
+    Both lists are read on every comment (services.moderation_words): this is what they cost
+    after the first comment, rather than normalising and compiling each word each time.
+    """
+    patterns, needles = [], []
     for word in words:
         needle = normalise_for_matching(word)
-        if needle and re.search(r"(?<!\w)" + re.escape(needle) + r"(?!\w)", text):
-            found.append(word)
-    return found
+        if needle:
+            needles.append(re.escape(needle))
+            patterns.append((word, re.compile(r"(?<!\w)" + needles[-1] + r"(?!\w)")))
+    # Any of them, to answer "none" in one search; which ones is then asked word by word (they may overlap).
+    any_word = re.compile(r"(?<!\w)(?:" + "|".join(needles) + r")(?!\w)") if needles else None
+    return any_word, tuple(patterns)
 
 
 # Safeguarding: does the comment appear to name a child or a school? Deliberately

@@ -8,6 +8,14 @@ from .models import Comment, CommentReport, ModerationWord
 from .protection import started_token
 
 
+def body_help_text():
+    """The comment box's hint (the form's, and the refusal page's, which draws the form without it)."""
+    return (
+        f"Up to {settings.COMMENTS_MAX_LENGTH:,} characters. Please do not name a child or a school: "
+        "comments that do are held for a moderator."
+    )
+
+
 class CommentForm(forms.Form):
     display_name = forms.CharField(
         label="Your name",
@@ -54,12 +62,8 @@ class CommentForm(forms.Form):
         self.article = article
         self.banned_words = banned_words  # from services.moderation_words(), or read when the body is checked
         super().__init__(*args, **kwargs)
-        max_length = settings.COMMENTS_MAX_LENGTH
-        self.fields["body"].help_text = (
-            f"Up to {max_length:,} characters. Please do not name a child or a school: "
-            "comments that do are held for a moderator."
-        )
-        self.fields["body"].widget.attrs["data-maxlength"] = str(max_length)
+        self.fields["body"].help_text = body_help_text()
+        self.fields["body"].widget.attrs["data-maxlength"] = str(settings.COMMENTS_MAX_LENGTH)
         self.describe_fields()
 
     def describe_fields(self):

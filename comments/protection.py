@@ -77,6 +77,10 @@ REPLAYED = "This form has already been sent once. Your text is kept below: pleas
 EXPIRED = "This form was open too long. Your text is kept below: please send it again."
 
 
+def foreign_form():
+    return CommentRefused("This form belongs to another article. Please send your comment again.")
+
+
 def _issue_form_token(article_pk, started):
     return signing.dumps({"a": article_pk, "t": started, "n": secrets.token_urlsafe(16)}, salt=FORM_TOKEN_SALT)
 
@@ -113,30 +117,51 @@ def fresh_form_token(article_pk):
     return _issue_form_token(int(article_pk), time.time())
 
 
-def read_form_token(token, article, now=None):
-    """The nonce of a form token that is signed, for this article, and neither too young nor too old.
+class FormToken:
+    """A signed form token: the article it was made for, when the form was drawn, and its single-use nonce."""
 
-    Reads no shared state, so a forged, foreign, too-fast or expired form is refused before any
-    other work. Raises CommentRefused (and a fresh form is given) when it will not do.
+    __slots__ = ("article_pk", "started", "nonce")
+
+    def __init__(self, article_pk, started, nonce):
+        self.article_pk = article_pk
+        self.started = started
+        self.nonce = nonce
+
+    def check_age(self, now=None):
+        """Refuse a form sent too soon after it was drawn to be a person typing, or left open too long."""
+        age = (now if now is not None else time.time()) - self.started
+        if age < settings.COMMENTS_FORM_MIN_AGE_SECONDS:
+            raise CommentRefused(
+                "That was sent too quickly to be a person typing. Please wait a few seconds and send it again."
+            )
+        if age > settings.COMMENTS_FORM_MAX_AGE_SECONDS:
+            raise CommentRefused(EXPIRED)
+
+
+def parse_form_token(token):
+    """The form token, if this site signed it; raises CommentRefused (and a fresh form is given) if not.
+
+    Reads no shared state and no database, so a forged form is refused before any other work.
     """
-    now = now if now is not None else time.time()
     try:
         data = signing.loads(token or "", salt=FORM_TOKEN_SALT)
-        started, article_pk, nonce = float(data["t"]), data["a"], str(data["n"])
+        return FormToken(data["a"], float(data["t"]), str(data["n"]))
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         raise CommentRefused(
             "This form could not be checked. We have given you a fresh one: please send your comment again."
         ) from None
-    if article_pk != article.pk:
-        raise CommentRefused("This form belongs to another article. Please send your comment again.")
-    age = now - started
-    if age < settings.COMMENTS_FORM_MIN_AGE_SECONDS:
-        raise CommentRefused(
-            "That was sent too quickly to be a person typing. Please wait a few seconds and send it again."
-        )
-    if age > settings.COMMENTS_FORM_MAX_AGE_SECONDS:
-        raise CommentRefused(EXPIRED)
-    return nonce
+
+
+def read_form_token(token, article, now=None):
+    """The nonce of a form token that is signed, for this article, and neither too young nor too old.
+
+    Raises CommentRefused (and a fresh form is given) when it will not do.
+    """
+    parsed = parse_form_token(token)
+    if parsed.article_pk != article.pk:
+        raise foreign_form()
+    parsed.check_age(now)
+    return parsed.nonce
 
 
 def check_form_token(token, article, now=None):

@@ -5,19 +5,21 @@ before, in comments/protection.py; what the words say, in comments/checks.py.
 """
 
 import datetime
+import functools
 from dataclasses import dataclass
 
 from auditlog.models import LogEntry as AuditEntry
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, router, transaction
 from django.db.models import CharField, Exists, OuterRef, Q, Value
 from django.db.models.functions import Cast, Concat
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 from django.utils import timezone
 
 from articles.models import Article
+from sendtracker.cache import versions
 
 from . import checks, signals
 from .exceptions import CommentRefused
@@ -72,9 +74,22 @@ def held_reasons(*, article, body, email, mode, sent_comment_ids=(), suspect_wor
 def moderation_words():
     """Every banned and suspect word, in one query: ``{action: [word, ...]}`` (the form's and the moderation's)."""
     words = {ModerationWord.Action.BANNED: [], ModerationWord.Action.SUSPECT: []}
-    for action, word in ModerationWord.objects.values_list("action", "word"):
-        words.setdefault(action, []).append(word)
+    alias = router.db_for_read(ModerationWord)
+    with connections[alias].cursor() as cursor:
+        cursor.execute(_moderation_words_sql(alias))
+        for action, word in cursor.fetchall():
+            words.setdefault(action, []).append(word)
     return words
+
+
+@functools.cache
+def _moderation_words_sql(alias):
+    """The SQL of ``ModerationWord.objects.values_list("action", "word")``, compiled once per process and database."""
+    query = ModerationWord.objects.values_list("action", "word").query
+    sql, params = query.get_compiler(using=alias).as_sql()
+    if params:  # a plain SELECT of two columns in the model's order takes none
+        raise RuntimeError(f"moderation_words' query takes parameters: {params!r}")
+    return sql
 
 
 def duplicate_key(article_pk, body):
@@ -97,33 +112,176 @@ class SubmissionFacts:
     known_reader: bool
 
 
+# Stand-ins the query of ``article_for_comment`` is compiled with, once per process for each shape
+# (``_article_for_comment_sql``); each request puts its own values in their places.
+_SLUG, _FINGERPRINT, _EMAIL = "\x00st_slug\x00", "\x00st_fingerprint\x00", "\x00st_email\x00"
+_SINCE = datetime.datetime(1901, 2, 3, 4, 5, 6, 789012, tzinfo=datetime.UTC)
+_ID_BASE = -7_300_000_000  # the remembered comment ids: _ID_BASE - 0, - 1, ...
+
+
+@functools.lru_cache(maxsize=64)
+def _article_for_comment_sql(alias, with_email, id_count):
+    """The SQL of ``article_for_comment``'s query and where each request's values go in its parameters.
+
+    Built by the ORM with stand-in values and compiled once per process, database and shape
+    (an address or not, how many remembered comment ids): building and compiling the queryset
+    with its two ``EXISTS`` took most of an accepted comment's time (docs/performance.md, issue 15).
+    Returns ``(sql, params, slots, row)``: ``params`` with the stand-ins, ``slots`` as
+    ``(position, name, prepare)`` for each place a request's value goes, and ``row``
+    (``_RowShape``) where the compiled SELECT puts the article's fields and the two answers.
+    """
+    connection = connections[alias]
+    ops = connection.ops
+    ids = [_ID_BASE - n for n in range(id_count)]
+    same = Q(article=OuterRef("pk")) | Q(email__iexact=_EMAIL) if with_email else Q(article=OuterRef("pk"))
+    known = (
+        Exists(
+            Comment.objects.filter(
+                pk__in=ids, status=Comment.Status.APPROVED, moderated_by__isnull=False, email__iexact=_EMAIL
+            )
+        )
+        if with_email and ids
+        else Value(False)
+    )
+    recent = Comment.objects.filter(fingerprint=_FINGERPRINT, created_at__gte=_SINCE).filter(same)
+    queryset = Article.objects.filter(slug=_SLUG).annotate(recent_duplicate=Exists(recent), known_reader=known)
+    compiler = queryset.order_by().query.get_compiler(using=alias)
+    sql, params = compiler.as_sql()
+    # What the ORM's iterator would work out for each row (ModelIterable): the model's columns,
+    # the annotations' places and each column's converters (from_db_value, the backend's).
+    fields = compiler.klass_info["select_fields"]
+    row = _RowShape(
+        attnames=tuple(compiler.select[i][0].target.attname for i in fields),
+        fields=tuple(fields),
+        recent_duplicate=compiler.annotation_col_map["recent_duplicate"],
+        known_reader=compiler.annotation_col_map["known_reader"],
+        converters=tuple(compiler.get_converters([column for column, _, _ in compiler.select]).items()),
+    )
+    since_db = ops.adapt_datetimefield_value(_SINCE)
+    stand_ins = {
+        _SLUG: ("slug", None),
+        _FINGERPRINT: ("fingerprint", None),
+        _EMAIL: ("email", None),
+        ops.prep_for_iexact_query(_EMAIL): ("email", ops.prep_for_iexact_query),
+        since_db: ("since", ops.adapt_datetimefield_value),
+    }
+    slots = []
+    for position, param in enumerate(params):
+        if isinstance(param, int) and not isinstance(param, bool) and param <= _ID_BASE:
+            slots.append((position, ("id", _ID_BASE - param), None))
+        elif isinstance(param, (str, datetime.datetime)) and param in stand_ins:
+            name, prepare = stand_ins[param]
+            slots.append((position, name, prepare))
+    found = {slot[1] if isinstance(slot[1], str) else "id" for slot in slots}
+    wanted = (
+        {"slug", "fingerprint", "since"}
+        | ({"email"} if with_email else set())
+        | ({"id"} if ids and with_email else set())
+    )
+    if found != wanted:  # the ORM wrote a value in a way this does not know: never guess
+        raise RuntimeError(f"article_for_comment's query: stand-ins found {sorted(found)}, expected {sorted(wanted)}")
+    return sql, tuple(params), tuple(slots), row
+
+
+@dataclass(frozen=True)
+class _RowShape:
+    attnames: tuple
+    fields: tuple
+    recent_duplicate: int
+    known_reader: int
+    converters: tuple
+
+
 def article_for_comment(slug, *, body, email, sent_comment_ids=()):
     """The published article ``slug`` (404 if none), read in one query with what submitting a comment asks.
 
     ``article.comment_facts`` (SubmissionFacts) says whether the same text was sent recently
     (to this article, or from this email address) and whether the reader is known
-    (``is_known_reader``), for the text and address as the form will clean them.
+    (``is_known_reader``), for the text and address as the form will clean them. The query's
+    SQL is compiled once per process for each shape (``_article_for_comment_sql``); whether the
+    article is published now is the model's rule, applied to what was read
+    (``Article.is_published``), as the published() filter would.
     """
     fingerprint = checks.fingerprint(checks.clean_text(body))
     email = checks.normalise_email(email)
-    same = Q(article=OuterRef("pk")) | Q(email__iexact=email) if email else Q(article=OuterRef("pk"))
     ids = list(sent_comment_ids)
-    known = (
-        Exists(
-            Comment.objects.filter(
-                pk__in=ids, status=Comment.Status.APPROVED, moderated_by__isnull=False, email__iexact=email
-            )
-        )
-        if email and ids
-        else Value(False)
+    alias = router.db_for_read(Article)
+    sql, params, slots, shape = _article_for_comment_sql(alias, bool(email), len(ids) if email else 0)
+    since = timezone.now() - datetime.timedelta(seconds=settings.COMMENTS_DUPLICATE_WINDOW_SECONDS)
+    values = {"slug": slug, "fingerprint": fingerprint, "email": email, "since": since}
+    params = list(params)
+    for position, name, prepare in slots:
+        value = ids[name[1]] if isinstance(name, tuple) else values[name]
+        params[position] = prepare(value) if prepare is not None else value
+    connection = connections[alias]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        raise Http404("No Article matches the given query.")
+    row = list(row)
+    for position, (converters, expression) in shape.converters:
+        value = row[position]
+        for converter in converters:
+            value = converter(value, expression, connection)
+        row[position] = value
+    article = Article.from_db(alias, shape.attnames, [row[i] for i in shape.fields])
+    if not article.is_published:
+        raise Http404("No Article matches the given query.")
+    article.comment_facts = SubmissionFacts(
+        fingerprint, email, bool(row[shape.recent_duplicate]), bool(row[shape.known_reader])
     )
-    article = get_object_or_404(
-        Article.objects.published().annotate(
-            recent_duplicate=Exists(_recent(fingerprint).filter(same)), known_reader=known
-        ),
-        slug=slug,
-    )
-    article.comment_facts = SubmissionFacts(fingerprint, email, article.recent_duplicate, article.known_reader)
+    return article
+
+
+# What the short page a refused comment gets shows of its article (comments/views.py ``_refused``).
+REFUSAL_FIELDS = ("slug", "headline", "status", "published_at", "comment_moderation", "comments_close_at")
+# The page cache's dependency key that every write to an articles table replaces (articles/apps.py).
+ARTICLES_KEY = "articles"
+REFUSAL_ARTICLES_KEPT = 512
+_refusal_articles = {}  # slug -> (the articles key's version when read, the article or None)
+
+
+@functools.cache
+def _article_by_slug_sql(alias):
+    """The SQL of ``Article.objects.filter(slug=...).only(*REFUSAL_FIELDS)``, compiled once per process and database."""
+    query = Article.objects.filter(slug="").only(*REFUSAL_FIELDS).order_by().query
+    sql, _ = query.get_compiler(using=alias).as_sql()
+    return sql
+
+
+def _article_by_slug(slug):
+    alias = router.db_for_read(Article)
+    found = list(Article.objects.raw(_article_by_slug_sql(alias), [slug], using=alias))
+    return found[0] if found else None
+
+
+def article_for_refusal(slug):
+    """The published article ``slug`` (404 if none) with what a refusal page shows, usually without a query.
+
+    A refused comment is answered before the expensive work (docs/performance.md, issue 15).
+    Each process keeps the articles it read here, each with the version the page cache's
+    ``articles`` key had just before the read: that key is replaced by every write to an
+    articles table (sendtracker/cache/writes.py, once after the statement and again at the
+    commit), so a kept copy is used only while nothing in the articles tables has changed since,
+    at the cost of one read of the shared cache. Otherwise (or while the cache is unreachable)
+    one query reads it, the ORM's SQL compiled once per process. Whether it is published now is
+    the model's rule, applied to the copy (``Article.is_published``), so a scheduled article
+    opens on time.
+    """
+    tokens, _ = versions.read([ARTICLES_KEY])
+    version = tokens[ARTICLES_KEY].value if tokens else None
+    kept = _refusal_articles.get(slug)
+    if version is not None and kept is not None and kept[0] == version:
+        article = kept[1]
+    else:
+        article = _article_by_slug(slug)
+        if version is not None:
+            if len(_refusal_articles) >= REFUSAL_ARTICLES_KEPT:
+                _refusal_articles.clear()
+            _refusal_articles[slug] = (version, article)
+    if article is None or not article.is_published:
+        raise Http404("No Article matches the given query.")
     return article
 
 

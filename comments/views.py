@@ -4,15 +4,16 @@ Every refusal answers with the reader's text kept in a form, a message that says
 why, and a 4xx status: 400 for what the reader can fix, 403 when comments are
 closed, 409 for a second report, 429 when a rate limit is hit. Nothing is stored.
 
-A comment is checked cheapest first, so a refusal costs little: the article (one query,
-which also says whether the text was sent before and whether the reader is known), the
-form's signed token (no I/O), then its single-use nonce, the rate limits and the duplicate
-key (one round trip to the shared cache), and only then the form's own rules (the word
-lists: one query) and the INSERT. A closed article, a used or too-fast form, a rate limit or
-a duplicate gets the short refusal page (``_refused``), not the article's form page.
+A comment is checked cheapest first, so a refusal costs little: the form's signed token (no
+I/O), then its single-use nonce, the rate limits and the duplicate key (one round trip to the
+shared cache). A refusal then reads only what its page shows of the article (a copy kept in
+the process while the articles are unchanged, else one query) and gets the short refusal page
+(comments/refusals.py: no form built, no comments read). Only a comment that passed all that
+reads the article with what the database knows of its text and reader (one query), the form's
+own rules (the word lists: one query) and the INSERT. A closed article still outranks every other reason (403), as when it was checked first.
 """
 
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -24,6 +25,7 @@ from .context import no_comments, page_holding, your_thoughts_context
 from .exceptions import CommentRefused
 from .forms import CommentForm, ReportForm
 from .models import Comment, ModerationWord
+from .refusals import refused_page
 
 
 def _refuse(request, article, form, message, status):
@@ -39,40 +41,6 @@ def _refuse(request, article, form, message, status):
     return _form_page(request, article, refreshed, message, status)
 
 
-def _refused(request, article, refusal):
-    """The short page a refused comment gets: what happened, when to try again, and the reader's text.
-
-    The text comes back in a new form (with a new single-use token) from what was posted,
-    without validating it again; it is echoed, never stored. A 429 says when to try again
-    (``Retry-After`` too).
-    """
-    posted = request.POST
-    closed = article.comments_closed_reason()
-    form = None
-    if not closed:
-        initial = {name: posted.get(name, "") for name in ("display_name", "email", "reader_role", "body", "reply_to")}
-        initial["notify_replies"] = bool(posted.get("notify_replies"))
-        initial["started"] = protection.form_token(article)
-        form = CommentForm(article=article, initial=initial)
-    wait_minutes = -(-refusal.retry_after // 60) if refusal.status == 429 and refusal.retry_after else None
-    context = {
-        "title": "Error: your comment was not sent",
-        "noindex": True,
-        "article": article,
-        "message": refusal.message,
-        "rate_limited": refusal.status == 429,
-        "wait_minutes": wait_minutes,
-        "comment_form": form,
-        "comments_closed": closed,
-        "body": posted.get("body", ""),
-        "is_reply": bool(posted.get("reply_to")),
-    }
-    response = render(request, "comments/refused.html", context, status=refusal.status)
-    if wait_minutes:
-        response["Retry-After"] = str(refusal.retry_after)
-    return response
-
-
 def _form_page(request, article, form, message, status):
     form.describe_fields()
     context = {"message": message, **your_thoughts_context(request, article, form=form, page=no_comments())}
@@ -82,34 +50,36 @@ def _form_page(request, article, form, message, status):
 @require_POST
 def submit(request, slug):
     posted = request.POST
-    sent_ids = protection.sent_comment_ids(request)
-    article = services.article_for_comment(
-        slug, body=posted.get("body", ""), email=posted.get("email", ""), sent_comment_ids=sent_ids
-    )
-    closed = article.comments_closed_reason()
-    if closed:
-        return _refused(request, article, CommentRefused(closed, status=403))
-    form = CommentForm(data=posted, article=article)
-    if form.honeypot_filled:
-        return _refuse(
-            request,
-            article,
-            form,
-            "Your comment was not sent because a field that people leave empty was filled in. "
-            "If you are a person, clear the field labelled “Leave this field empty” and send it again.",
-            400,
-        )
+    body, email = posted.get("body", ""), posted.get("email", "")
+    if posted.get("website", "").strip():
+        return _honeypot_filled(request, slug)
+    # The form's token (no I/O), then the claim on the shared cache (one round trip): a refusal
+    # reads only what its page shows of the article.
+    token = None
     try:
-        nonce = protection.read_form_token(posted.get("started"), article)
+        token = protection.parse_form_token(posted.get("started"))
+        token.check_age()
         ip_hash = protection.request_ip_hash(request)
         claim = protection.claim_submission(
-            nonce=nonce,
+            nonce=token.nonce,
             ip_hash=ip_hash,
-            email=posted.get("email", ""),
-            duplicate_key=services.duplicate_key(article.pk, posted.get("body", "")),
+            email=email,
+            duplicate_key=services.duplicate_key(token.article_pk, body),
         )
     except CommentRefused as refusal:
-        return _refused(request, article, refusal)
+        article = services.article_for_refusal(slug)
+        foreign = token is not None and token.article_pk != article.pk
+        return refused_page(request, article, protection.foreign_form() if foreign else refusal)
+    sent_ids = protection.sent_comment_ids(request)
+    try:
+        article = services.article_for_comment(slug, body=body, email=email, sent_comment_ids=sent_ids)
+    except Http404:
+        claim.release()
+        raise
+    if article.pk != token.article_pk or article.comments_closed_reason():
+        claim.release()  # nothing was sent: the attempt does not count
+        return refused_page(request, article, protection.foreign_form())  # closed outranks it
+    form = CommentForm(data=posted, article=article)
     words = services.moderation_words()
     form.banned_words = words[ModerationWord.Action.BANNED]
     if not form.is_valid():
@@ -139,6 +109,28 @@ def submit(request, slug):
     response = HttpResponseRedirect(f"{thanks}?r={protection.thanks_token(comment)}")
     protection.remember_sent_comment(request, response, comment)
     return response
+
+
+def _honeypot_filled(request, slug):
+    """A form with the honeypot filled: the form page with every field's errors (people who meet it can fix it)."""
+    posted = request.POST
+    article = services.article_for_comment(
+        slug,
+        body=posted.get("body", ""),
+        email=posted.get("email", ""),
+        sent_comment_ids=protection.sent_comment_ids(request),
+    )
+    closed = article.comments_closed_reason()
+    if closed:
+        return refused_page(request, article, CommentRefused(closed, status=403))
+    return _refuse(
+        request,
+        article,
+        CommentForm(data=posted, article=article),
+        "Your comment was not sent because a field that people leave empty was filled in. "
+        "If you are a person, clear the field labelled “Leave this field empty” and send it again.",
+        400,
+    )
 
 
 def thanks(request, slug):
