@@ -297,6 +297,8 @@ class StatusChange(StaffTextMixin, models.Model):
             models.Index(fields=["-effective_on", "-recorded_at"], name="statuschange_feed_idx"),
             # The tracker's "last updated": the newest change recorded, one index probe.
             models.Index(fields=["-recorded_at"], name="statuschange_recorded_idx"),
+            # "Named on the shortlist": the councils ever moved to a status, read from the index alone.
+            models.Index(fields=["to_status", "council"], name="statuschange_to_status_idx"),
         ]
         constraints = [
             models.CheckConstraint(
