@@ -42,6 +42,74 @@ def council_choice(field_name, help_text):
     )
 
 
+class _LazyChoices(forms.models.ModelChoiceIterator):
+    """A model choice field's choices, reading its queryset only when iterated, with one plain query.
+
+    Django's iterator reads the queryset when created (the widget creates one as soon as the field
+    has a queryset) and through ``.iterator()``: on PostgreSQL a server-side cursor, three round
+    trips (declare, fetch, close) for a few dozen rows.
+    """
+
+    def __init__(self, field):
+        self.field = field
+
+    @property
+    def queryset(self):
+        return self.field.queryset
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset:
+            yield self.choice(obj)
+
+
+class LazyModelChoiceField(forms.ModelChoiceField):
+    """A ModelChoiceField whose queryset is built on first use: when the form draws the choices or
+    checks a submitted value (one lookup), never merely because the form exists.
+
+    ``queryset`` is a callable returning the queryset.
+    """
+
+    iterator = _LazyChoices
+
+    def __init__(self, queryset, **kwargs):
+        self._make_queryset = queryset
+        super().__init__(None, **kwargs)
+
+    @property
+    def queryset(self):
+        if self._queryset is None and self._make_queryset is not None:
+            self._queryset = self._make_queryset().all()
+        return self._queryset
+
+    @queryset.setter
+    def queryset(self, queryset):
+        forms.ModelChoiceField._set_queryset(self, queryset)
+
+    def __deepcopy__(self, memo):
+        # Each form gets its own field (and widget choices), sharing no evaluated queryset.
+        result = super(forms.ChoiceField, self).__deepcopy__(memo)
+        result._queryset = None if self._queryset is None else self._queryset.all()
+        result.widget.choices = result.choices
+        return result
+
+
+class LazyModelChoiceFilter(django_filters.ModelChoiceFilter):
+    """A ModelChoiceFilter whose queryset (a callable taking the request, as django-filter allows) is
+    called only when the form draws its choices or checks a submitted value."""
+
+    field_class = LazyModelChoiceField
+
+    @property
+    def field(self):
+        if not hasattr(self, "_field"):
+            request = self.get_request()
+            self.extra["queryset"] = lambda: self.get_queryset(request)
+        # Skip QuerySetRequestMixin.field, which would build the queryset now.
+        return super(django_filters.filters.QuerySetRequestMixin, self).field
+
+
 def _rank(field, choices):
     """Order by a choice's position in its declaration (Outstanding before Good), not alphabetically."""
     return Case(
@@ -105,8 +173,10 @@ class CouncilFilter(django_filters.FilterSet):
         label="In the safety valve programme",
         widget=forms.Select(choices=[("", "Either"), ("true", "Yes"), ("false", "No")]),
     )
-    partnership = django_filters.ModelChoiceFilter(
-        queryset=Partnership.objects.all(),
+    partnership = LazyModelChoiceFilter(
+        # The partnerships that existed on the date asked for (today without one); built only when
+        # the form draws the choices or checks a submitted slug.
+        queryset=lambda request: Partnership.objects.all(),
         to_field_name="slug",
         method="filter_partnership",
         label="Partnership",
@@ -149,9 +219,11 @@ class CouncilFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, *args, **kwargs):
         super().__init__(data, *args, **kwargs)
-        # The partnership choices are those that existed on the date asked for (today without one).
-        as_of = self._as_of_from_data()
-        self.filters["partnership"].queryset = Partnership.objects.formed_by(as_of)
+        self.filters["partnership"].queryset = self._partnerships
+
+    def _partnerships(self, request):
+        """The partnership choices: those that existed on the date asked for (today without one)."""
+        return Partnership.objects.formed_by(self._as_of_from_data())
 
     def _as_of_from_data(self):
         """The valid ``as_of`` in the query, read before validation (None if absent or invalid)."""

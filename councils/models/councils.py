@@ -295,6 +295,10 @@ class StatusChange(StaffTextMixin, models.Model):
         indexes = [
             models.Index(fields=["council", "effective_on", "recorded_at"], name="statuschange_council_idx"),
             models.Index(fields=["-effective_on", "-recorded_at"], name="statuschange_feed_idx"),
+            # The tracker's "last updated": the newest change recorded, one index probe.
+            models.Index(fields=["-recorded_at"], name="statuschange_recorded_idx"),
+            # "Named on the shortlist": the councils ever moved to a status, read from the index alone.
+            models.Index(fields=["to_status", "council"], name="statuschange_to_status_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -325,6 +329,8 @@ class StatusChangeCorrection(StaffTextMixin, models.Model):
 
     class Meta:
         ordering = ["-corrected_at"]
+        # The tracker's "last updated" reads the newest correction: one index probe.
+        indexes = [models.Index(fields=["-corrected_at"], name="correction_corrected_idx")]
 
     def __str__(self):
         return f"Correction to {self.status_change} on {self.corrected_at:%d %b %Y}"
