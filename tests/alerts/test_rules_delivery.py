@@ -17,7 +17,12 @@ from alerts.models import Change, SentAlert, Subscription
 from comments.models import Comment
 from comments.services import moderate_comments
 from councils.choices import MembershipRole, PilotStatus
-from councils.partnerships import partnership_add_member, partnership_create
+from councils.partnerships import (
+    partnership_add_member,
+    partnership_create,
+    partnership_remove_member,
+    partnership_update,
+)
 from councils.services import council_set_status, status_change_correct
 from tests.support.factories import ArticleFactory, CommentFactory, CouncilFactory, ProgrammeFactory, UserFactory
 from tests.support.smtp import subject_of, text_of
@@ -291,3 +296,35 @@ def test_a_digest_records_each_change_as_sent(smtp, councils):
     assert reader.sent.get(key=change.key).sent_at is not None
     subject = subject_of(smtp.to(reader.email)[0])
     assert subject == "SEND Tracker: this week's changes (1)"
+
+
+def test_a_council_that_left_the_partnership_is_no_longer_news_to_its_followers(smtp, councils, partnership, run_tasks):
+    here, shrop, _powys = councils
+    immediate = confirmed("marches@example.org", target="partnership", followed=partnership)
+    digest = weekly("marches-weekly@example.org", "partnership", partnership)
+    shropshire_reader = weekly("shrop-weekly@example.org", "council", shrop)
+    membership = partnership.memberships.get(council=shrop)
+    partnership_remove_member(membership=membership, left_on=timezone.localdate(), note="Left.", by=None)
+    Change.objects.all().delete()  # the partnership's own news is not what this test is about
+    with run_tasks():
+        council_set_status(council=shrop, status=PilotStatus.CONSIDERING)
+        council_set_status(council=here, status=PilotStatus.CONSIDERING)
+    assert [subject_of(m) for m in smtp.to(immediate.email)] == ["Herefordshire: Shortlisted → Considering"]
+    partnership_update(partnership=partnership, note="A new chair.")
+    tasks.send_weekly_digests()
+    assert listed(smtp, digest.email) == [
+        ["Herefordshire: Shortlisted → Considering", "Marches partnership: note changed"]
+    ]
+    assert listed(smtp, shropshire_reader.email) == [["Shropshire: Shortlisted → Considering"]]
+
+
+def test_a_weekly_digest_looks_back_seven_days_at_most(smtp, councils):
+    here, shrop, _powys = councils
+    reader = weekly("tracker@example.org", "tracker", confirmed_days_ago=30)
+    too_old = council_set_status(council=here, status=PilotStatus.CONSIDERING)
+    in_the_week = council_set_status(council=shrop, status=PilotStatus.CONSIDERING)
+    now = timezone.now()
+    Change.objects.filter(status_change=too_old).update(happened_at=now - datetime.timedelta(days=7, hours=1))
+    Change.objects.filter(status_change=in_the_week).update(happened_at=now - datetime.timedelta(days=6, hours=23))
+    assert delivery.send_digest(reader, now, mail.get_connection())
+    assert listed(smtp, reader.email) == [["Shropshire: Shortlisted → Considering"]]
