@@ -10,6 +10,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from councils import signals
@@ -225,3 +226,18 @@ def test_a_refused_change_announces_nothing(journalist, sent):
     with pytest.raises(ValidationError):
         council_set_status(council=council, status=PilotStatus.PARTNER, by=journalist)
     assert sent == []
+
+
+def test_a_rename_without_a_source_shows_no_source(client):
+    programme = ProgrammeFactory()
+    programme_rename(
+        programme=programme, of=ProgrammeNameOf.PARTNERSHIPS, name="Change Programme Partnerships", changed_on=JUN_2023
+    )
+    partnership = PartnershipFactory(programme=programme, name="West Midlands regional expert partnership")
+    partnership_rename(partnership=partnership, name="West Midlands partnership", changed_on=JUN_2023)
+
+    assert list(ProgrammeName.objects.values_list("source_url", "source_title")) == [("", "")]
+    assert list(PartnershipName.objects.values_list("source_url", "source_title")) == [("", "")]
+    page = client.get(reverse("councils:programme")).content.decode()
+    assert "<strong>Regional expert partnerships</strong> until" in page  # the names' history is shown
+    assert "(source:" not in page
