@@ -162,8 +162,11 @@ def test_the_programme_and_its_partnerships_keep_separate_names_and_dates():
 
 def test_a_programme_rename_must_come_after_its_own_latest_rename():
     programme = ProgrammeFactory()
-    programme_rename(programme=programme, name="Second", changed_on=JAN_2023)
+    first = programme_rename(programme=programme, name="Second", changed_on=JAN_2023)
     programme_rename(programme=programme, name="Third", changed_on=JAN_2024)
+    # What the caller gets back is the kept record of the name replaced, as the docstring says.
+    assert first == ProgrammeName.objects.get(name="SEND and AP change programme")
+    assert (first.replaced_on, first.of) == (JAN_2023, ProgrammeNameOf.PROGRAMME)
     with pytest.raises(ValidationError) as refused:
         programme_rename(programme=programme, name="Fourth", changed_on=JUN_2023)
     assert refusal(refused) == {"changed_on": ["The name last changed on 1 January 2024; a new name must come after."]}
