@@ -4,6 +4,7 @@ moment before), and a write announced but never made.
 The rest of the versions' rules are pinned in test_cache_versions.py and test_page_cache.py.
 """
 
+import time
 import types
 
 import pytest
@@ -75,3 +76,19 @@ def test_a_save_refused_before_its_statement_does_not_hide_the_next_requests_wri
     after, _found = versions.read(page_keys)
     changed = [key for key in page_keys if after[key].value != before[key].value]
     assert changed == ["comments:article:*"], "the approved comment would not appear on the cached article page"
+
+
+def test_a_failing_expiry_provider_keeps_a_version_for_a_minute_not_none(monkeypatch, caplog):
+    """A provider that raises shortens a key's life to a minute: pages are still served from the
+    cache in that minute (a version already expired would be replaced on every read)."""
+
+    def broken():
+        raise RuntimeError("provider down")
+
+    monkeypatch.setattr(versions, "_expiry_providers", {**versions._expiry_providers})
+    versions.expires_at(broken, keys=("flaky",))
+    made = versions.bump(["flaky"])["flaky"]
+    assert time.time() + 55 < made.expires_at <= time.time() + 61
+    tokens, _found = versions.read(["flaky"])
+    assert tokens["flaky"].value == made.value
+    assert "Cache expiry provider" in caplog.text
