@@ -11,12 +11,12 @@ import types
 import pytest
 from django.core.cache import cache
 from django.core.signals import request_started
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 from django.db.models.signals import pre_save
 from django.utils import timezone
 
 from comments.models import Comment
-from sendtracker.cache import versions
+from sendtracker.cache import versions, writes
 from tests.support.factories import ArticleFactory, CommentFactory
 
 pytestmark = pytest.mark.django_db
@@ -146,3 +146,14 @@ def test_an_expired_version_the_cache_will_not_replace_serves_uncached():
         patch.setattr(versions, "time", clock)
         patch.setattr(cache, "set_many", dropping)
         assert versions.read(["articles"]) == (None, {})  # not the scheduled article's old version
+
+
+def test_a_truncate_of_two_apps_tables_replaces_both_apps_versions():
+    """A flush (one TRUNCATE naming every table) must make the tracker and the articles new."""
+    before = {key: read_at(time.time(), key=key).value for key in ("tracker", "articles")}
+    ran = []
+    sql = 'TRUNCATE "councils_council", "articles_article"'
+    writes._watch(lambda *args: ran.append(args), sql, None, False, {"connection": connection})
+    assert ran == [(sql, None, False, {"connection": connection})]
+    after = {key: read_at(time.time(), key=key).value for key in ("tracker", "articles")}
+    assert [key for key in before if after[key] == before[key]] == []
