@@ -16,6 +16,7 @@ from django.db.models.signals import pre_save
 from django.utils import timezone
 
 from comments.models import Comment
+from sendtracker import cache as sendtracker_cache
 from sendtracker.cache import versions, writes
 from tests.support.factories import ArticleFactory, CommentFactory
 
@@ -157,3 +158,10 @@ def test_a_truncate_of_two_apps_tables_replaces_both_apps_versions():
     assert ran == [(sql, None, False, {"connection": connection})]
     after = {key: read_at(time.time(), key=key).value for key in ("tracker", "articles")}
     assert [key for key in before if after[key] == before[key]] == []
+
+
+def test_a_change_announced_without_naming_a_database_replaces_the_version():
+    """``cache.changed(keys)`` (a write the SQL watch cannot see) defaults to the default database."""
+    before = read_at(time.time(), key="tracker").value
+    sendtracker_cache.changed({"tracker"})
+    assert read_at(time.time(), key="tracker").value != before
