@@ -53,7 +53,6 @@ TESTS = {
         "tests/sendtracker/test_cache_versions.py",
         "tests/sendtracker/test_page_cache.py",
         "tests/sendtracker/test_cache_dependencies.py",
-
         "tests/sendtracker/test_cache_purge.py",
     ],
     # Who is told of a change, and each message at most once (the alert idempotency).
