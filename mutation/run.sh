@@ -7,7 +7,7 @@
 set -u
 cd "$(dirname "$0")/.."
 VENV_BIN="$(pwd)/.venv/bin"
-MODULES="${*:-councils/choices.py councils/services.py councils/partnerships.py comments/checks.py comments/protection.py comments/services.py sendtracker/client_address.py sendtracker/cache/versions.py sendtracker/cache/writes.py}"
+MODULES="${*:-councils/choices.py councils/services.py councils/partnerships.py comments/checks.py comments/protection.py comments/services.py sendtracker/client_address.py sendtracker/cache/versions.py sendtracker/cache/writes.py alerts/delivery.py}"
 mkdir -p mutation-report
 status=0
 for module in $MODULES; do

@@ -46,11 +46,21 @@ TESTS = {
         "tests/sendtracker/test_rules_cache.py",
         "tests/sendtracker/test_cache_versions.py",
         "tests/sendtracker/test_page_cache.py",
+        "tests/sendtracker/test_cache_dependencies.py",
     ],
     "sendtracker/cache/writes.py": [
         "tests/sendtracker/test_rules_cache.py",
         "tests/sendtracker/test_cache_versions.py",
         "tests/sendtracker/test_page_cache.py",
+        "tests/sendtracker/test_cache_dependencies.py",
+        "tests/sendtracker/test_cache_purge.py",
+    ],
+    # Who is told of a change, and each message at most once (the alert idempotency).
+    "alerts/delivery.py": [
+        "tests/alerts/test_rules_delivery.py",
+        "tests/alerts/test_sending.py",
+        "tests/alerts/test_concurrency.py",
+        "tests/alerts/test_follow.py",
     ],
 }
 NO_PLUGINS = [

@@ -10,6 +10,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from councils import signals
@@ -161,8 +162,11 @@ def test_the_programme_and_its_partnerships_keep_separate_names_and_dates():
 
 def test_a_programme_rename_must_come_after_its_own_latest_rename():
     programme = ProgrammeFactory()
-    programme_rename(programme=programme, name="Second", changed_on=JAN_2023)
+    first = programme_rename(programme=programme, name="Second", changed_on=JAN_2023)
     programme_rename(programme=programme, name="Third", changed_on=JAN_2024)
+    # What the caller gets back is the kept record of the name replaced, as the docstring says.
+    assert first == ProgrammeName.objects.get(name="SEND and AP change programme")
+    assert (first.replaced_on, first.of) == (JAN_2023, ProgrammeNameOf.PROGRAMME)
     with pytest.raises(ValidationError) as refused:
         programme_rename(programme=programme, name="Fourth", changed_on=JUN_2023)
     assert refusal(refused) == {"changed_on": ["The name last changed on 1 January 2024; a new name must come after."]}
@@ -225,3 +229,18 @@ def test_a_refused_change_announces_nothing(journalist, sent):
     with pytest.raises(ValidationError):
         council_set_status(council=council, status=PilotStatus.PARTNER, by=journalist)
     assert sent == []
+
+
+def test_a_rename_without_a_source_shows_no_source(client):
+    programme = ProgrammeFactory()
+    programme_rename(
+        programme=programme, of=ProgrammeNameOf.PARTNERSHIPS, name="Change Programme Partnerships", changed_on=JUN_2023
+    )
+    partnership = PartnershipFactory(programme=programme, name="West Midlands regional expert partnership")
+    partnership_rename(partnership=partnership, name="West Midlands partnership", changed_on=JUN_2023)
+
+    assert list(ProgrammeName.objects.values_list("source_url", "source_title")) == [("", "")]
+    assert list(PartnershipName.objects.values_list("source_url", "source_title")) == [("", "")]
+    page = client.get(reverse("councils:programme")).content.decode()
+    assert "<strong>Regional expert partnerships</strong> until" in page  # the names' history is shown
+    assert "(source:" not in page

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from councils.choices import PilotStatus
+from councils.models import Council
 from councils.services import council_set_status
 from sendtracker.cache import purge
 from tests.support.factories import CouncilFactory
@@ -60,3 +61,14 @@ def test_an_unreachable_proxy_is_logged_and_the_write_stands(settings, caplog):
     settings.VARNISH_PURGE_URLS = ["http://127.0.0.1:9/"]  # the discard port: nothing listens
     purge.send({"council:1"})
     assert "Could not purge council:1" in caplog.text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_write_outside_a_transaction_purges_its_keys_at_once(proxy, settings):
+    """A bulk update in autocommit (a management command, a shell) also leaves the proxies' copies."""
+    url, received = proxy
+    settings.VARNISH_PURGE_URLS = [url]
+    council = CouncilFactory(status=PilotStatus.SHORTLISTED, status_effective_on=timezone.localdate())
+    received.clear()
+    Council.objects.filter(pk=council.pk).update(short_name="Renamed")
+    assert received == [{"tracker", "council:*"}]

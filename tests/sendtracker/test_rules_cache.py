@@ -4,16 +4,20 @@ moment before), and a write announced but never made.
 The rest of the versions' rules are pinned in test_cache_versions.py and test_page_cache.py.
 """
 
+import datetime
+import time
 import types
 
 import pytest
 from django.core.cache import cache
 from django.core.signals import request_started
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 from django.db.models.signals import pre_save
+from django.utils import timezone
 
 from comments.models import Comment
-from sendtracker.cache import versions
+from sendtracker import cache as sendtracker_cache
+from sendtracker.cache import versions, writes
 from tests.support.factories import ArticleFactory, CommentFactory
 
 pytestmark = pytest.mark.django_db
@@ -75,3 +79,89 @@ def test_a_save_refused_before_its_statement_does_not_hide_the_next_requests_wri
     after, _found = versions.read(page_keys)
     changed = [key for key in page_keys if after[key].value != before[key].value]
     assert changed == ["comments:article:*"], "the approved comment would not appear on the cached article page"
+
+
+def test_a_failing_expiry_provider_keeps_a_version_for_a_minute_not_none(monkeypatch, caplog):
+    """A provider that raises shortens a key's life to a minute: pages are still served from the
+    cache in that minute (a version already expired would be replaced on every read)."""
+
+    def broken():
+        raise RuntimeError("provider down")
+
+    monkeypatch.setattr(versions, "_expiry_providers", {**versions._expiry_providers})
+    versions.expires_at(broken, keys=("flaky",))
+    made = versions.bump(["flaky"])["flaky"]
+    assert time.time() + 55 < made.expires_at <= time.time() + 61
+    tokens, _found = versions.read(["flaky"])
+    assert tokens["flaky"].value == made.value
+    assert "Cache expiry provider" in caplog.text
+
+
+def test_the_day_version_is_replaced_exactly_at_local_midnight():
+    """Pages that say "today" change at 00:00:00 local time, not a minute or a second after."""
+    midnight = (timezone.localtime() + datetime.timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+    assert versions.bump([versions.DAY])[versions.DAY].expires_at == midnight.timestamp()
+
+
+def test_a_page_depends_on_its_keys_their_kinds_and_the_day_only():
+    keys = ["tracker", "council:12", "council:*", "comments:article:5"]
+    assert versions.expand(keys) == [
+        "comments:article:*",
+        "comments:article:5",
+        "council:*",
+        "council:12",
+        "day",
+        "tracker",
+    ]
+
+
+def test_last_modified_names_the_current_second_once_it_has_begun():
+    made = versions.Token("t", 1_900_000_000_500_000_000, None)  # half way through a second
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(versions, "time", types.SimpleNamespace(time=lambda: 1_900_000_000.9))
+        assert made.last_modified() == 1_900_000_000  # the next second has not begun
+        patch.setattr(versions, "time", types.SimpleNamespace(time=lambda: 1_900_000_001.0))
+        assert made.last_modified() == 1_900_000_001  # it has, exactly now
+
+
+def dropping(data, timeout=None):
+    """The tolerant Redis backend while Redis refuses writes: every key named as dropped."""
+    return list(data)
+
+
+def test_while_the_cache_still_refuses_writes_pages_are_served_uncached():
+    """A bump the cache dropped is retried before the next read; while that fails too, the old
+    versions must not be used (the page would be stored and served without the edit)."""
+    old = read_at(time.time(), key="tracker")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(cache, "set_many", dropping)
+        assert versions.bump(["tracker"]) is None  # an edit while Redis refuses writes
+        assert versions.read(["tracker"]) == (None, {})
+    assert read_at(time.time(), key="tracker").value != old.value
+
+
+def test_an_expired_version_the_cache_will_not_replace_serves_uncached():
+    cache.set(versions.PREFIX + "articles", ("scheduled", 1, AT), timeout=None)
+    clock = types.SimpleNamespace(time=lambda: AT + 1, time_ns=lambda: int((AT + 1) * 1e9))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(versions, "time", clock)
+        patch.setattr(cache, "set_many", dropping)
+        assert versions.read(["articles"]) == (None, {})  # not the scheduled article's old version
+
+
+def test_a_truncate_of_two_apps_tables_replaces_both_apps_versions():
+    """A flush (one TRUNCATE naming every table) must make the tracker and the articles new."""
+    before = {key: read_at(time.time(), key=key).value for key in ("tracker", "articles")}
+    ran = []
+    sql = 'TRUNCATE "councils_council", "articles_article"'
+    writes._watch(lambda *args: ran.append(args), sql, None, False, {"connection": connection})
+    assert ran == [(sql, None, False, {"connection": connection})]
+    after = {key: read_at(time.time(), key=key).value for key in ("tracker", "articles")}
+    assert [key for key in before if after[key] == before[key]] == []
+
+
+def test_a_change_announced_without_naming_a_database_replaces_the_version():
+    """``cache.changed(keys)`` (a write the SQL watch cannot see) defaults to the default database."""
+    before = read_at(time.time(), key="tracker").value
+    sendtracker_cache.changed({"tracker"})
+    assert read_at(time.time(), key="tracker").value != before
