@@ -6,6 +6,7 @@ form) is reported as not available, with the reason, instead of measured.
 
 import datetime
 import secrets
+import threading
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -117,13 +118,25 @@ class FormTokens:
 
     def __init__(self, slug):
         self.slug = slug
+        self.article = None
 
     def take(self, count):
-        from articles.models import Article
         from comments.protection import form_token
 
-        article = Article.objects.get(slug=self.slug)
-        return [urllib.parse.quote(form_token(article), safe="") for _ in range(count)]
+        return [urllib.parse.quote(form_token(self.read_article()), safe="") for _ in range(count)]
+
+    def read_article(self):
+        """The article, read once: the background poster's thread would otherwise hold one of this
+        process's pooled connections for good on each round, until the pool ran dry (PoolTimeout)."""
+        if self.article is None:
+            from django.db import connection
+
+            from articles.models import Article
+
+            self.article = Article.objects.get(slug=self.slug)
+            if threading.current_thread() is not threading.main_thread():
+                connection.close()  # back to the pool
+        return self.article
 
 
 def concrete(scenario, count):
