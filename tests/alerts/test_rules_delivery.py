@@ -328,3 +328,29 @@ def test_a_weekly_digest_looks_back_seven_days_at_most(smtp, councils):
     Change.objects.filter(status_change=in_the_week).update(happened_at=now - datetime.timedelta(days=6, hours=23))
     assert delivery.send_digest(reader, now, mail.get_connection())
     assert listed(smtp, reader.email) == [["Shropshire: Shortlisted → Considering"]]
+
+
+def test_a_reply_reaches_the_articles_followers_as_well_as_the_follower_of_its_comment(smtp, run_tasks, moderator):
+    # A reply is also a new comment on the article: its followers hear of it too.
+    article = ArticleFactory(slug="story")
+    asked = CommentFactory(article=article, status=Comment.Status.APPROVED, notify_replies=True)
+    confirmed("story@example.org", target="article", followed=article)
+    Subscription.objects.create(email="asker@example.org", target="replies", comment=asked, confirmed_at=timezone.now())
+    with run_tasks():
+        CommentFactory(article=article, parent=asked, display_name="Ann", status=Comment.Status.PENDING)
+        moderate_comments(
+            comments=Comment.objects.filter(parent__isnull=False), status=Comment.Status.APPROVED, by=moderator
+        )
+    assert len(smtp.to("story@example.org")) == 1
+    assert len(smtp.to("asker@example.org")) == 1
+
+
+def test_a_chunks_result_counts_every_message_it_sent_and_none_it_skipped(smtp, councils):
+    # The task's result (in the worker's log) is how many readers this chunk mailed.
+    here, _shrop, _powys = councils
+    readers = [confirmed(f"parent{n}@example.org", followed=here) for n in range(3)]
+    change = Change.objects.get(status_change=council_set_status(council=here, status=PilotStatus.CONSIDERING))
+    connection = mail.get_connection()
+    assert delivery.send_change(change, [readers[0].pk], connection) == 1
+    assert delivery.send_change(change, [reader.pk for reader in readers], connection) == 2
+    assert sorted(m.recipients[0] for m in smtp.messages) == [reader.email for reader in readers]
