@@ -177,6 +177,8 @@ def test_a_week_with_nothing_new_sends_no_digest(smtp, councils):
     reader = weekly("tracker@example.org", "tracker")
     assert tasks.send_weekly_digests() == 1  # one subscriber looked at
     assert smtp.messages == []
+    # The chunk's result, in the worker's log, counts no digest mailed.
+    assert tasks.send_digests.apply(args=[[reader.pk], timezone.now().isoformat()]).get() == 0
     assert not reader.sent.exists()
     reader.refresh_from_db()
     assert reader.last_digest_at is None
