@@ -95,6 +95,22 @@ def test_a_council_followers_digest_has_that_council_and_its_partnership_only(sm
     ]
 
 
+def test_a_tracker_followers_digest_has_every_councils_changes_and_the_partnerships_news(smtp, councils, partnership):
+    here, _shrop, powys = councils
+    reader = weekly("tracker@example.org", "tracker")
+    council_set_status(council=powys, status=PilotStatus.CONSIDERING)
+
+    tasks.send_weekly_digests()
+    assert listed(smtp, reader.email) == [
+        [
+            "New partnership: Marches partnership",
+            f"{here.short_name} joined Marches partnership as lead council",
+            "Shropshire joined Marches partnership as partner council",
+            "Powys: Shortlisted → Considering",
+        ]
+    ]
+
+
 def test_a_partnership_followers_digest_has_its_members_status_changes(smtp, councils, partnership):
     here, shrop, powys = councils
     reader = weekly("marches@example.org", "partnership", partnership)
