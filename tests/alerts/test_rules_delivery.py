@@ -176,6 +176,23 @@ def test_a_digest_starts_after_the_last_one_and_after_confirmation(smtp, council
     assert reader.sent.filter(key=f"digest:{delivery.digest_week(next_week)}").exists()
 
 
+def test_news_from_before_the_last_digest_is_not_sent_when_it_becomes_relevant(smtp, councils, partnership):
+    # Powys changed status before the last digest, when it was in no partnership; it joins now.
+    # The partnership's follower hears that it joined, not its week-old status change as news.
+    _here, _shrop, powys = councils
+    reader = weekly("marches@example.org", "partnership", partnership)
+    Change.objects.all().delete()
+    earlier = council_set_status(council=powys, status=PilotStatus.CONSIDERING)
+    Change.objects.filter(status_change=earlier).update(happened_at=timezone.now() - datetime.timedelta(days=3))
+    Subscription.objects.filter(pk=reader.pk).update(last_digest_at=timezone.now() - datetime.timedelta(days=2))
+    partnership_add_member(
+        partnership=partnership, council=powys, role=MembershipRole.PARTNER, joined_on=timezone.localdate()
+    )
+
+    tasks.send_weekly_digests()
+    assert listed(smtp, reader.email) == [["Powys joined Marches partnership as partner council"]]
+
+
 def test_a_change_at_the_moment_of_the_last_digest_is_not_listed_again(councils):
     here, _shrop, _powys = councils
     reader = weekly("tracker@example.org", "tracker")
