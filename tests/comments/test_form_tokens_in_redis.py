@@ -85,3 +85,12 @@ def test_no_form_is_accepted_while_redis_is_down(production_stores, article, set
     settings.CACHES["default"]["OPTIONS"] = {"socket_connect_timeout": 0.2, "socket_timeout": 0.2}
     with pytest.raises(CommentRefused, match="already been sent"):
         protection.check_form_token(token, article)
+
+
+def test_a_form_sent_as_a_comment_is_remembered_as_long_as_the_form_could_be_sent(production_stores, article, settings):
+    # The comment's claim (one Lua script on Redis) uses the nonce up: it must outlive the form,
+    # or the same form could be sent again in the last minute of its life.
+    assert post_comment(Client(), article, body="My thoughts.").status_code == 302
+    nonce_keys = production_stores.keys("*comments:form-used:*")
+    assert len(nonce_keys) == 1
+    assert production_stores.ttl(nonce_keys[0]) >= settings.COMMENTS_FORM_MAX_AGE_SECONDS
