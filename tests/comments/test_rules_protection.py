@@ -241,3 +241,20 @@ def test_an_attempt_as_the_window_ends_starts_a_new_window_and_is_counted(monkey
     over = [protection.over_rate_limit("ip", "reader", (count, 600)) for _ in range(count + 2)]
     # The attempt that found its window gone is the new window's first.
     assert over == [attempt > count for attempt in range(1, count + 3)]
+
+
+@pytest.mark.parametrize("limited", ["ip", "email"])
+def test_a_reader_over_a_rate_limit_is_told_to_wait_for_the_whole_window(settings, limited):
+    # Without Redis the claim is made step by step; the refusal page and its Retry-After say how long.
+    settings.COMMENTS_RATE_LIMIT_PER_IP = (1, 600)
+    settings.COMMENTS_RATE_LIMIT_PER_EMAIL = (1, 900)
+    protection.claim_submission(nonce="first", ip_hash="reader", email="sam@example.org", duplicate_key="one")
+    with pytest.raises(CommentRefused) as refused:
+        protection.claim_submission(
+            nonce="second",
+            ip_hash="reader" if limited == "ip" else "another-reader",
+            email="sam@example.org",
+            duplicate_key="two",
+        )
+    assert refused.value.status == 429
+    assert refused.value.retry_after == {"ip": 600, "email": 900}[limited]
