@@ -258,3 +258,12 @@ def test_a_reader_over_a_rate_limit_is_told_to_wait_for_the_whole_window(setting
         )
     assert refused.value.status == 429
     assert refused.value.retry_after == {"ip": 600, "email": 900}[limited]
+
+
+@pytest.mark.parametrize(("window", "minutes"), [(600, 10), (3600, 60), (900, 15)])
+def test_the_ip_limits_message_names_its_window_in_minutes(settings, window, minutes):
+    settings.COMMENTS_RATE_LIMIT_PER_IP = (1, window)
+    protection.claim_submission(nonce="first", ip_hash="reader", email="", duplicate_key="one")
+    with pytest.raises(CommentRefused) as refused:
+        protection.claim_submission(nonce="second", ip_hash="reader", email="", duplicate_key="two")
+    assert f"You have sent several comments in the last {minutes} minutes." in refused.value.message
