@@ -5,15 +5,18 @@ tests/comments/test_protection_rules.py has the form's age, the rate limits' cou
 """
 
 import time
+from types import SimpleNamespace
 
 import pytest
 from django.core import signing
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.test import RequestFactory
+from django.utils.crypto import salted_hmac
 
 from comments import protection
 from comments.exceptions import CommentRefused
+from sendtracker.client_address import client_address
 from tests.support.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
@@ -267,3 +270,93 @@ def test_the_ip_limits_message_names_its_window_in_minutes(settings, window, min
     with pytest.raises(CommentRefused) as refused:
         protection.claim_submission(nonce="second", ip_hash="reader", email="", duplicate_key="two")
     assert f"You have sent several comments in the last {minutes} minutes." in refused.value.message
+
+
+# What a poodle run of comments/protection.py found untested (docs/testing.md).
+
+
+def test_the_same_text_sent_again_is_refused_on_its_field_with_400():
+    protection.claim_submission(nonce="first", ip_hash="reader", email="sam@example.org", duplicate_key="text")
+    with pytest.raises(CommentRefused) as refused:
+        protection.claim_submission(nonce="second", ip_hash="another", email="kim@example.org", duplicate_key="text")
+    assert (refused.value.status, refused.value.field) == (400, "body")
+    assert refused.value.message == "This comment has already been sent. You do not need to send it again."
+
+
+class ScriptAnswers:
+    """A Redis client whose claim script answers ``answer``: what the reader is told of it."""
+
+    def __init__(self, answer):
+        self.answer = answer
+
+    def eval(self, *args):
+        return self.answer
+
+
+@pytest.mark.parametrize(
+    ("answer", "retry_after"),
+    [
+        ((b"ip", 590), 590),
+        ((b"ip", 1), 1),  # the window's last second
+        ((b"email", 1), 1),
+        ((b"ip", -1), 600),  # a counter without an expiry (TTL -1): the whole window
+        ((b"ip", -2), 600),
+    ],
+)
+def test_the_wait_a_rate_limited_reader_is_told_is_what_redis_says_is_left(settings, monkeypatch, answer, retry_after):
+    settings.COMMENTS_RATE_LIMIT_PER_IP = (1, 600)
+    settings.COMMENTS_RATE_LIMIT_PER_EMAIL = (1, 600)
+    monkeypatch.setattr(protection, "_redis_client", lambda key: ScriptAnswers(answer))
+    with pytest.raises(CommentRefused) as refused:
+        protection.claim_submission(nonce="form", ip_hash="reader", email="sam@example.org", duplicate_key="text")
+    assert (refused.value.status, refused.value.retry_after) == (429, retry_after)
+
+
+def test_a_request_without_a_user_agent_stores_none():
+    assert protection.trimmed_user_agent(RequestFactory().get("/")) == ""
+
+
+@pytest.mark.parametrize(
+    ("make", "refusal"),
+    [
+        (
+            lambda article: protection.form_token(article, now=NOW - 601),
+            "This form was open too long. Your text is kept below: please send it again.",
+        ),
+        (
+            lambda article: protection.form_token(article, now=NOW - 1),
+            "That was sent too quickly to be a person typing. Please wait a few seconds and send it again.",
+        ),
+        (
+            lambda article: protection.form_token(ArticleFactory(), now=NOW - 30),
+            "This form belongs to another article. Please send your comment again.",
+        ),
+    ],
+)
+def test_each_refused_form_says_why_in_words(article, make, refusal):
+    with pytest.raises(CommentRefused) as refused:
+        protection.check_form_token(make(article), article, now=NOW)
+    assert refused.value.message == refusal
+
+
+def test_tokens_cookies_and_reporters_from_before_a_release_still_count(settings):
+    """The salts keep their names (see comments/protection.py): a release must not void what readers hold."""
+    thanks = signing.dumps({"c": 7, "s": "approved"}, salt="articles.comments.thanks")
+    assert protection.read_thanks_token(thanks) == {"c": 7, "s": "approved"}
+    report = signing.dumps({"c": 7, "a": 3}, salt="comments.report-thanks")
+    assert protection.read_report_thanks_token(report, 7) == 3
+    request = RequestFactory().get("/")
+    request.COOKIES = {
+        "your_thoughts": signing.get_cookie_signer(salt="your_thoughtscomments.known-reader").sign("4,5")
+    }
+    assert protection.sent_comment_ids(request) == [4, 5]
+
+    def stored(value):  # the hash a report stored before
+        return salted_hmac(
+            "articles.comments.reporter", value, secret=settings.COMMENTS_IP_HASH_SALT, algorithm="sha256"
+        ).hexdigest()
+
+    request.user = SimpleNamespace(is_authenticated=True, pk=12)
+    assert protection.reporter_hash(request) == stored("user:12")
+    request.user = SimpleNamespace(is_authenticated=False, pk=None)
+    assert protection.reporter_hash(request) == stored(f"ip:{client_address(request)}")
