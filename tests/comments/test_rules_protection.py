@@ -261,6 +261,13 @@ def test_a_reader_over_a_rate_limit_is_told_to_wait_for_the_whole_window(setting
         )
     assert refused.value.status == 429
     assert refused.value.retry_after == {"ip": 600, "email": 900}[limited]
+    assert (
+        refused.value.message
+        == {
+            "ip": "You have sent several comments in the last 10 minutes. Please wait a while and try again.",
+            "email": "Several comments have just been sent from this email address. Please wait a while and try again.",
+        }[limited]
+    )
 
 
 @pytest.mark.parametrize(("window", "minutes"), [(600, 10), (3600, 60), (900, 15)])
@@ -360,3 +367,32 @@ def test_tokens_cookies_and_reporters_from_before_a_release_still_count(settings
     assert protection.reporter_hash(request) == stored("user:12")
     request.user = SimpleNamespace(is_authenticated=False, pk=None)
     assert protection.reporter_hash(request) == stored(f"ip:{client_address(request)}")
+
+
+@pytest.mark.parametrize("limited", ["ip", "email"])
+def test_attempts_given_back_do_not_count_towards_a_limit(settings, limited):
+    # Without Redis too: forms the reader had to correct give their attempt back (Claim.release).
+    settings.COMMENTS_RATE_LIMIT_PER_IP = (2, 600) if limited == "ip" else (100, 600)
+    settings.COMMENTS_RATE_LIMIT_PER_EMAIL = (2, 600) if limited == "email" else (100, 600)
+
+    def claim(name):
+        return protection.claim_submission(
+            nonce=name, ip_hash="reader", email="sam@example.org", duplicate_key=f"text-{name}"
+        )
+
+    for number in range(3):
+        claim(f"corrected-{number}").release()
+    claim("sent-1")
+    claim("sent-2")
+    with pytest.raises(CommentRefused) as refused:
+        claim("sent-3")
+    assert refused.value.status == 429
+
+
+def test_a_reader_over_the_report_limit_is_told_so(settings):
+    settings.COMMENTS_REPORT_RATE_LIMIT_PER_IP = (1, 3600)
+    protection.check_report_rate_limit(ip_hash="reader")
+    with pytest.raises(CommentRefused) as refused:
+        protection.check_report_rate_limit(ip_hash="reader")
+    assert refused.value.status == 429
+    assert refused.value.message == "You have sent a lot of reports recently. Please wait a while and try again."
