@@ -132,3 +132,11 @@ def test_no_comment_is_claimed_while_redis_is_down(production_stores, settings):
     settings.CACHES["default"]["OPTIONS"] = {"socket_connect_timeout": 0.2, "socket_timeout": 0.2}
     with pytest.raises(CommentRefused, match="already been sent"):
         protection.claim_submission(nonce="form", ip_hash="reader", email="sam@example.org", duplicate_key="text")
+
+
+def test_the_same_text_sent_again_on_redis_is_refused_on_its_field_with_400(production_stores):
+    protection.claim_submission(nonce="first", ip_hash="reader", email="sam@example.org", duplicate_key="text")
+    with pytest.raises(CommentRefused) as refused:
+        protection.claim_submission(nonce="second", ip_hash="another", email="kim@example.org", duplicate_key="text")
+    assert (refused.value.status, refused.value.field) == (400, "body")
+    assert refused.value.message == "This comment has already been sent. You do not need to send it again."
