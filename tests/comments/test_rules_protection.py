@@ -396,3 +396,14 @@ def test_a_reader_over_the_report_limit_is_told_so(settings):
         protection.check_report_rate_limit(ip_hash="reader")
     assert refused.value.status == 429
     assert refused.value.message == "You have sent a lot of reports recently. Please wait a while and try again."
+
+
+def test_a_form_claimed_a_second_time_is_refused_with_the_text_kept():
+    # Without Redis the claim is made step by step: the nonce first, as the script does.
+    protection.claim_submission(nonce="form", ip_hash="reader", email="sam@example.org", duplicate_key="one")
+    with pytest.raises(CommentRefused) as refused:
+        protection.claim_submission(nonce="form", ip_hash="reader", email="sam@example.org", duplicate_key="two")
+    assert (refused.value.status, refused.value.message) == (400, protection.REPLAYED)
+    assert protection.REPLAYED == (
+        "This form has already been sent once. Your text is kept below: please send it again."
+    )
