@@ -13,6 +13,8 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.test import RequestFactory
 from django.utils.crypto import salted_hmac
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from comments import protection
 from comments.exceptions import CommentRefused
@@ -407,3 +409,20 @@ def test_a_form_claimed_a_second_time_is_refused_with_the_text_kept():
     assert protection.REPLAYED == (
         "This form has already been sent once. Your text is kept below: please send it again."
     )
+
+
+class RedisFails:
+    def __init__(self, error):
+        self.error = error
+
+    def eval(self, *args):
+        raise self.error("Redis did not answer")
+
+
+@pytest.mark.parametrize("error", [RedisConnectionError, RedisTimeoutError])
+def test_a_redis_that_refuses_or_times_out_accepts_no_form(monkeypatch, error):
+    # Fails closed, as the form token does: no one can tell a first sending from a replay.
+    monkeypatch.setattr(protection, "_redis_client", lambda key: RedisFails(error))
+    with pytest.raises(CommentRefused) as refused:
+        protection.claim_submission(nonce="form", ip_hash="reader", email="sam@example.org", duplicate_key="text")
+    assert (refused.value.status, refused.value.message) == (400, protection.REPLAYED)
