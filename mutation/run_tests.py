@@ -35,6 +35,9 @@ TESTS = {
         "tests/comments/test_protection_rules.py",
         "tests/comments/test_rules_protection.py",
         "tests/comments/test_protection.py",
+        # The Redis path of claim_submission (one Lua script) runs only against a real Redis.
+        "tests/comments/test_form_tokens_in_redis.py",
+        "tests/comments/test_round_trips.py",
     ],
     "comments/services.py": [
         "tests/comments/test_submission_rules.py",

@@ -95,6 +95,22 @@ def test_a_council_followers_digest_has_that_council_and_its_partnership_only(sm
     ]
 
 
+def test_a_tracker_followers_digest_has_every_councils_changes_and_the_partnerships_news(smtp, councils, partnership):
+    here, _shrop, powys = councils
+    reader = weekly("tracker@example.org", "tracker")
+    council_set_status(council=powys, status=PilotStatus.CONSIDERING)
+
+    tasks.send_weekly_digests()
+    assert listed(smtp, reader.email) == [
+        [
+            "New partnership: Marches partnership",
+            f"{here.short_name} joined Marches partnership as lead council",
+            "Shropshire joined Marches partnership as partner council",
+            "Powys: Shortlisted → Considering",
+        ]
+    ]
+
+
 def test_a_partnership_followers_digest_has_its_members_status_changes(smtp, councils, partnership):
     here, shrop, powys = councils
     reader = weekly("marches@example.org", "partnership", partnership)
@@ -160,6 +176,23 @@ def test_a_digest_starts_after_the_last_one_and_after_confirmation(smtp, council
     assert reader.sent.filter(key=f"digest:{delivery.digest_week(next_week)}").exists()
 
 
+def test_news_from_before_the_last_digest_is_not_sent_when_it_becomes_relevant(smtp, councils, partnership):
+    # Powys changed status before the last digest, when it was in no partnership; it joins now.
+    # The partnership's follower hears that it joined, not its week-old status change as news.
+    _here, _shrop, powys = councils
+    reader = weekly("marches@example.org", "partnership", partnership)
+    Change.objects.all().delete()
+    earlier = council_set_status(council=powys, status=PilotStatus.CONSIDERING)
+    Change.objects.filter(status_change=earlier).update(happened_at=timezone.now() - datetime.timedelta(days=3))
+    Subscription.objects.filter(pk=reader.pk).update(last_digest_at=timezone.now() - datetime.timedelta(days=2))
+    partnership_add_member(
+        partnership=partnership, council=powys, role=MembershipRole.PARTNER, joined_on=timezone.localdate()
+    )
+
+    tasks.send_weekly_digests()
+    assert listed(smtp, reader.email) == [["Powys joined Marches partnership as partner council"]]
+
+
 def test_a_change_at_the_moment_of_the_last_digest_is_not_listed_again(councils):
     here, _shrop, _powys = councils
     reader = weekly("tracker@example.org", "tracker")
@@ -177,6 +210,8 @@ def test_a_week_with_nothing_new_sends_no_digest(smtp, councils):
     reader = weekly("tracker@example.org", "tracker")
     assert tasks.send_weekly_digests() == 1  # one subscriber looked at
     assert smtp.messages == []
+    # The chunk's result, in the worker's log, counts no digest mailed.
+    assert tasks.send_digests.apply(args=[[reader.pk], timezone.now().isoformat()]).get() == 0
     assert not reader.sent.exists()
     reader.refresh_from_db()
     assert reader.last_digest_at is None
@@ -328,3 +363,29 @@ def test_a_weekly_digest_looks_back_seven_days_at_most(smtp, councils):
     Change.objects.filter(status_change=in_the_week).update(happened_at=now - datetime.timedelta(days=6, hours=23))
     assert delivery.send_digest(reader, now, mail.get_connection())
     assert listed(smtp, reader.email) == [["Shropshire: Shortlisted → Considering"]]
+
+
+def test_a_reply_reaches_the_articles_followers_as_well_as_the_follower_of_its_comment(smtp, run_tasks, moderator):
+    # A reply is also a new comment on the article: its followers hear of it too.
+    article = ArticleFactory(slug="story")
+    asked = CommentFactory(article=article, status=Comment.Status.APPROVED, notify_replies=True)
+    confirmed("story@example.org", target="article", followed=article)
+    Subscription.objects.create(email="asker@example.org", target="replies", comment=asked, confirmed_at=timezone.now())
+    with run_tasks():
+        CommentFactory(article=article, parent=asked, display_name="Ann", status=Comment.Status.PENDING)
+        moderate_comments(
+            comments=Comment.objects.filter(parent__isnull=False), status=Comment.Status.APPROVED, by=moderator
+        )
+    assert len(smtp.to("story@example.org")) == 1
+    assert len(smtp.to("asker@example.org")) == 1
+
+
+def test_a_chunks_result_counts_every_message_it_sent_and_none_it_skipped(smtp, councils):
+    # The task's result (in the worker's log) is how many readers this chunk mailed.
+    here, _shrop, _powys = councils
+    readers = [confirmed(f"parent{n}@example.org", followed=here) for n in range(3)]
+    change = Change.objects.get(status_change=council_set_status(council=here, status=PilotStatus.CONSIDERING))
+    connection = mail.get_connection()
+    assert delivery.send_change(change, [readers[0].pk], connection) == 1
+    assert delivery.send_change(change, [reader.pk for reader in readers], connection) == 2
+    assert sorted(m.recipients[0] for m in smtp.messages) == [reader.email for reader in readers]

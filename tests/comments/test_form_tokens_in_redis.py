@@ -85,3 +85,58 @@ def test_no_form_is_accepted_while_redis_is_down(production_stores, article, set
     settings.CACHES["default"]["OPTIONS"] = {"socket_connect_timeout": 0.2, "socket_timeout": 0.2}
     with pytest.raises(CommentRefused, match="already been sent"):
         protection.check_form_token(token, article)
+
+
+def test_a_form_sent_as_a_comment_is_remembered_as_long_as_the_form_could_be_sent(production_stores, article, settings):
+    # The comment's claim (one Lua script on Redis) uses the nonce up: it must outlive the form,
+    # or the same form could be sent again in the last minute of its life.
+    assert post_comment(Client(), article, body="My thoughts.").status_code == 302
+    nonce_keys = production_stores.keys("*comments:form-used:*")
+    assert len(nonce_keys) == 1
+    assert production_stores.ttl(nonce_keys[0]) >= settings.COMMENTS_FORM_MAX_AGE_SECONDS
+
+
+@pytest.mark.parametrize("limited", ["ip", "email"])
+def test_a_reader_over_a_rate_limit_is_told_what_is_left_of_the_window(production_stores, settings, limited):
+    settings.COMMENTS_RATE_LIMIT_PER_IP = (1, 600)
+    settings.COMMENTS_RATE_LIMIT_PER_EMAIL = (1, 900)
+    protection.claim_submission(nonce="first", ip_hash="reader", email="sam@example.org", duplicate_key="one")
+    (counter,) = production_stores.keys(f"*comments:rate:{limited}:*")
+    production_stores.expire(counter, 100)  # the window began 500 (or 800) seconds ago
+    with pytest.raises(CommentRefused) as refused:
+        protection.claim_submission(
+            nonce="second",
+            ip_hash="reader" if limited == "ip" else "another-reader",
+            email="sam@example.org",
+            duplicate_key="two",
+        )
+    assert refused.value.status == 429
+    assert 0 < refused.value.retry_after <= 100
+
+
+def test_readers_without_an_email_address_share_no_email_limit(production_stores, settings):
+    settings.COMMENTS_RATE_LIMIT_PER_EMAIL = (1, 600)
+    claims = [
+        protection.claim_submission(
+            nonce=f"form-{number}", ip_hash=f"reader-{number}", email="", duplicate_key=f"text-{number}"
+        )
+        for number in range(3)
+    ]  # none refused as "sent from this email address"
+    assert [claim.rate_keys for claim in claims] == [[protection._rate_key("ip", f"reader-{n}")] for n in range(3)]
+
+
+def test_no_comment_is_claimed_while_redis_is_down(production_stores, settings):
+    """The claim script fails closed as the form token does: the reader is asked to send again."""
+    settings.CACHES = {**settings.CACHES, "default": {**settings.CACHES["default"]}}
+    settings.CACHES["default"]["LOCATION"] = "redis://127.0.0.1:9/0"  # nothing listens on port 9
+    settings.CACHES["default"]["OPTIONS"] = {"socket_connect_timeout": 0.2, "socket_timeout": 0.2}
+    with pytest.raises(CommentRefused, match="already been sent"):
+        protection.claim_submission(nonce="form", ip_hash="reader", email="sam@example.org", duplicate_key="text")
+
+
+def test_the_same_text_sent_again_on_redis_is_refused_on_its_field_with_400(production_stores):
+    protection.claim_submission(nonce="first", ip_hash="reader", email="sam@example.org", duplicate_key="text")
+    with pytest.raises(CommentRefused) as refused:
+        protection.claim_submission(nonce="second", ip_hash="another", email="kim@example.org", duplicate_key="text")
+    assert (refused.value.status, refused.value.field) == (400, "body")
+    assert refused.value.message == "This comment has already been sent. You do not need to send it again."

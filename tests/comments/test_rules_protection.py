@@ -5,15 +5,20 @@ tests/comments/test_protection_rules.py has the form's age, the rate limits' cou
 """
 
 import time
+from types import SimpleNamespace
 
 import pytest
 from django.core import signing
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.test import RequestFactory
+from django.utils.crypto import salted_hmac
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from comments import protection
 from comments.exceptions import CommentRefused
+from sendtracker.client_address import client_address
 from tests.support.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
@@ -241,3 +246,183 @@ def test_an_attempt_as_the_window_ends_starts_a_new_window_and_is_counted(monkey
     over = [protection.over_rate_limit("ip", "reader", (count, 600)) for _ in range(count + 2)]
     # The attempt that found its window gone is the new window's first.
     assert over == [attempt > count for attempt in range(1, count + 3)]
+
+
+@pytest.mark.parametrize("limited", ["ip", "email"])
+def test_a_reader_over_a_rate_limit_is_told_to_wait_for_the_whole_window(settings, limited):
+    # Without Redis the claim is made step by step; the refusal page and its Retry-After say how long.
+    settings.COMMENTS_RATE_LIMIT_PER_IP = (1, 600)
+    settings.COMMENTS_RATE_LIMIT_PER_EMAIL = (1, 900)
+    protection.claim_submission(nonce="first", ip_hash="reader", email="sam@example.org", duplicate_key="one")
+    with pytest.raises(CommentRefused) as refused:
+        protection.claim_submission(
+            nonce="second",
+            ip_hash="reader" if limited == "ip" else "another-reader",
+            email="sam@example.org",
+            duplicate_key="two",
+        )
+    assert refused.value.status == 429
+    assert refused.value.retry_after == {"ip": 600, "email": 900}[limited]
+    assert (
+        refused.value.message
+        == {
+            "ip": "You have sent several comments in the last 10 minutes. Please wait a while and try again.",
+            "email": "Several comments have just been sent from this email address. Please wait a while and try again.",
+        }[limited]
+    )
+
+
+@pytest.mark.parametrize(("window", "minutes"), [(600, 10), (3600, 60), (900, 15)])
+def test_the_ip_limits_message_names_its_window_in_minutes(settings, window, minutes):
+    settings.COMMENTS_RATE_LIMIT_PER_IP = (1, window)
+    protection.claim_submission(nonce="first", ip_hash="reader", email="", duplicate_key="one")
+    with pytest.raises(CommentRefused) as refused:
+        protection.claim_submission(nonce="second", ip_hash="reader", email="", duplicate_key="two")
+    assert f"You have sent several comments in the last {minutes} minutes." in refused.value.message
+
+
+# What a poodle run of comments/protection.py found untested (docs/testing.md).
+
+
+def test_the_same_text_sent_again_is_refused_on_its_field_with_400():
+    protection.claim_submission(nonce="first", ip_hash="reader", email="sam@example.org", duplicate_key="text")
+    with pytest.raises(CommentRefused) as refused:
+        protection.claim_submission(nonce="second", ip_hash="another", email="kim@example.org", duplicate_key="text")
+    assert (refused.value.status, refused.value.field) == (400, "body")
+    assert refused.value.message == "This comment has already been sent. You do not need to send it again."
+
+
+class ScriptAnswers:
+    """A Redis client whose claim script answers ``answer``: what the reader is told of it."""
+
+    def __init__(self, answer):
+        self.answer = answer
+
+    def eval(self, *args):
+        return self.answer
+
+
+@pytest.mark.parametrize(
+    ("answer", "retry_after"),
+    [
+        ((b"ip", 590), 590),
+        ((b"ip", 1), 1),  # the window's last second
+        ((b"email", 1), 1),
+        ((b"ip", -1), 600),  # a counter without an expiry (TTL -1): the whole window
+        ((b"ip", -2), 600),
+    ],
+)
+def test_the_wait_a_rate_limited_reader_is_told_is_what_redis_says_is_left(settings, monkeypatch, answer, retry_after):
+    settings.COMMENTS_RATE_LIMIT_PER_IP = (1, 600)
+    settings.COMMENTS_RATE_LIMIT_PER_EMAIL = (1, 600)
+    monkeypatch.setattr(protection, "_redis_client", lambda key: ScriptAnswers(answer))
+    with pytest.raises(CommentRefused) as refused:
+        protection.claim_submission(nonce="form", ip_hash="reader", email="sam@example.org", duplicate_key="text")
+    assert (refused.value.status, refused.value.retry_after) == (429, retry_after)
+
+
+def test_a_request_without_a_user_agent_stores_none():
+    assert protection.trimmed_user_agent(RequestFactory().get("/")) == ""
+
+
+@pytest.mark.parametrize(
+    ("make", "refusal"),
+    [
+        (
+            lambda article: protection.form_token(article, now=NOW - 601),
+            "This form was open too long. Your text is kept below: please send it again.",
+        ),
+        (
+            lambda article: protection.form_token(article, now=NOW - 1),
+            "That was sent too quickly to be a person typing. Please wait a few seconds and send it again.",
+        ),
+        (
+            lambda article: protection.form_token(ArticleFactory(), now=NOW - 30),
+            "This form belongs to another article. Please send your comment again.",
+        ),
+    ],
+)
+def test_each_refused_form_says_why_in_words(article, make, refusal):
+    with pytest.raises(CommentRefused) as refused:
+        protection.check_form_token(make(article), article, now=NOW)
+    assert refused.value.message == refusal
+
+
+def test_tokens_cookies_and_reporters_from_before_a_release_still_count(settings):
+    """The salts keep their names (see comments/protection.py): a release must not void what readers hold."""
+    thanks = signing.dumps({"c": 7, "s": "approved"}, salt="articles.comments.thanks")
+    assert protection.read_thanks_token(thanks) == {"c": 7, "s": "approved"}
+    report = signing.dumps({"c": 7, "a": 3}, salt="comments.report-thanks")
+    assert protection.read_report_thanks_token(report, 7) == 3
+    request = RequestFactory().get("/")
+    request.COOKIES = {
+        "your_thoughts": signing.get_cookie_signer(salt="your_thoughtscomments.known-reader").sign("4,5")
+    }
+    assert protection.sent_comment_ids(request) == [4, 5]
+
+    def stored(value):  # the hash a report stored before
+        return salted_hmac(
+            "articles.comments.reporter", value, secret=settings.COMMENTS_IP_HASH_SALT, algorithm="sha256"
+        ).hexdigest()
+
+    request.user = SimpleNamespace(is_authenticated=True, pk=12)
+    assert protection.reporter_hash(request) == stored("user:12")
+    request.user = SimpleNamespace(is_authenticated=False, pk=None)
+    assert protection.reporter_hash(request) == stored(f"ip:{client_address(request)}")
+
+
+@pytest.mark.parametrize("limited", ["ip", "email"])
+def test_attempts_given_back_do_not_count_towards_a_limit(settings, limited):
+    # Without Redis too: forms the reader had to correct give their attempt back (Claim.release).
+    settings.COMMENTS_RATE_LIMIT_PER_IP = (2, 600) if limited == "ip" else (100, 600)
+    settings.COMMENTS_RATE_LIMIT_PER_EMAIL = (2, 600) if limited == "email" else (100, 600)
+
+    def claim(name):
+        return protection.claim_submission(
+            nonce=name, ip_hash="reader", email="sam@example.org", duplicate_key=f"text-{name}"
+        )
+
+    for number in range(3):
+        claim(f"corrected-{number}").release()
+    claim("sent-1")
+    claim("sent-2")
+    with pytest.raises(CommentRefused) as refused:
+        claim("sent-3")
+    assert refused.value.status == 429
+
+
+def test_a_reader_over_the_report_limit_is_told_so(settings):
+    settings.COMMENTS_REPORT_RATE_LIMIT_PER_IP = (1, 3600)
+    protection.check_report_rate_limit(ip_hash="reader")
+    with pytest.raises(CommentRefused) as refused:
+        protection.check_report_rate_limit(ip_hash="reader")
+    assert refused.value.status == 429
+    assert refused.value.message == "You have sent a lot of reports recently. Please wait a while and try again."
+
+
+def test_a_form_claimed_a_second_time_is_refused_with_the_text_kept():
+    # Without Redis the claim is made step by step: the nonce first, as the script does.
+    protection.claim_submission(nonce="form", ip_hash="reader", email="sam@example.org", duplicate_key="one")
+    with pytest.raises(CommentRefused) as refused:
+        protection.claim_submission(nonce="form", ip_hash="reader", email="sam@example.org", duplicate_key="two")
+    assert (refused.value.status, refused.value.message) == (400, protection.REPLAYED)
+    assert protection.REPLAYED == (
+        "This form has already been sent once. Your text is kept below: please send it again."
+    )
+
+
+class RedisFails:
+    def __init__(self, error):
+        self.error = error
+
+    def eval(self, *args):
+        raise self.error("Redis did not answer")
+
+
+@pytest.mark.parametrize("error", [RedisConnectionError, RedisTimeoutError])
+def test_a_redis_that_refuses_or_times_out_accepts_no_form(monkeypatch, error):
+    # Fails closed, as the form token does: no one can tell a first sending from a replay.
+    monkeypatch.setattr(protection, "_redis_client", lambda key: RedisFails(error))
+    with pytest.raises(CommentRefused) as refused:
+        protection.claim_submission(nonce="form", ip_hash="reader", email="sam@example.org", duplicate_key="text")
+    assert (refused.value.status, refused.value.message) == (400, protection.REPLAYED)
