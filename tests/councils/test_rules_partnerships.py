@@ -31,6 +31,9 @@ pytestmark = pytest.mark.django_db
 AUGUST = datetime.date(2023, 8, 23)
 MARCH = datetime.date(2024, 3, 1)
 SOURCE = "https://www.gov.uk/government/news/send-change-programme-update"
+# Lock it, validate it, save it with its audit entry, note the change for followers: rechecking its
+# three members' other partnerships would add at least five.
+QUERIES_TO_EDIT_A_LIVE_PARTNERSHIP = 12
 
 
 @pytest.fixture
@@ -498,3 +501,38 @@ def test_a_live_partnership_in_a_programme_now_over_its_cap_can_still_be_edited(
 
     first.refresh_from_db()
     assert first.note == "Launch date confirmed."
+
+
+def test_editing_a_live_partnership_does_not_recheck_its_members(django_assert_max_num_queries):
+    """Its members' other partnerships are checked when it comes back from withdrawn, not on every edit."""
+    partnership = PartnershipFactory(
+        status=PartnershipStatus.CONFIRMED, leads=[CouncilFactory()], partners=[CouncilFactory(), CouncilFactory()]
+    )
+
+    with django_assert_max_num_queries(QUERIES_TO_EDIT_A_LIVE_PARTNERSHIP):
+        partnership_update(partnership=partnership, note="Launch date confirmed.")
+
+
+def test_a_current_membership_corrected_with_an_empty_leaving_date_is_not_refused():
+    membership = add(PartnershipFactory(), CouncilFactory())
+
+    partnership_change_member(membership=membership, left_on=None, note="Joined after a vote.")
+
+    membership.refresh_from_db()
+    assert (membership.left_on, membership.note) == (None, "Joined after a vote.")
+
+
+def test_a_partner_without_a_map_point_does_not_stop_the_next_partner_being_checked():
+    shared = IntegratedCareBoardFactory()
+    lead = CouncilFactory(short_name="Leadton", latitude=52.0, longitude=-2.0, care_boards=[shared])
+    partners = [
+        CouncilFactory(short_name="Anywhere", latitude=None, care_boards=[shared]),
+        CouncilFactory(short_name="Farton", latitude=50.2, longitude=-5.0, care_boards=[shared]),
+    ]
+    partnership = PartnershipFactory(leads=[lead], partners=partners)
+
+    warnings = partnership_warnings(partnership)
+
+    assert warnings[0] == "No map point for Anywhere or a lead council: its distance was not checked."
+    assert warnings[1].startswith("Farton is ") and "km from the lead council, Leadton" in warnings[1]
+    assert len(warnings) == 2
