@@ -5,6 +5,7 @@ public events a withdrawal, a leaving or a deletion leaves (date, note, source, 
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from councils import signals
@@ -23,7 +24,7 @@ from councils.partnerships import (
     partnership_update,
     partnership_warnings,
 )
-from councils.services import council_set_status
+from councils.services import StatusChangeRefused, council_set_status
 from tests.support.factories import CouncilFactory, IntegratedCareBoardFactory, PartnershipFactory, ProgrammeFactory
 
 pytestmark = pytest.mark.django_db
@@ -536,3 +537,75 @@ def test_a_partner_without_a_map_point_does_not_stop_the_next_partner_being_chec
     assert warnings[0] == "No map point for Anywhere or a lead council: its distance was not checked."
     assert warnings[1].startswith("Farton is ") and "km from the lead council, Leadton" in warnings[1]
     assert len(warnings) == 2
+
+
+# --- all or nothing --------------------------------------------------------------------------------
+
+
+def test_a_leaving_whose_status_the_rules_refuse_saves_nothing():
+    council = CouncilFactory()
+    council_set_status(council=council, status=PilotStatus.PARTNER, effective_on=AUGUST)
+    council_set_status(council=council, status=PilotStatus.WITHDRAWN, effective_on=AUGUST)
+    membership = add(PartnershipFactory(), council)
+
+    with pytest.raises(StatusChangeRefused):
+        partnership_remove_member(
+            membership=membership, left_on=MARCH, note="Pulled out.", by=None, new_status=PilotStatus.WITHDRAWN
+        )
+
+    membership.refresh_from_db()
+    assert membership.left_on is None
+    assert not PartnershipEvent.objects.exists()
+
+
+def test_a_withdrawal_with_a_bad_public_source_is_refused_and_the_partnership_stays_live():
+    partnership = PartnershipFactory(status=PartnershipStatus.CONFIRMED, leads=[CouncilFactory()])
+
+    with pytest.raises(ValidationError) as refused:
+        partnership_update(
+            partnership=partnership, status=PartnershipStatus.WITHDRAWN, public_source_url="not a link", by=None
+        )
+
+    assert "source_url" in refused.value.message_dict
+    partnership.refresh_from_db()
+    assert partnership.status == PartnershipStatus.CONFIRMED
+    assert not PartnershipEvent.objects.exists()
+
+
+def test_the_missing_note_refusal_is_shown_on_the_leaving_note():
+    membership = add(PartnershipFactory(), CouncilFactory())
+
+    with pytest.raises(PartnershipRefused) as refused:
+        partnership_remove_member(membership=membership, left_on=MARCH, note="", by=None, new_status="withdrawn")
+    with pytest.raises(PartnershipRefused) as future:
+        partnership_remove_member(membership=membership, left_on=datetime.date(2999, 1, 1), note="", by=None)
+
+    assert refused.value.message_dict == {
+        "left_note": ["Say why the council left: its status changes only with a note."]
+    }
+    assert future.value.message_dict == {"left_on": ["The date it left cannot be in the future."]}
+
+
+def test_the_missing_lead_warning_says_what_a_partnership_needs():
+    shared = IntegratedCareBoardFactory()
+    partnership = PartnershipFactory(
+        partners=[CouncilFactory(latitude=52.0, longitude=-2.0, care_boards=[shared]) for _ in range(3)]
+    )
+
+    assert partnership_warnings(partnership) == [
+        "No lead council recorded: a partnership has a lead, or two or more joint leads."
+    ]
+
+
+def test_a_council_leaving_is_named_on_its_event():
+    membership = add(PartnershipFactory(name="West partnership"), CouncilFactory(short_name="Leftshire"))
+
+    partnership_remove_member(membership=membership, left_on=MARCH, note="", by=None)
+
+    event = PartnershipEvent.objects.get()
+    assert (event.kind, event.council_name, event.partnership_name, event.effective_on) == (
+        PartnershipEvent.Kind.MEMBER_LEFT,
+        "Leftshire",
+        "West partnership",
+        MARCH,
+    )
