@@ -142,8 +142,8 @@ def test_unknown_fields_are_refused_naming_them():
 
     with pytest.raises(ValueError, match=r"^partnership_update cannot change colour, size\.$"):
         partnership_update(partnership=partnership, size=3, colour="red")
-    with pytest.raises(ValueError, match=r"^partnership_change_member cannot change council\.$"):
-        partnership_change_member(membership=membership, council=CouncilFactory())
+    with pytest.raises(ValueError, match=r"^partnership_change_member cannot change colour, council\.$"):
+        partnership_change_member(membership=membership, council=CouncilFactory(), colour="red")
 
 
 # --- writes: what is saved, and what the caller's object then says ----------------------------------
@@ -609,3 +609,24 @@ def test_a_council_leaving_is_named_on_its_event():
         "West partnership",
         MARCH,
     )
+
+
+def test_events_recorded_without_a_public_note_or_source_show_none():
+    lead, partner = CouncilFactory(), CouncilFactory()
+    withdrawn = PartnershipFactory(status=PartnershipStatus.CONFIRMED, leads=[lead], partners=[partner])
+    partnership_update(partnership=withdrawn, status=PartnershipStatus.WITHDRAWN)
+    partnership_delete_member(membership=withdrawn.memberships.get(council=partner))
+    partnership_delete(partnership=PartnershipFactory(leads=[CouncilFactory()]))
+
+    assert sorted((e.kind, e.note, e.source_url, e.recorded_by) for e in PartnershipEvent.objects.all()) == [
+        (PartnershipEvent.Kind.DELETED, "", "", None),
+        (PartnershipEvent.Kind.MEMBER_DELETED, "", "", None),
+        (PartnershipEvent.Kind.WITHDRAWN, "", "", None),
+    ]
+
+
+def test_a_council_added_without_a_note_or_source_shows_none():
+    membership = add(PartnershipFactory(), CouncilFactory())
+
+    membership.refresh_from_db()
+    assert (membership.note, membership.source_url, membership.left_note) == ("", "", "")
