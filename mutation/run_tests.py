@@ -27,6 +27,7 @@ TESTS = {
     ],
     # The rules first, then the events they record, then the admin's refusal messages.
     "councils/partnerships.py": [
+        "tests/councils/test_rules_partnerships.py",
         "tests/councils/test_partnerships.py",
         "tests/councils/test_partnership_events.py",
         "tests/councils/test_admin_partnerships.py",

@@ -603,12 +603,15 @@ def test_a_council_leaving_is_named_on_its_event():
     partnership_remove_member(membership=membership, left_on=MARCH, note="", by=None)
 
     event = PartnershipEvent.objects.get()
-    assert (event.kind, event.council_name, event.partnership_name, event.effective_on) == (
+    assert (event.kind, event.council_name, event.partnership_name, event.effective_on, event.note) == (
         PartnershipEvent.Kind.MEMBER_LEFT,
         "Leftshire",
         "West partnership",
         MARCH,
+        "",
     )
+    membership.refresh_from_db()
+    assert membership.left_note == ""
 
 
 def test_events_recorded_without_a_public_note_or_source_show_none():
