@@ -25,7 +25,13 @@ TESTS = {
         "tests/councils/test_rules_renames.py",
         "tests/councils/test_status_rules.py",
     ],
-    "councils/partnerships.py": ["tests/councils/test_partnerships.py"],
+    # The rules first, then the events they record, then the admin's refusal messages.
+    "councils/partnerships.py": [
+        "tests/councils/test_rules_partnerships.py",
+        "tests/councils/test_partnerships.py",
+        "tests/councils/test_partnership_events.py",
+        "tests/councils/test_admin_partnerships.py",
+    ],
     "comments/checks.py": [
         "tests/comments/test_rules_checks.py",
         "tests/comments/test_check_rules.py",
