@@ -38,7 +38,6 @@ TESTS = {
         "tests/comments/test_checks.py",
     ],
     "comments/protection.py": [
-        "tests/comments/test_protection_rules.py",
         "tests/comments/test_rules_protection.py",
         "tests/comments/test_protection.py",
         # The Redis path of claim_submission (one Lua script) runs only against a real Redis.
