@@ -1,18 +1,18 @@
 """The tracker table: its rows (as they stand or stood) and its sortable columns."""
 
-from collections import Counter
 from functools import lru_cache
 
-from django.db.models import BooleanField, ExpressionWrapper, F, Q, Value, Window
-from django.db.models.functions import RowNumber
 from django.urls import get_script_prefix, reverse
+from jinja2 import pass_environment
+from markupsafe import Markup
 
 from . import selectors
-from .charts import SHAPE_NAMES, STATUS_SHAPES
+from .charts import SHAPE_NAMES, STATUS_SHAPES, dot_map
 from .choices import MembershipRole, OfstedJudgement, PilotStatus
-from .models import Council, PartnershipMembership, PartnershipName
-from .models.names import name_in_force
+from .filters import CouncilFilter
+from .models import Council
 from .models.partnerships import JOINT_LEAD_LABEL
+from .tracker_facts import DATABASE_SORTS, listed_by_simple_filters, tracker_facts
 
 # (heading, ordering key in CouncilFilter, or None if the column does not sort)
 COLUMNS = (
@@ -127,42 +127,25 @@ _OVERVIEW_FIELDS = (
 )
 
 
-def _partnership_links(as_of, listed_pks):
+def _partnership_links(facts, as_of, listed_pks):
     """The partnerships of the councils in ``listed_pks`` (in force on ``as_of``, or today), as
-    ``{council pk: [PartnershipLink, ...]}`` in ``PartnershipMembership.objects.for_display``'s order.
-
-    One query for every membership in force (a few per council at most), whose leads are counted
-    here rather than by a subquery per row; with ``as_of``, a second for the partnerships' former names.
-    """
-    memberships = list(
-        PartnershipMembership.objects.in_force(as_of)
-        .order_by("partnership__name", "role", "council__short_name")
-        .values_list("council_id", "role", "partnership_id", "partnership__slug", "partnership__name")
-    )
-    leads = Counter(membership[2] for membership in memberships if membership[1] == MembershipRole.LEAD)
-    memberships = [membership for membership in memberships if membership[0] in listed_pks]
-    former_names = {}
-    if as_of and memberships:
-        for partnership_id, name, replaced_on in PartnershipName.objects.filter(
-            partnership__in={membership[2] for membership in memberships}
-        ).values_list("partnership_id", "name", "replaced_on"):
-            former_names.setdefault(partnership_id, []).append(_FormerName(name, replaced_on))
+    ``{council pk: [PartnershipLink, ...]}`` in ``PartnershipMembership.objects.for_display``'s order,
+    with each partnership's name as it was on ``as_of``."""
+    memberships = facts.memberships_on(as_of)
+    leads = facts.lead_counts(memberships)
     prefix = get_script_prefix()
     links = {}
-    for council_pk, role, partnership_pk, slug, name in memberships:
-        if as_of and partnership_pk in former_names:
-            name = name_in_force(name, former_names[partnership_pk], as_of)
-        links.setdefault(council_pk, []).append(
-            PartnershipLink(_partnership_url(prefix, slug), name, _role_label(role, leads[partnership_pk]))
+    for membership in memberships:
+        if membership.council_id not in listed_pks:
+            continue
+        links.setdefault(membership.council_id, []).append(
+            PartnershipLink(
+                _partnership_url(prefix, membership.slug),
+                facts.partnership_name_on(membership, as_of),
+                _role_label(membership.role, leads[membership.partnership_id]),
+            )
         )
     return links
-
-
-class _FormerName:
-    __slots__ = ("name", "replaced_on")
-
-    def __init__(self, name, replaced_on):
-        self.name, self.replaced_on = name, replaced_on
 
 
 def _role_label(role, lead_count):
@@ -186,116 +169,172 @@ def lists_every_council(data):
     return True
 
 
-def tracker_overview(council_filter, *, as_of=None):
-    """Everything /tracker/ reads about councils, in two queries however many there are.
+def tracker_overview(council_filter, *, as_of=None, version=None):
+    """Everything /tracker/ reads about councils, from the facts held for ``version`` of the
+    ``tracker`` key (councils.tracker_facts): no query while the tracker is unchanged, however
+    the filters, date and sort vary, but one for a search or a partnership filter.
 
-    One query reads all councils (as of the date, if given), each marked with whether the
-    filter lists it, in the filter's order, with its latest change's note and source; it also
-    carries the two figures the page heads with (councils named on the shortlist, when the tracker last changed). A second reads
-    the listed councils' partnerships. ``council_filter`` is None when the filters are invalid:
-    then nothing is listed. Returns ``rows`` (TrackerRow), ``points`` (as
-    ``selectors.council_points``), ``named_on_shortlist`` and ``last_updated``.
-
-    The rows are plain values (``values_list``), not model instances: building 153 instances and
-    prefetching into them was a third of the page's time.
+    ``council_filter`` is None when the filters are invalid: then nothing is listed. Returns
+    ``rows`` (TrackerRow, listed and in the filter's order), ``points`` (as
+    ``selectors.council_points``, by name), ``named_on_shortlist`` and ``last_updated``.
     """
-    councils = Council.objects.all()
-    if as_of:
-        councils = councils.as_of(as_of)
-    listed = Value(False)
-    by_status = None  # with a sort by status: whether descending
-    if council_filter is not None:
-        if lists_every_council(council_filter.form.cleaned_data):
-            listed = Value(True)  # "All 153 councils" and nothing else: no need to ask which the filter keeps
-        else:
-            listed = ExpressionWrapper(Q(pk__in=council_filter.qs.values("pk")), output_field=BooleanField())
-        ordering = council_filter.form.cleaned_data.get("ordering") or []
-        if len(ordering) == 1 and ordering[0].lstrip("-") == "status":
-            # Sorted here, by each status's place in the choices and then by name, as the filter's
-            # SQL sorts: its CASE over the rebuilt status repeated the as-of subquery once per status.
-            by_status = ordering[0].startswith("-")
-        elif ordering:
-            councils = council_filter.filters["ordering"].filter(councils, ordering)
-    status, since = ("status_as_of", "status_effective_as_of") if as_of else ("status", "status_effective_on")
-    values = list(
-        councils.annotate(
-            listed=listed,
-            # The map lists councils by name whatever order the table is sorted in.
-            name_rank=Window(RowNumber(), order_by=[F("short_name").asc(), F("pk").asc()]),
-            named_on_shortlist=selectors.named_on_shortlist_expression(),
-            last_updated=selectors.last_updated_expression(),
-            **selectors.latest_change_annotations(as_of),
-        ).values_list(
-            *_OVERVIEW_FIELDS,
-            status,
-            since,
-            "listed",
-            "name_rank",
-            "latest_note",
-            "latest_source_url",
-            "latest_source_title",
-            "named_on_shortlist",
-            "last_updated",
-        )
-    )
-    prefix = get_script_prefix()
-    statuses = {status.value: status for status in PilotStatus}
-    rows, ranks, points = [], [], [None] * len(values)
-    for (
-        pk,
-        short_name,
-        name,
-        slug,
-        region,
-        ofsted_judgement,
-        in_safety_valve,
-        latitude,
-        longitude,
-        status_value,
-        shown_since,
-        is_listed,
-        name_rank,
-        latest_note,
-        latest_source_url,
-        latest_source_title,
-        _named,
-        _updated,
-    ) in values:
-        shown_status = statuses[status_value]
-        points[name_rank - 1] = {
-            "pk": pk,
-            "name": short_name,
-            "slug": slug,
-            "latitude": latitude,
-            "longitude": longitude,
-            "status": shown_status,
+    facts = tracker_facts(version)
+    shown = {council.pk: facts.status_on(council, as_of) for council in facts.councils}
+    statuses = {pk: status for pk, (status, _since, _change) in shown.items()}
+    points = [
+        {
+            "pk": council.pk,
+            "name": council.short_name,
+            "slug": council.slug,
+            "latitude": council.latitude,
+            "longitude": council.longitude,
+            "status": statuses[council.pk],
         }
-        if is_listed:
-            row = TrackerRow()
-            row.pk, row.short_name, row.name, row.slug, row.region = pk, short_name, name, slug, region
-            row.url = _council_url(prefix, slug)
-            row.ofsted_label = OFSTED_LABELS.get(ofsted_judgement, ofsted_judgement)
-            row.in_safety_valve = in_safety_valve
-            row.shown_status, row.shown_since = shown_status, shown_since
+        for council in facts.councils
+    ]
+    listed = ()
+    ordered = facts.councils
+    if council_filter is not None:
+        data = council_filter.form.cleaned_data
+        if lists_every_council(data):
+            listed = facts.by_pk
+        else:
+            listed = listed_by_simple_filters(facts, data, statuses)
+            if listed is None:
+                listed = set(council_filter.qs.values_list("pk", flat=True))
+        ordered = _sorted(facts, data.get("ordering") or [], statuses, as_of)
+    prefix = get_script_prefix()
+    rows = []
+    for council in ordered:
+        if council.pk not in listed:
+            continue
+        status, since, change = shown[council.pk]
+        row = TrackerRow()
+        row.pk, row.short_name, row.name, row.slug, row.region = (
+            council.pk,
+            council.short_name,
+            council.name,
+            council.slug,
+            council.region,
+        )
+        row.url = _council_url(prefix, council.slug)
+        row.ofsted_label = OFSTED_LABELS.get(council.ofsted_judgement, council.ofsted_judgement)
+        row.in_safety_valve = council.in_safety_valve
+        row.shown_status, row.shown_since = status, since
+        if change is None:
+            row.latest_note, row.latest_source_url, row.latest_source_title = None, None, None
+        else:
             row.latest_note, row.latest_source_url, row.latest_source_title = (
-                latest_note,
-                latest_source_url,
-                latest_source_title,
+                change.note,
+                change.source_url,
+                change.source_title,
             )
-            rows.append(row)
-            ranks.append((-STATUS_RANKS[shown_status] if by_status else STATUS_RANKS[shown_status], name_rank))
-    if by_status is not None:
-        rows = [row for _rank, row in sorted(zip(ranks, rows, strict=True), key=lambda pair: pair[0])]
+        rows.append(row)
     if rows:
-        links = _partnership_links(as_of, {row.pk for row in rows})
+        links = _partnership_links(facts, as_of, {row.pk for row in rows})
         for row in rows:
             row.partnerships = links.get(row.pk, [])
     return {
         "rows": rows,
         "points": points,
-        "named_on_shortlist": values[0][-2] if values else 0,
-        "last_updated": values[0][-1] if values else None,
+        "partnership_choices": facts.partnership_choices(as_of),
+        "named_on_shortlist": facts.named_on_shortlist if facts.councils else 0,
+        "last_updated": facts.last_updated,
     }
+
+
+def _sorted(facts, ordering, statuses, as_of):
+    """The councils in the tracker's order (``CouncilOrderingFilter``'s): by status here (it depends on the
+    date), by the database's order read with the facts for the others, ties by name."""
+    if not ordering:
+        return facts.councils
+    if len(ordering) == 1:
+        sort = ordering[0]
+        if sort.lstrip("-") == "status":
+            sign = -1 if sort.startswith("-") else 1
+            return sorted(
+                facts.councils, key=lambda council: (sign * STATUS_RANKS[statuses[council.pk]], council.name_rank)
+            )
+        if sort in DATABASE_SORTS:
+            return sorted(facts.councils, key=lambda council: council.places[sort])
+    # Several sorts at once (``?ordering=region,-status``): the database orders them.
+    councils = Council.objects.as_of(as_of) if as_of else Council.objects.all()
+    order = CouncilFilter().filters["ordering"].filter(councils, ordering).values_list("pk", flat=True)
+    return [facts.by_pk[pk] for pk in order if pk in facts.by_pk]
+
+
+# Each distinct row of the tracker's table, drawn once per process: a row depends on nothing but the
+# values below (the site has one language: no LocaleMiddleware), so the table of a date, filter or sort not seen before is mostly
+# rows drawn already. Drawing 153 rows was most of an uncached tracker page's time.
+ROW_TEMPLATE = "councils/_tracker_row.html"
+_drawn_rows = {}
+
+
+@pass_environment
+def tracker_rows_html(environment, rows, link_target=None):
+    """The ``<tr>`` of each of ``rows`` (TrackerRow, or councils from ``tracker_rows``), in order."""
+    link_target = link_target or None
+    return Markup("".join([_tracker_row(environment, council, link_target) for council in rows]))
+
+
+def _tracker_row(environment, council, link_target):
+    key = (
+        environment,
+        link_target,
+        council.url,
+        council.short_name,
+        council.name,
+        council.region,
+        council.shown_status,
+        council.shown_since,
+        council.ofsted_label,
+        council.in_safety_valve,
+        tuple((link.url, link.name, link.role) for link in council.partnerships),
+        council.latest_note,
+        council.latest_source_url,
+        council.latest_source_title,
+    )
+    html = _drawn_rows.get(key)
+    if html is None:
+        html = Markup(environment.get_template(ROW_TEMPLATE).render(council=council, link_target=link_target))
+        if len(_drawn_rows) >= 4096:  # bounded: every past date can bring its own rows
+            _drawn_rows.clear()
+        _drawn_rows[key] = html
+    return html
+
+
+# The tracker's map for each distinct set of markers (which councils are listed, and their statuses as
+# shown), drawn once per process: most dates and sorts share one. Bounded like the rows.
+MAP_SVG_TEMPLATE = "councils/_map_svg.html"
+_maps = {}
+_drawn_maps = {}
+
+
+def tracker_map(points, listed_pks):
+    """``charts.dot_map(points, listed_pks)``, made once per process for each set of markers, with the
+    ``key`` that ``map_svg`` draws it by."""
+    key = tuple((point["pk"], point["status"], point["pk"] in listed_pks) for point in points)
+    drawn = _maps.get(key)
+    if drawn is None:
+        drawn = {**dot_map(points, listed_pks), "key": key}
+        if len(_maps) >= 256:
+            _maps.clear()
+        _maps[key] = drawn
+    return drawn
+
+
+@pass_environment
+def map_svg(environment, drawn):
+    """The map's ``<svg>`` for ``drawn`` (a ``tracker_map``, or any ``dot_map``: drawn afresh without a key)."""
+    key = drawn.get("key")
+    html = _drawn_maps.get((environment, key)) if key is not None else None
+    if html is None:
+        html = Markup(environment.get_template(MAP_SVG_TEMPLATE).render(map=drawn))
+        if key is not None:
+            if len(_drawn_maps) >= 256:
+                _drawn_maps.clear()
+            _drawn_maps[(environment, key)] = html
+    return html
 
 
 # The filter form's fields whose choices are the code's own, not the database's (the partnership's
@@ -303,6 +342,9 @@ def tracker_overview(council_filter, *, as_of=None):
 # process and value (about 30 checkboxes and options were a quarter of the page's render).
 STATIC_WIDGETS = frozenset({"status", "scope", "region", "ofsted_judgement", "in_safety_valve", "ordering"})
 _drawn_widgets = {}
+# The partnership's widget, when the view sets ``form.partnership_choices`` (tracker_overview's: the
+# partnerships formed by the date, as ``(slug, name)`` in the field's order).
+PARTNERSHIP_WIDGET = "partnership"
 
 
 def filter_widget(field):
@@ -310,7 +352,15 @@ def filter_widget(field):
 
     A field with errors, or one whose choices come from the database, is drawn afresh every time.
     """
-    if field.name not in STATIC_WIDGETS or field.errors:
+    choices = None
+    if field.name == PARTNERSHIP_WIDGET:
+        # Its choices are the partnerships formed by the date, as the view read them from the tracker's facts.
+        choices = getattr(field.form, "partnership_choices", None)
+        if choices is None:
+            return str(field)
+    elif field.name not in STATIC_WIDGETS:
+        return str(field)
+    if field.errors:
         return str(field)
     value = field.value()
     key = (
@@ -318,12 +368,17 @@ def filter_widget(field):
         field.html_name,
         field.auto_id,
         tuple(value) if isinstance(value, list | tuple) else value,
+        choices,
     )
     try:
         html = _drawn_widgets.get(key)
     except TypeError:  # a value that cannot be a key
         return str(field)
     if html is None:
+        if (
+            choices is not None
+        ):  # drawn from them, not from the field's query (the same partnerships, in the same order)
+            field.field.widget.choices = [("", field.field.empty_label), *choices]
         html = str(field)
         if len(_drawn_widgets) >= 1024:  # any value the form accepts is a key: keep the memo bounded
             _drawn_widgets.clear()

@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
-from sendtracker.cache import cache_page
+from sendtracker.cache import cache_page, per_version, version_of
 from sendtracker.jinja2 import FormRenderer
 from sendtracker.paging import page_number, page_or_404
 
@@ -18,7 +18,7 @@ from .exports import tracker_csv_response
 from .filters import CouncilFilter, as_of_from_query
 from .models import Contract, Council, KeyFigure, PartnershipEvent, Programme, StatusChange
 from .sources import hidden_paths, public_sources
-from .tracker import active_filters, sort_columns, tracker_overview, tracker_rows
+from .tracker import active_filters, sort_columns, tracker_map, tracker_overview, tracker_rows
 
 CHANGES_PER_PAGE = 50
 CONTRACTS_PER_PAGE = 50
@@ -73,16 +73,27 @@ def _tracker_context(request):
     return context
 
 
+def _public_key_figures():
+    figures = selectors.key_figures()
+    public_sources(figures.values())
+    return figures
+
+
 @cache_page("tracker", "articles", params=TRACKER_PARAMS)
 @require_safe
 def tracker(request):
     context = _tracker_filter(request)
-    overview = tracker_overview(context["filter"] if context["valid"] else None, as_of=context["as_of"])
+    version = version_of(request, "tracker")
+    overview = tracker_overview(
+        context["filter"] if context["valid"] else None, as_of=context["as_of"], version=version
+    )
+    if context["valid"]:
+        # The partnership filter's choices (those formed by the date), from the same facts: no query.
+        context["form"].partnership_choices = overview["partnership_choices"]
     context["rows"] = overview["rows"]
     points = overview["points"]
     counts = selectors.status_counts(points)
-    figures = selectors.key_figures()
-    public_sources(figures.values())
+    figures = per_version(request, "tracker key figures", ("tracker", "articles"), _public_key_figures)
     in_pilot = [count for count in counts if count.status in IN_PILOT_STATUSES]
     query = request.GET.copy()
     query.pop("page", None)
@@ -92,7 +103,7 @@ def tracker(request):
             "status_counts": counts,
             "status_chart": charts.status_bar_chart(in_pilot),
             "not_shortlisted": sum(c.count for c in counts if c.status == PilotStatus.NOT_SHORTLISTED),
-            "map": charts.dot_map(points, {row.pk for row in context["rows"]}),
+            "map": tracker_map(points, {row.pk for row in context["rows"]}),
             "columns": sort_columns(request.GET),
             "query": query.urlencode(),
             "gap": selectors.shortlist_gap(figures, overview["named_on_shortlist"]),

@@ -35,7 +35,7 @@ from markupsafe import Markup
 from markupsafe import escape as markupsafe_escape
 
 from councils.templatetags.tracker_tags import name_on, status_badge_html
-from councils.tracker import filter_widget
+from councils.tracker import filter_widget, map_svg, tracker_rows_html
 
 
 def finalize(value):
@@ -132,6 +132,8 @@ def environment(**options):
             "site_chrome": site_chrome,
             "status_badge": status_badge_html,
             "filter_widget": filter_widget,
+            "tracker_rows_html": tracker_rows_html,
+            "map_svg": map_svg,
         }
     )
     env.filters.update(

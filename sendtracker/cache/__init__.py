@@ -25,7 +25,7 @@ on commit), ``purge`` (Varnish), ``placeholders`` (CSRF and fresh values), ``rel
 docs/performance.md explains the whole.
 """
 
-from .declare import cache_page, depends_on
+from .declare import cache_page, depends_on, per_version, version_of
 from .placeholders import csrf_placeholder, fresh_value, register_fresh_value
 from .release import RELEASE
 from .versions import expires_at
@@ -40,5 +40,7 @@ __all__ = [
     "expires_at",
     "fresh_value",
     "register_fresh_value",
+    "per_version",
+    "version_of",
     "watch_app",
 ]

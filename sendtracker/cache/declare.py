@@ -3,6 +3,8 @@
 import functools
 from urllib.parse import urlencode
 
+from . import versions
+
 # Never part of a key, whatever a view declares: added by social sites and mailers.
 TRACKING = ("utm_", "mc_")
 TRACKING_NAMES = {"fbclid", "gclid", "dclid", "msclkid", "_ga"}
@@ -83,3 +85,39 @@ def depends_on(request, *keys):
     state = getattr(request, "_page_cache", None)
     if state is not None:
         state.add(keys)
+
+
+def version_of(request, key):
+    """The token of ``key`` the page is being rendered under (read now outside a cached render), for
+    memoising what the page reads from the data ``key`` stands for; None while the cache is unreachable.
+
+    Read it before the data: a write committed in between replaces the token, so what is memoised
+    under a token is never older than the data the token stands for.
+    """
+    state = getattr(request, "_page_cache", None)
+    if state is not None and key in state.tokens:
+        return state.tokens[key].value
+    tokens, _found = versions.read([key])
+    return tokens[key].value if tokens else None
+
+
+# What ``per_version`` holds: {name: (tokens, value)}, the newest tokens this process has seen per name.
+_per_version = {}
+
+
+def per_version(request, name, keys, compute):
+    """``compute()``, worked out once per process while the tokens of ``keys`` stay the same.
+
+    For what a page reads that depends only on the data the keys stand for (and is not changed by
+    whoever reads it): a page not in the cache, with another date or filter, still reads it from
+    memory. Computed every time while the cache is unreachable.
+    """
+    tokens = tuple(version_of(request, key) for key in keys)
+    if None in tokens:
+        return compute()
+    held = _per_version.get(name)
+    if held is not None and held[0] == tokens:
+        return held[1]
+    value = compute()
+    _per_version[name] = (tokens, value)
+    return value
