@@ -2,28 +2,24 @@
 
 A page of 150 councils through ``CouncilSerializer`` costs some 27 field lookups, each with
 DRF's checks, per council; an uncached ``/api/councils/?as_of=…`` spent about half its time
-there. Here each row is built in one function from the objects the view's query already
-read (prefetched care boards and memberships), with the addresses formatted from one
-``reverse()`` per list. Dates and times still go through DRF's own fields, so the time zone
-and format are DRF's. The serializer stays the source of truth: it makes the detail pages,
-the CSV header and the schema, and ``tests/api/test_list_payloads.py`` compares every list
-and filter byte for byte with what it answered before this module existed.
+there. Here each row is built in one function from the tracker's facts held in memory
+(councils.tracker_facts: the councils, their status on the day, care boards and
+memberships), with the addresses formatted from one ``reverse()`` per list. Dates and times
+still go through DRF's own fields, so the time zone and format are DRF's. The serializer
+stays the source of truth: it makes the detail pages, the CSV header and the schema, and
+``tests/api/test_list_payloads.py`` compares every list and filter byte for byte with what it
+answered before this module existed.
 
 A view opts in with ``plain_list = <function>`` (``PublicReadOnlyViewSet.list``).
 """
 
-import datetime
 import re
 
-from django.db import connections, router
-from django.db.models import F, OuterRef, Subquery
-from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils import timezone
 from rest_framework import serializers
 
 from councils.choices import MembershipRole
-from councils.models import Council, CouncilCareBoard, PartnershipMembership, PartnershipName
+from councils.models import Council, PartnershipMembership
 from councils.models.partnerships import JOINT_LEAD_LABEL
 from sendtracker.site_url import absolute_url
 
@@ -76,7 +72,7 @@ class SlugAddresses:
         return absolute_url(reverse(self.view_name, kwargs={"slug": slug}))
 
 
-# What ``council_list`` reads of each council, as ``council_values`` makes the list's query read it.
+# What ``council_list`` reads of each council (``council_rows``).
 COUNCIL_FIELDS = (
     "id",
     "slug",
@@ -98,34 +94,38 @@ COUNCIL_FIELDS = (
     "safety_valve_amount",
     "updated_at",
 )
-AS_OF_FIELDS = ("status_as_of", "status_effective_as_of")
 
 
-def council_values(councils):
-    """The filtered councils' query, reading ``values()`` rows of what ``council_list`` needs
-    (with the status rebuilt as of a date when ``as_of`` annotated it) instead of model instances."""
-    annotated = [name for name in AS_OF_FIELDS if name in councils.query.annotations]
-    return councils.values(*COUNCIL_FIELDS, *annotated)
+def council_rows(councils, shown, *, as_of=None):
+    """The rows ``council_list`` reads (``COUNCIL_FIELDS``, and ``status_as_of`` and ``status_effective_as_of``
+    with a date) for ``councils`` (``tracker_facts.CouncilFacts``, as ``TrackerFacts.listed`` lists them),
+    with the status as ``shown`` on ``as_of`` (``{pk: (status, since, change)}``)."""
+    rows = []
+    for council in councils:
+        row = {field: council.values[field] for field in COUNCIL_FIELDS}
+        if as_of:
+            status, since, _change = shown[council.pk]
+            row["status_as_of"], row["status_effective_as_of"] = status.value, since
+        rows.append(row)
+    return rows
 
 
-def council_list(councils, *, as_of=None):
-    """``CouncilSerializer(councils, many=True).data`` for a page of councils (``council_values`` rows).
+def council_list(councils, *, facts, as_of=None):
+    """``CouncilSerializer(councils, many=True).data`` for a page of councils (``council_rows``).
 
-    Reads what the serializer reads through ``CouncilViewSet``'s prefetches in two queries
-    (every council's care boards; every membership in force, with its partnership's name on
-    ``as_of``), as plain rows and without Django's per-object related managers. Both read all
-    councils' rows (a few hundred at most) rather than the page's, so their SQL does not depend
-    on the page and is compiled once per process (``_OncePerProcess``).
+    Reads what the serializer reads through ``CouncilViewSet``'s prefetches (each council's care
+    boards; every membership in force, with its partnership's name on ``as_of``) from the
+    tracker's facts held in memory (``facts``: councils.tracker_facts), as plain values.
     """
     councils = list(councils)
     boards = {}
-    for council_id, name, code, position, share_note in _CARE_BOARDS.rows():
+    for council_id, name, code, position, share_note in _care_board_rows(facts):
         boards.setdefault(council_id, []).append(
             {"name": name, "code": code, "is_main": position == 0, "share_note": share_note}
         )
     memberships = {}
     api_partnership = SlugAddresses("api:partnership-detail")
-    for council_id, slug, name, role, lead_count, joined_on in _MEMBERSHIPS.rows(as_of):
+    for council_id, slug, name, role, lead_count, joined_on in _membership_rows(facts, as_of):
         memberships.setdefault(council_id, []).append(
             {
                 "slug": slug,
@@ -179,64 +179,27 @@ def council_list(councils, *, as_of=None):
     return rows
 
 
-class _OncePerProcess:
-    """A query whose SQL the ORM writes once per process (per database and shape); each run
-    passes its day in place of the placeholder day the SQL was written with.
-
-    ``queryset(day, dated)`` is the ORM's query of ``model`` for ``day`` (``dated``: the day was asked for,
-    not today); its only parameters that change from run to run must be that day. Rows come
-    straight from the cursor: dates as the database gives them (``_date`` writes a date and
-    SQLite's ISO text alike), so only columns needing no conversion may be read.
-    """
-
-    PLACEHOLDER = datetime.date(1900, 1, 2)  # a day no query asks for (as_of starts in 2019)
-
-    def __init__(self, model, queryset):
-        self.model = model
-        self.queryset = queryset
-        self.compiled = {}
-
-    def rows(self, as_of=None):
-        day = as_of or timezone.localdate()
-        alias = router.db_for_read(self.model)
-        key = (alias, as_of is not None)
-        if key not in self.compiled:
-            query = self.queryset(self.PLACEHOLDER, as_of is not None).query
-            self.compiled[key] = query.get_compiler(using=alias).as_sql()
-        sql, params = self.compiled[key]
-        connection = connections[alias]
-        placeholder, day = (connection.ops.adapt_datefield_value(value) for value in (self.PLACEHOLDER, day))
-        params = [day if param == placeholder else param for param in params]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return cursor.fetchall()
+def _care_board_rows(facts):
+    """``(council_id, name, code, position, share_note)`` of every council's care boards."""
+    return [(council_id, *board) for council_id, boards in facts.care_boards().items() for board in boards]
 
 
-def _care_boards(_day, _dated):
-    """Every council's care boards, each council's main part first."""
-    return CouncilCareBoard.objects.order_by("council_id", "position").values_list(
-        "council_id", "care_board__name", "care_board__code", "position", "share_note"
-    )
-
-
-def _memberships(day, dated):
-    """As ``council_memberships_prefetch`` reads them for every council (in force on ``day``, with
-    lead counts, in its order), as plain rows: ``(council_id, slug, name, role, lead_count,
-    joined_on)``; with a ``dated`` day, ``name`` is the partnership's name then (``name_in_force``'s
-    rule: the earliest former name replaced after that day, else today's), read in the same query
-    instead of a prefetch of former names."""
-    queryset = PartnershipMembership.objects.for_display(day)
-    name = F("partnership__name")
-    if dated:
-        former = PartnershipName.objects.filter(partnership=OuterRef("partnership"), replaced_on__gt=day)
-        name = Coalesce(Subquery(former.order_by("replaced_on").values("name")[:1]), name)
-    return queryset.annotate(shown_name=name).values_list(
-        "council_id", "partnership__slug", "shown_name", "role", "lead_count", "joined_on"
-    )
-
-
-_CARE_BOARDS = _OncePerProcess(CouncilCareBoard, _care_boards)
-_MEMBERSHIPS = _OncePerProcess(PartnershipMembership, _memberships)
+def _membership_rows(facts, as_of):
+    """Every membership in force on ``as_of`` (today if None), as ``council_memberships_prefetch`` orders
+    them: ``(council_id, slug, name then, role, lead count, joined_on)``."""
+    memberships = facts.memberships_on(as_of)
+    leads = facts.lead_counts(memberships)
+    return [
+        (
+            membership.council_id,
+            membership.slug,
+            facts.partnership_name_on(membership, as_of),
+            membership.role,
+            leads[membership.partnership_id],
+            membership.joined_on,
+        )
+        for membership in memberships
+    ]
 
 
 def _role_label(role, lead_count):

@@ -16,15 +16,21 @@ BOOLEAN_SPELLINGS = {"true", "false", "True", "False", "1", "0"}
 
 class APIFilterBackend(DjangoFilterBackend):
     def filter_queryset(self, request, queryset, view):
+        filterset = self.valid_filterset(request, queryset, view)
+        return queryset if filterset is None else filterset.qs
+
+    def valid_filterset(self, request, queryset, view):
+        """The view's FilterSet for the request once its values are valid (None if the view has none);
+        a 400 or 404 saying what is wrong otherwise."""
         refuse_null_characters(request)
         filterset = self.get_filterset(request, queryset, view)
         if filterset is None:
-            return queryset
+            return None
         refuse_unclear_booleans(request, filterset)
         refuse_empty_values(request, filterset)
         if not filterset.is_valid():
             raise filter_error(filterset)
-        return filterset.qs
+        return filterset
 
 
 def refuse_null_characters(request):

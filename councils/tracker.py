@@ -9,10 +9,8 @@ from markupsafe import Markup
 from . import selectors
 from .charts import SHAPE_NAMES, STATUS_SHAPES, dot_map
 from .choices import MembershipRole, OfstedJudgement, PilotStatus
-from .filters import CouncilFilter
-from .models import Council
 from .models.partnerships import JOINT_LEAD_LABEL
-from .tracker_facts import DATABASE_SORTS, listed_by_simple_filters, tracker_facts
+from .tracker_facts import tracker_facts
 
 # (heading, ordering key in CouncilFilter, or None if the column does not sort)
 COLUMNS = (
@@ -30,9 +28,6 @@ DEFAULT_ORDERING = "name"
 
 # Each judgement's label: get_ofsted_judgement_display() flattens the field's choices on every call.
 OFSTED_LABELS = dict(OfstedJudgement.choices)
-
-# Each status's place in the choices: the order a sort by status follows (as CouncilOrderingFilter's).
-STATUS_RANKS = {status: rank for rank, status in enumerate(PilotStatus)}
 
 
 @lru_cache(maxsize=1024)
@@ -155,20 +150,6 @@ def _role_label(role, lead_count):
     return str(MembershipRole(role).label).lower()
 
 
-def lists_every_council(data):
-    """Whether the tracker's valid filters (``cleaned_data``) keep every council: "All 153 councils"
-    and no other filter (a date or a sort order keeps them all; a blank search is no filter)."""
-    if data.get("scope") != "all":
-        return False
-    for name, value in data.items():
-        if name in ("scope", "as_of", "ordering") or value is None or value in ("", [], ()):
-            continue
-        if name == "q" and not value.strip():
-            continue
-        return False
-    return True
-
-
 def tracker_overview(council_filter, *, as_of=None, version=None):
     """Everything /tracker/ reads about councils, from the facts held for ``version`` of the
     ``tracker`` key (councils.tracker_facts): no query while the tracker is unchanged, however
@@ -179,8 +160,10 @@ def tracker_overview(council_filter, *, as_of=None, version=None):
     ``selectors.council_points``, by name), ``named_on_shortlist`` and ``last_updated``.
     """
     facts = tracker_facts(version)
-    shown = {council.pk: facts.status_on(council, as_of) for council in facts.councils}
-    statuses = {pk: status for pk, (status, _since, _change) in shown.items()}
+    if council_filter is None:
+        ordered, shown = [], {council.pk: facts.status_on(council, as_of) for council in facts.councils}
+    else:
+        ordered, shown = facts.listed(council_filter, as_of)
     points = [
         {
             "pk": council.pk,
@@ -188,26 +171,13 @@ def tracker_overview(council_filter, *, as_of=None, version=None):
             "slug": council.slug,
             "latitude": council.latitude,
             "longitude": council.longitude,
-            "status": statuses[council.pk],
+            "status": shown[council.pk][0],
         }
         for council in facts.councils
     ]
-    listed = ()
-    ordered = facts.councils
-    if council_filter is not None:
-        data = council_filter.form.cleaned_data
-        if lists_every_council(data):
-            listed = facts.by_pk
-        else:
-            listed = listed_by_simple_filters(facts, data, statuses)
-            if listed is None:
-                listed = set(council_filter.qs.values_list("pk", flat=True))
-        ordered = _sorted(facts, data.get("ordering") or [], statuses, as_of)
     prefix = get_script_prefix()
     rows = []
     for council in ordered:
-        if council.pk not in listed:
-            continue
         status, since, change = shown[council.pk]
         row = TrackerRow()
         row.pk, row.short_name, row.name, row.slug, row.region = (
@@ -241,26 +211,6 @@ def tracker_overview(council_filter, *, as_of=None, version=None):
         "named_on_shortlist": facts.named_on_shortlist if facts.councils else 0,
         "last_updated": facts.last_updated,
     }
-
-
-def _sorted(facts, ordering, statuses, as_of):
-    """The councils in the tracker's order (``CouncilOrderingFilter``'s): by status here (it depends on the
-    date), by the database's order read with the facts for the others, ties by name."""
-    if not ordering:
-        return facts.councils
-    if len(ordering) == 1:
-        sort = ordering[0]
-        if sort.lstrip("-") == "status":
-            sign = -1 if sort.startswith("-") else 1
-            return sorted(
-                facts.councils, key=lambda council: (sign * STATUS_RANKS[statuses[council.pk]], council.name_rank)
-            )
-        if sort in DATABASE_SORTS:
-            return sorted(facts.councils, key=lambda council: council.places[sort])
-    # Several sorts at once (``?ordering=region,-status``): the database orders them.
-    councils = Council.objects.as_of(as_of) if as_of else Council.objects.all()
-    order = CouncilFilter().filters["ordering"].filter(councils, ordering).values_list("pk", flat=True)
-    return [facts.by_pk[pk] for pk in order if pk in facts.by_pk]
 
 
 # Each distinct row of the tracker's table, drawn once per process: a row depends on nothing but the

@@ -28,22 +28,25 @@ from django.utils import timezone
 
 from . import selectors
 from .choices import IN_PILOT_STATUSES, MembershipRole, PilotStatus
-from .models import Council, PartnershipMembership, PartnershipName, StatusChange
+from .filters import CouncilFilter
+from .models import Council, CouncilCareBoard, PartnershipMembership, PartnershipName, StatusChange
 from .models.names import name_in_force
 
 # The sorts whose order the database decides (text under its collation, NULLs where it puts them):
 # each council's place in each, ascending and descending, is read when the facts are loaded. The
 # status sort is made here (it depends on the date).
+# Each status's place in the choices: the order a sort by status follows (as CouncilOrderingFilter's).
+STATUS_RANKS = {status: rank for rank, status in enumerate(PilotStatus)}
 DATABASE_SORTS = tuple(
     f"{sign}{key}" for key in ("name", "region", "updated", "ofsted", "population") for sign in ("", "-")
 )
 
 
 class CouncilFacts:
-    """One council's fixed columns, its place in each sort, and its status history (oldest first)."""
+    """One council: its columns (``values``, every concrete field; the tracker's also as attributes),
+    its place in each sort, and its status history (oldest first)."""
 
-    __slots__ = (
-        "pk",
+    COLUMNS = (
         "short_name",
         "name",
         "slug",
@@ -54,11 +57,9 @@ class CouncilFacts:
         "longitude",
         "status",
         "status_effective_on",
-        "name_rank",
-        "places",
-        "change_dates",
-        "changes",
+        "updated_at",
     )
+    __slots__ = ("pk", *COLUMNS, "values", "name_rank", "places", "change_dates", "changes")
 
 
 class Change:
@@ -107,33 +108,21 @@ class TrackerFacts:
             last_updated=selectors.last_updated_expression(),
             **places,
         ).order_by("short_name", "pk")
-        fields = (
-            "pk",
-            "short_name",
-            "name",
-            "slug",
-            "region",
-            "ofsted_judgement",
-            "in_safety_valve",
-            "latitude",
-            "longitude",
-            "status",
-            "status_effective_on",
-        )
+        columns = [field.attname for field in Council._meta.concrete_fields]
         self.councils = []
         self.by_pk = {}
         self.named_on_shortlist, self.last_updated = 0, None
-        for rank, values in enumerate(
-            rows.values_list(*fields, "named_on_shortlist", "last_updated", *places), start=1
-        ):
+        for rank, values in enumerate(rows.values(*columns, "named_on_shortlist", "last_updated", *places), start=1):
             council = CouncilFacts()
-            for field, value in zip(fields, values, strict=False):
-                setattr(council, field, value)
+            council.values = {column: values[column] for column in columns}
+            for field in CouncilFacts.COLUMNS:
+                setattr(council, field, values[field])
+            council.pk = values["id"]
             council.status = statuses[council.status]
             council.name_rank = rank
-            council.places = dict(zip(DATABASE_SORTS, values[len(fields) + 2 :], strict=True))
+            council.places = {sort: values[f"place_{index}"] for index, sort in enumerate(DATABASE_SORTS)}
             council.change_dates, council.changes = [], []
-            self.named_on_shortlist, self.last_updated = values[len(fields)], values[len(fields) + 1]
+            self.named_on_shortlist, self.last_updated = values["named_on_shortlist"], values["last_updated"]
             self.councils.append(council)
             self.by_pk[council.pk] = council
         for council_id, to_status, effective_on, note, source_url, source_title in StatusChange.objects.order_by(
@@ -157,6 +146,7 @@ class TrackerFacts:
             .iterator()
         ]
         self._former_names = None
+        self._care_boards = None
         self._lock = threading.Lock()
 
     def change_on(self, council, as_of=None):
@@ -201,6 +191,54 @@ class TrackerFacts:
                     self._former_names = names
         return self._former_names
 
+    def care_boards(self):
+        """``{council pk: [(name, code, position, share_note), ...]}``, the main part first; read the first
+        time it is asked for (the API lists them; the tracker does not)."""
+        if self._care_boards is None:
+            with self._lock:
+                if self._care_boards is None:
+                    boards = {}
+                    for council_id, *board in CouncilCareBoard.objects.order_by("council_id", "position").values_list(
+                        "council_id", "care_board__name", "care_board__code", "position", "share_note"
+                    ):
+                        boards.setdefault(council_id, []).append(tuple(board))
+                    self._care_boards = boards
+        return self._care_boards
+
+    def listed(self, council_filter, as_of=None):
+        """The councils a valid ``council_filter`` keeps, in its order, and ``{pk: (status, since, change)}``
+        as shown on ``as_of`` for every council."""
+        shown = {council.pk: self.status_on(council, as_of) for council in self.councils}
+        statuses = {pk: status for pk, (status, _since, _change) in shown.items()}
+        data = council_filter.form.cleaned_data
+        if lists_every_council(data):
+            listed = self.by_pk
+        else:
+            listed = listed_by_simple_filters(self, data, statuses)
+            if listed is None:
+                listed = set(council_filter.qs.values_list("pk", flat=True))
+        ordered = self.sorted(data.get("ordering") or [], statuses, as_of)
+        return [council for council in ordered if council.pk in listed], shown
+
+    def sorted(self, ordering, statuses, as_of=None):
+        """The councils in ``CouncilOrderingFilter``'s order: by status here (it depends on the date), by the
+        database's order read with the facts for the others; ties by name."""
+        if not ordering:
+            return self.councils
+        if len(ordering) == 1:
+            sort = ordering[0]
+            if sort.lstrip("-") == "status":
+                sign = -1 if sort.startswith("-") else 1
+                return sorted(
+                    self.councils, key=lambda council: (sign * STATUS_RANKS[statuses[council.pk]], council.name_rank)
+                )
+            if sort in DATABASE_SORTS:
+                return sorted(self.councils, key=lambda council: council.places[sort])
+        # Several sorts at once (``?ordering=region,-status``): the database orders them.
+        councils = Council.objects.as_of(as_of) if as_of else Council.objects.all()
+        order = CouncilFilter().filters["ordering"].filter(councils, ordering).values_list("pk", flat=True)
+        return [self.by_pk[pk] for pk in order if pk in self.by_pk]
+
     def partnership_name_on(self, membership, as_of):
         former = self.former_names().get(membership.partnership_id) if as_of else None
         return name_in_force(membership.name, former, as_of) if former else membership.name
@@ -212,9 +250,21 @@ class TrackerFacts:
 
 
 def _ordering_filter():
-    from .filters import CouncilFilter  # filters imports the models, as this module does: no cycle at import
-
     return CouncilFilter().filters["ordering"]
+
+
+def lists_every_council(data):
+    """Whether the tracker's valid filters (``cleaned_data``) keep every council: "All 153 councils"
+    and no other filter (a date or a sort order keeps them all; a blank search is no filter)."""
+    if data.get("scope") != "all":
+        return False
+    for name, value in data.items():
+        if name in ("scope", "as_of", "ordering") or value is None or value in ("", [], ()):
+            continue
+        if name == "q" and not value.strip():
+            continue
+        return False
+    return True
 
 
 def _order_by(ordering_filter, sort):

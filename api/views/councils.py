@@ -22,9 +22,12 @@ from councils.filters import (
 )
 from councils.models import Contract, Council, KeyFigure, Partnership, StatusChange
 from councils.selectors import care_boards_prefetch, council_memberships_prefetch, current_memberships_prefetch
+from councils.tracker_facts import tracker_facts
+from sendtracker.cache import version_of
 
 from .. import fastlists
 from ..base import ID_PATTERN, SLUG_PATTERN, PublicReadOnlyViewSet, api_cache_page
+from ..filters import APIFilterBackend
 from ..serializers import councils as serializers
 
 # CouncilFilter filters partnerships by slug through a method; tell the schema it takes a string.
@@ -133,11 +136,25 @@ class CouncilViewSet(AsOfMixin, PublicReadOnlyViewSet):
             return Council.objects.all()
         return Council.objects.prefetch_related(care_boards_prefetch(), council_memberships_prefetch(self.as_of))
 
-    def plain_list(self, councils):
-        return fastlists.council_list(councils, as_of=self.as_of)
+    def filter_queryset(self, queryset):
+        """The list's councils (``CouncilFacts``), from the tracker's facts held in memory
+        (councils.tracker_facts): any date, filter and sort with no query while the tracker is unchanged."""
+        if self.action != "list":
+            return queryset
+        filterset = APIFilterBackend().valid_filterset(self.request, queryset, self)
+        self.facts = tracker_facts(version_of(self.request, "tracker"))
+        listed, self.shown = self.facts.listed(filterset, self.as_of)
+        self.listed_latest = max((council.updated_at for council in listed), default=None)
+        return listed
 
-    def plain_values(self, councils):
-        return fastlists.council_values(councils)
+    def get_last_modified(self):
+        if self.action != "list":
+            return super().get_last_modified()
+        return int(self.listed_latest.timestamp()) if self.listed_latest else None
+
+    def plain_list(self, councils):
+        rows = fastlists.council_rows(councils, self.shown, as_of=self.as_of)  # the page's only
+        return fastlists.council_list(rows, as_of=self.as_of, facts=self.facts)
 
     @extend_schema(
         summary="One council, by GSS code",

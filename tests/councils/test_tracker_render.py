@@ -123,7 +123,7 @@ def test_only_all_councils_with_no_other_filter_skips_asking_which_are_listed(st
     """The tracker lists every council without asking the filter only for "All 153 councils" alone;
     every other filter (and any added later) keeps its say."""
     from councils.models import Partnership
-    from councils.tracker import lists_every_council
+    from councils.tracker_facts import lists_every_council
 
     if extra.get("partnership") == "__first__":
         extra = {"partnership": Partnership.objects.order_by("slug").first().slug}
