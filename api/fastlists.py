@@ -16,6 +16,7 @@ A view opts in with ``plain_list = <function>`` (``PublicReadOnlyViewSet.list``)
 import re
 
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework import serializers
 
 from councils.choices import MembershipRole
@@ -43,17 +44,21 @@ OFSTED_LABELS = _labels(Council, "ofsted_judgement")
 ROLE_LABELS = _labels(PartnershipMembership, "role")
 
 
-class _Memo(dict):
-    """``function(value)`` once per distinct value (a list's rows share few update times)."""
+_DATETIME = serializers.DateTimeField()
+_written_times = {}
 
-    def __init__(self, function):
-        super().__init__()
-        self.function = function
 
-    def __call__(self, value):
-        if value not in self:
-            self[value] = self.function(value)
-        return self[value]
+def _updated_at(value, zone):
+    """A council's ``updated_at`` as DRF writes it in time zone ``zone`` (the current one), once per process
+    for each time and zone: few councils change between two requests."""
+    key = (value, zone)
+    written = _written_times.get(key)
+    if written is None:
+        written = _DATETIME.to_representation(value)
+        if len(_written_times) >= 4096:
+            _written_times.clear()
+        _written_times[key] = written
+    return written
 
 
 class SlugAddresses:
@@ -138,7 +143,7 @@ def council_list(councils, *, facts, as_of=None):
         )
     api_council = SlugAddresses("api:council-detail")
     council_page = SlugAddresses("councils:detail")
-    updated = _Memo(serializers.DateTimeField().to_representation)
+    zone = timezone.get_current_timezone_name()
     rows = []
     for council in councils:
         links = boards.get(council["id"], [])
@@ -173,7 +178,7 @@ def council_list(councils, *, facts, as_of=None):
                 "icb": {"name": links[0]["name"], "code": links[0]["code"]} if links else None,
                 "care_boards": links,
                 "partnerships": memberships.get(council["id"], []),
-                "updated_at": None if council["updated_at"] is None else updated(council["updated_at"]),
+                "updated_at": None if council["updated_at"] is None else _updated_at(council["updated_at"], zone),
             }
         )
     return rows

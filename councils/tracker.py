@@ -217,6 +217,9 @@ def tracker_overview(council_filter, *, as_of=None, version=None):
 # values below (the site has one language: no LocaleMiddleware), so the table of a date, filter or sort not seen before is mostly
 # rows drawn already. Drawing 153 rows was most of an uncached tracker page's time.
 ROW_TEMPLATE = "councils/_tracker_row.html"
+# A row is about 1 KB: 16,384 rows (16 MB a process at most) hold every state of every council in a
+# history of some 16,000 status changes; the real story has a few hundred.
+ROWS_KEPT = 16384
 _drawn_rows = {}
 
 
@@ -247,7 +250,7 @@ def _tracker_row(environment, council, link_target):
     html = _drawn_rows.get(key)
     if html is None:
         html = Markup(environment.get_template(ROW_TEMPLATE).render(council=council, link_target=link_target))
-        if len(_drawn_rows) >= 4096:  # bounded: every past date can bring its own rows
+        if len(_drawn_rows) >= ROWS_KEPT:  # bounded: every past date can bring its own rows
             _drawn_rows.clear()
         _drawn_rows[key] = html
     return html
@@ -339,6 +342,9 @@ def filter_widget(field):
 def sort_columns(query, *, sortable=True):
     """Column headings with the link that sorts by each and its aria-sort value."""
     current = query.get("ordering") or DEFAULT_ORDERING
+    if sortable:  # one copy, each column's sort set in turn (a copy per column was a tenth of the page)
+        params = query.copy()
+        params.pop("page", None)
     columns = []
     for heading, key in COLUMNS:
         column = {"heading": heading, "key": key, "aria_sort": None, "url": None, "next": None}
@@ -350,9 +356,7 @@ def sort_columns(query, *, sortable=True):
             else:
                 next_ordering = key
             if sortable:
-                params = query.copy()
                 params["ordering"] = next_ordering
-                params.pop("page", None)
                 column["url"] = "?" + params.urlencode()
                 column["next"] = "descending" if next_ordering.startswith("-") else "ascending"
         columns.append(column)

@@ -285,14 +285,20 @@ _held_lock = threading.Lock()
 
 
 def tracker_facts(version):
-    """The facts at ``version`` of the ``tracker`` key: loaded once per version and process (None: every time)."""
+    """The facts at ``version`` of the ``tracker`` key: loaded once per version and process (None: every time).
+
+    After an edit, the threads of a process that ask at once wait for one load rather than each loading.
+    """
     global _held
     held_version, facts = _held
     if version is not None and held_version == version:
         return facts
-    facts = TrackerFacts()
-    if version is not None:
-        with _held_lock:
+    if version is None:
+        return TrackerFacts()
+    with _held_lock:
+        held_version, facts = _held
+        if held_version != version:
+            facts = TrackerFacts()
             _held = (version, facts)
     return facts
 

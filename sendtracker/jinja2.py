@@ -23,7 +23,7 @@ from django.forms import renderers
 from django.template import defaultfilters
 from django.template.loader import render_to_string
 from django.templatetags.static import static
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.formats import localize
 from django.utils.functional import cached_property
 from django.utils.html import format_html
@@ -86,8 +86,17 @@ def _truncated(value, arg):
 
 
 def url(name, *args, **kwargs):
-    """``url("councils:tracker")``, ``url("councils:feed", slug=...)``: Django's ``{% url %}``."""
-    return reverse(name, args=args or None, kwargs=kwargs or None)
+    """``url("councils:tracker")``, ``url("councils:feed", slug=...)``: Django's ``{% url %}``, each address
+    reversed once per process (a tracker page links nine fixed addresses)."""
+    try:
+        return _reversed(get_script_prefix(), get_urlconf(), name, args, tuple(sorted(kwargs.items())))
+    except TypeError:  # an argument that cannot be a key
+        return reverse(name, args=args or None, kwargs=kwargs or None)
+
+
+@lru_cache(maxsize=1024)
+def _reversed(_script_prefix, _urlconf, name, args, kwargs):
+    return reverse(name, args=args or None, kwargs=dict(kwargs) or None)
 
 
 @pass_context
