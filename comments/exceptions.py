@@ -4,6 +4,9 @@
 class CommentRefused(Exception):
     """A submission or report that is turned away, with the reason a reader is shown and its status code."""
 
+    # The page cache version a refusal read with its claim, for its page (protection.claim_submission).
+    version = None
+
     def __init__(self, message, *, status=400, field=None, retry_after=None):
         super().__init__(message)
         self.message = message

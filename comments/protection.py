@@ -17,7 +17,7 @@ from django.utils.crypto import salted_hmac
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from sendtracker.cache import fresh_value
+from sendtracker.cache import fresh_value, versions
 from sendtracker.client_address import client_address
 
 from . import checks
@@ -295,12 +295,19 @@ def check_report_rate_limit(*, ip_hash):
 # Sending a comment uses up the form's nonce, counts an attempt against the reader's address
 # and email address, and takes the duplicate key of its text (``services.duplicate_key``), in
 # that order, each refusing as the separate steps above do. On Redis the four are one Lua
-# script (atomic, one round trip); on another cache they are the separate calls.
+# script (atomic, one round trip); on another cache they are the separate calls. A refusal
+# also reads, in the same script, the version of the page cache key its page needs
+# (``version_key``: the articles', for the kept copy of the article), so the whole refusal
+# is that one round trip.
 
 DUPLICATE = "This comment has already been sent. You do not need to send it again."
 
 _CLAIM_SCRIPT = """
-if not redis.call('SET', KEYS[1], 1, 'NX', 'EX', ARGV[7]) then return {'replayed', 0} end
+local function refused(reason, wait)
+  if KEYS[5] then return {reason, wait, redis.call('GET', KEYS[5])} end
+  return {reason, wait}
+end
+if not redis.call('SET', KEYS[1], 1, 'NX', 'EX', ARGV[7]) then return refused('replayed', 0) end
 local function counted(key, limit, window)
   local n = redis.call('INCR', key)
   if n == 1 then redis.call('EXPIRE', key, window) end
@@ -308,12 +315,12 @@ local function counted(key, limit, window)
   return false
 end
 local wait = counted(KEYS[2], ARGV[1], ARGV[2])
-if wait then return {'ip', wait} end
+if wait then return refused('ip', wait) end
 if ARGV[6] == '1' then
   wait = counted(KEYS[3], ARGV[3], ARGV[4])
-  if wait then return {'email', wait} end
+  if wait then return refused('email', wait) end
 end
-if not redis.call('SET', KEYS[4], 1, 'NX', 'EX', ARGV[5]) then return {'duplicate', 0} end
+if not redis.call('SET', KEYS[4], 1, 'NX', 'EX', ARGV[5]) then return refused('duplicate', 0) end
 return {'ok', 0}
 """
 
@@ -336,11 +343,14 @@ class Claim:
         cache.delete(self.duplicate_key)
 
 
-def claim_submission(*, nonce, ip_hash, email, duplicate_key):
+def claim_submission(*, nonce, ip_hash, email, duplicate_key, version_key=None):
     """Use up the form's nonce, count the attempt and take the text's duplicate key, or raise CommentRefused.
 
     Refuses, in this order: a form already sent (400), the address over its limit (429), the
     email address over its limit (429), the same text already sent to this article (400).
+    On Redis the refusal carries, as ``version``, the token of the page cache key ``version_key``
+    read in the same round trip (None when only ``versions.read`` can tell it: see
+    ``versions.token_from_stored``).
     """
     email = checks.normalise_email(email)
     ip_key = _rate_key("ip", ip_hash)
@@ -352,12 +362,16 @@ def claim_submission(*, nonce, ip_hash, email, duplicate_key):
         return Claim(rate_keys, duplicate_key)
     ip_count, ip_window = settings.COMMENTS_RATE_LIMIT_PER_IP
     email_count, email_window = settings.COMMENTS_RATE_LIMIT_PER_EMAIL
-    keys = [NONCE_KEY.format(nonce), ip_key, email_key or ip_key, duplicate_key]
+    # The keys as the cache names them (``make_key``: the memcached-portability warnings of
+    # ``make_and_validate_key`` say nothing a Redis script needs).
+    keys = [cache.make_key(key) for key in (NONCE_KEY.format(nonce), ip_key, email_key or ip_key, duplicate_key)]
+    if version_key is not None:
+        keys.append(versions.stored_name(version_key))
     try:
-        outcome, wait = client.eval(
+        outcome, wait, *stored = client.eval(
             _CLAIM_SCRIPT,
             len(keys),
-            *(cache.make_and_validate_key(key) for key in keys),
+            *keys,
             ip_count,
             ip_window,
             email_count,
@@ -372,14 +386,18 @@ def claim_submission(*, nonce, ip_hash, email, duplicate_key):
     outcome = outcome.decode() if isinstance(outcome, bytes) else outcome
     wait = wait if wait and wait > 0 else None
     if outcome == "replayed":
-        raise CommentRefused(REPLAYED)
-    if outcome == "ip":
-        raise _over_ip_limit(wait)
-    if outcome == "email":
-        raise _over_email_limit(wait)
-    if outcome == "duplicate":
-        raise CommentRefused(DUPLICATE, status=400, field="body")
-    return Claim(rate_keys, duplicate_key)
+        refusal = CommentRefused(REPLAYED)
+    elif outcome == "ip":
+        refusal = _over_ip_limit(wait)
+    elif outcome == "email":
+        refusal = _over_email_limit(wait)
+    elif outcome == "duplicate":
+        refusal = CommentRefused(DUPLICATE, status=400, field="body")
+    else:
+        return Claim(rate_keys, duplicate_key)
+    if stored:
+        refusal.version = versions.token_from_stored(stored[0])
+    raise refusal
 
 
 def _claim_step_by_step(nonce, ip_hash, email, duplicate_key):
@@ -395,4 +413,4 @@ def _redis_client(key):
     backend = caches[DEFAULT_CACHE_ALIAS]
     if not isinstance(backend, RedisCache):
         return None
-    return backend._cache.get_client(backend.make_and_validate_key(key), write=True)
+    return backend._cache.get_client(backend.make_key(key), write=True)

@@ -256,7 +256,7 @@ def _article_by_slug(slug):
     return found[0] if found else None
 
 
-def article_for_refusal(slug):
+def article_for_refusal(slug, token=None):
     """The published article ``slug`` (404 if none) with what a refusal page shows, usually without a query.
 
     A refused comment is answered before the expensive work (docs/performance.md, issue 15).
@@ -264,13 +264,19 @@ def article_for_refusal(slug):
     ``articles`` key had just before the read: that key is replaced by every write to an
     articles table (sendtracker/cache/writes.py, once after the statement and again at the
     commit), so a kept copy is used only while nothing in the articles tables has changed since,
-    at the cost of one read of the shared cache. Otherwise (or while the cache is unreachable)
+    at the cost of one read of the shared cache (made with the claim's, below). Otherwise (or while the cache is unreachable)
     one query reads it, the ORM's SQL compiled once per process. Whether it is published now is
     the model's rule, applied to the copy (``Article.is_published``), so a scheduled article
     opens on time.
+
+    ``token``: the ``articles`` key's version when the refusal's claim read it in its own round
+    trip (``protection.claim_submission``), so the refusal makes no other; without it the shared
+    cache is read here.
     """
-    tokens, _ = versions.read([ARTICLES_KEY])
-    version = tokens[ARTICLES_KEY].value if tokens else None
+    if token is None:
+        tokens, _ = versions.read([ARTICLES_KEY])
+        token = tokens[ARTICLES_KEY] if tokens else None
+    version = token.value if token is not None else None
     kept = _refusal_articles.get(slug)
     if version is not None and kept is not None and kept[0] == version:
         article = kept[1]

@@ -6,9 +6,9 @@ closed, 409 for a second report, 429 when a rate limit is hit. Nothing is stored
 
 A comment is checked cheapest first, so a refusal costs little: the form's signed token (no
 I/O), then its single-use nonce, the rate limits and the duplicate key (one round trip to the
-shared cache). A refusal then reads only what its page shows of the article (a copy kept in
-the process while the articles are unchanged, else one query) and gets the short refusal page
-(comments/refusals.py: no form built, no comments read). Only a comment that passed all that
+shared cache, which also reads the articles' version). A refusal then reads only what its page
+shows of the article (a copy kept in the process while that version holds, else one query) and
+gets the short refusal page (comments/refusals.py: no form built, no comments read). Only a comment that passed all that
 reads the article with what the database knows of its text and reader (one query), the form's
 own rules (the word lists: one query) and the INSERT. A closed article still outranks every other reason (403), as when it was checked first.
 """
@@ -53,8 +53,8 @@ def submit(request, slug):
     body, email = posted.get("body", ""), posted.get("email", "")
     if posted.get("website", "").strip():
         return _honeypot_filled(request, slug)
-    # The form's token (no I/O), then the claim on the shared cache (one round trip): a refusal
-    # reads only what its page shows of the article.
+    # The form's token (no I/O), then the claim on the shared cache (one round trip, which also
+    # reads the articles' version): a refusal reads only what its page shows of the article.
     token = None
     try:
         token = protection.parse_form_token(posted.get("started"))
@@ -65,9 +65,10 @@ def submit(request, slug):
             ip_hash=ip_hash,
             email=email,
             duplicate_key=services.duplicate_key(token.article_pk, body),
+            version_key=services.ARTICLES_KEY,  # read with the claim: a refusal is one round trip
         )
     except CommentRefused as refusal:
-        article = services.article_for_refusal(slug)
+        article = services.article_for_refusal(slug, refusal.version)
         foreign = token is not None and token.article_pk != article.pk
         return refused_page(request, article, protection.foreign_form() if foreign else refusal)
     sent_ids = protection.sent_comment_ids(request)

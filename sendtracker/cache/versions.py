@@ -155,6 +155,29 @@ def read(keys, extra=()):
     return tokens, found
 
 
+def stored_name(key):
+    """The shared cache's own name for ``key``'s version: for a Redis script that reads it with other keys."""
+    return cache.make_key(PREFIX + key)
+
+
+def token_from_stored(raw):
+    """The Token in ``raw``, the bytes a Redis script read under ``stored_name(key)``, or None when only
+    ``read`` can answer: the key missing or unreadable, its token expired, or a bump waiting to be retried.
+
+    A token returned here is the one ``read`` would have returned (``read`` would change nothing).
+    """
+    if not isinstance(raw, bytes) or _failed_bumps:
+        return None
+    try:
+        value = cache._cache._serializer.loads(raw)  # the Redis backend's own (Django's RedisSerializer)
+    except Exception:
+        return None
+    token = Token.from_value(value)
+    if token is None or token.expired():
+        return None
+    return token
+
+
 def _seed(key):
     token = Token.new(_expiry(key))
     try:

@@ -1,4 +1,5 @@
-"""What an accepted comment costs: at most 3 database and 3 Redis round trips, and no page render.
+"""What a comment costs: accepted, at most 3 database and 3 Redis round trips and no page render; refused, one
+Redis round trip and no query while its article is unchanged.
 
 Against a real redis-server started here (the production cache backend, TolerantRedisCache),
 counting every round trip redis-py makes: each command, or each pipeline or script, is one
@@ -18,8 +19,11 @@ from django.test import TestCase
 from django.urls import reverse
 
 from articles.models import Article
+from comments import services
 from comments.models import Comment, ModerationWord
+from comments.protection import form_token
 from comments.services import moderate_comments
+from sendtracker.cache import versions
 from tests.support.comments import comment_data, post_comment
 from tests.support.factories import ArticleFactory
 
@@ -173,3 +177,106 @@ def test_on_redis_replays_rate_limits_duplicates_and_corrections_answer_as_befor
         "The first thought.",
         "The second thought.",
     ]
+
+
+# A refused comment: one Redis round trip in all (the claim's script, which also reads the
+# articles' version) and no query while the article is unchanged.
+
+TEXT = "We waited eleven months for the EHC plan & the tribunal <date>."
+KEPT = "We waited eleven months for the EHC plan &amp; the tribunal &lt;date&gt;.</textarea>"
+
+
+def _too_fast(client, article):
+    """A form sent too fast: refused before the claim; this process now keeps the article's copy."""
+    response = post_comment(client, article, body=TEXT, started=form_token(article, now=time.time()))
+    assert response.status_code == 400
+
+
+def _refusal(client, article, monkeypatch, django_assert_num_queries, queries=0, **overrides):
+    """The refusal's Redis round trips and its page; the page as every refusal has it."""
+    trips = RoundTrips(monkeypatch)
+    with django_assert_num_queries(queries):
+        response = post_comment(client, article, body=TEXT, **overrides)
+    html = response.content.decode()
+    assert "<h1>Your comment was not sent</h1>" in html and "Nothing was stored" in html
+    assert KEPT in html  # the reader's text back in the form, escaped
+    return trips.count, response, html
+
+
+@pytest.mark.parametrize(
+    ("reason", "status", "message"),
+    [
+        ("address over its limit", 429, "You have sent several comments in the last 10 minutes."),
+        ("email address over its limit", 429, "Several comments have just been sent from this email address."),
+        ("form already sent", 400, "This form has already been sent once."),
+        ("same text already sent", 400, "This comment has already been sent."),
+    ],
+)
+def test_a_refused_comment_costs_one_redis_round_trip_and_no_query_while_the_article_is_unchanged(
+    client, real_redis, monkeypatch, django_assert_num_queries, settings, reason, status, message
+):
+    settings.COMMENTS_RATE_LIMIT_PER_IP = (0, 600) if reason == "address over its limit" else (100, 600)
+    settings.COMMENTS_RATE_LIMIT_PER_EMAIL = (0, 600) if reason == "email address over its limit" else (100, 600)
+    article = ArticleFactory(headline="Tribunal waits in the pilot")
+    started = comment_data(article)["started"]
+    if reason == "form already sent":
+        assert post_comment(client, article, started=started, ip="198.51.100.99").status_code == 302
+    if reason == "same text already sent":
+        assert post_comment(client, article, body=TEXT, ip="198.51.100.99").status_code == 302
+    sent = list(Comment.objects.values_list("body", flat=True))
+    _too_fast(client, article)
+
+    if reason != "form already sent":
+        started = comment_data(article)["started"]
+    trips, response, html = _refusal(client, article, monkeypatch, django_assert_num_queries, started=started)
+
+    assert trips == 1  # the script: the nonce, both limits, the duplicate key and the articles' version
+    assert response.status_code == status
+    assert message in html
+    assert "“Tribunal waits in the pilot”" in html
+    assert list(Comment.objects.values_list("body", flat=True)) == sent  # nothing stored
+
+
+def test_a_refusal_shows_an_edit_to_the_article_at_once_and_survives_a_redis_restart(
+    client, real_redis, monkeypatch, django_assert_num_queries, settings
+):
+    settings.COMMENTS_RATE_LIMIT_PER_IP = (0, 600)
+    article = ArticleFactory(headline="Tribunal waits in the pilot")
+    _too_fast(client, article)
+
+    Article.objects.filter(pk=article.pk).update(headline="Tribunal waits: the corrected figures")
+    trips, response, html = _refusal(client, article, monkeypatch, django_assert_num_queries, queries=1)
+    assert trips == 1
+    assert response.status_code == 429
+    assert "“Tribunal waits: the corrected figures”" in html
+    assert "Tribunal waits in the pilot" not in html
+
+    real_redis.clear()  # Redis restarted empty: the articles' version is gone, so is every counter
+    settings.COMMENTS_RATE_LIMIT_PER_IP = (0, 600)
+    # The articles' version is made again (with when the next scheduled article appears: a query),
+    # then the article is read.
+    _trips, response, html = _refusal(client, article, monkeypatch, django_assert_num_queries, queries=2)
+    assert response.status_code == 429
+    assert "“Tribunal waits: the corrected figures”" in html
+    trips, response, html = _refusal(client, article, monkeypatch, django_assert_num_queries)
+    assert (trips, response.status_code) == (1, 429)  # the new version, read with the claim again
+
+
+def test_a_refusal_once_the_articles_version_has_expired_renews_it_as_a_page_would(
+    client, real_redis, monkeypatch, django_assert_num_queries, settings
+):
+    """A scheduled article is due: its version expires with no write, and whoever reads it first replaces it."""
+    settings.COMMENTS_RATE_LIMIT_PER_IP = (0, 600)
+    article = ArticleFactory(headline="Tribunal waits in the pilot")
+    _too_fast(client, article)
+    due = versions.read([services.ARTICLES_KEY])[0][services.ARTICLES_KEY]
+    real_redis.set(
+        versions.PREFIX + services.ARTICLES_KEY, versions.Token(due.value, due.made_ns, time.time() - 1).as_value()
+    )
+
+    # The version replaced (with when the next scheduled article appears: a query), the article read again.
+    _trips, response, html = _refusal(client, article, monkeypatch, django_assert_num_queries, queries=2)
+    assert response.status_code == 429
+    assert "“Tribunal waits in the pilot”" in html
+    renewed = versions.read([services.ARTICLES_KEY])[0][services.ARTICLES_KEY]
+    assert renewed.value != due.value
