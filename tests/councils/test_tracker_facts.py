@@ -188,3 +188,21 @@ def test_another_date_or_sort_costs_no_query_while_nothing_changes(client, awkwa
             assert response.status_code == 200
             assert response["X-Page-Cache"] == "miss"
     assert [query["sql"] for query in queries] == []
+
+
+def test_two_filters_at_once_each_read_their_own_values(awkward):
+    """Each request's filter is its own (councils.filters.LightCopy copies them without their choices)."""
+    first = CouncilFilter({"status": ["declined"], "as_of": "2023-05-20"}, queryset=Council.objects.all())
+    second = CouncilFilter({"status": ["shortlisted"]}, queryset=Council.objects.all())
+    early, today = CouncilFilter({"as_of": "2023-05-10"}), CouncilFilter({})
+    assert first.is_valid() and second.is_valid()
+    as_of = datetime.date(2023, 5, 20)
+    assert set(first.qs.values_list("slug", flat=True)) == set(
+        Council.objects.as_of(as_of).filter(status_as_of="declined").values_list("slug", flat=True)
+    )
+    assert set(second.qs.values_list("slug", flat=True)) == set(
+        Council.objects.filter(status="shortlisted").values_list("slug", flat=True)
+    )
+    assert list(early.form.fields["partnership"].queryset) == []
+    assert len(today.form.fields["partnership"].queryset) == Partnership.objects.formed_by(None).count() > 0
+    assert first.filters["status"].parent is first and second.filters["status"].parent is second
