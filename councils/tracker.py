@@ -105,21 +105,8 @@ class TrackerRow:
         "latest_source_url",
         "latest_source_title",
         "partnerships",
+        "drawn",
     )
-
-
-# The council's columns the tracker reads (with the annotations below).
-_OVERVIEW_FIELDS = (
-    "pk",
-    "short_name",
-    "name",
-    "slug",
-    "region",
-    "ofsted_judgement",
-    "in_safety_valve",
-    "latitude",
-    "longitude",
-)
 
 
 def _partnership_links(facts, as_of, listed_pks):
@@ -143,6 +130,40 @@ def _partnership_links(facts, as_of, listed_pks):
     return links
 
 
+def _row(facts, council, shown, partnerships):
+    """The council's TrackerRow as ``shown`` (its status, since and latest change on the day), with its
+    ``partnerships``: made once per tracker version for each distinct row, kept in ``facts``."""
+    status, since, change = shown
+    key = (council.pk, status, since, change, tuple((link.url, link.name, link.role) for link in partnerships))
+    row = facts.kept_rows.get(key)
+    if row is None:
+        row = TrackerRow()
+        row.pk, row.short_name, row.name, row.slug, row.region = (
+            council.pk,
+            council.short_name,
+            council.name,
+            council.slug,
+            council.region,
+        )
+        row.url = _council_url(get_script_prefix(), council.slug)
+        row.ofsted_label = OFSTED_LABELS.get(council.ofsted_judgement, council.ofsted_judgement)
+        row.in_safety_valve = council.in_safety_valve
+        row.shown_status, row.shown_since = status, since
+        row.latest_note = row.latest_source_url = row.latest_source_title = None
+        if change is not None:
+            row.latest_note, row.latest_source_url, row.latest_source_title = (
+                change.note,
+                change.source_url,
+                change.source_title,
+            )
+        row.partnerships = partnerships
+        row.drawn = {}
+        if len(facts.kept_rows) >= ROWS_KEPT:
+            facts.kept_rows.clear()
+        facts.kept_rows[key] = row
+    return row
+
+
 def _role_label(role, lead_count):
     """``PartnershipMembership.role_label``, lower case, from the role and the partnership's lead count."""
     if role == MembershipRole.LEAD and lead_count > 1:
@@ -164,46 +185,9 @@ def tracker_overview(council_filter, *, as_of=None, version=None):
         ordered, shown = [], {council.pk: facts.status_on(council, as_of) for council in facts.councils}
     else:
         ordered, shown = facts.listed(council_filter, as_of)
-    points = [
-        {
-            "pk": council.pk,
-            "name": council.short_name,
-            "slug": council.slug,
-            "latitude": council.latitude,
-            "longitude": council.longitude,
-            "status": shown[council.pk][0],
-        }
-        for council in facts.councils
-    ]
-    prefix = get_script_prefix()
-    rows = []
-    for council in ordered:
-        status, since, change = shown[council.pk]
-        row = TrackerRow()
-        row.pk, row.short_name, row.name, row.slug, row.region = (
-            council.pk,
-            council.short_name,
-            council.name,
-            council.slug,
-            council.region,
-        )
-        row.url = _council_url(prefix, council.slug)
-        row.ofsted_label = OFSTED_LABELS.get(council.ofsted_judgement, council.ofsted_judgement)
-        row.in_safety_valve = council.in_safety_valve
-        row.shown_status, row.shown_since = status, since
-        if change is None:
-            row.latest_note, row.latest_source_url, row.latest_source_title = None, None, None
-        else:
-            row.latest_note, row.latest_source_url, row.latest_source_title = (
-                change.note,
-                change.source_url,
-                change.source_title,
-            )
-        rows.append(row)
-    if rows:
-        links = _partnership_links(facts, as_of, {row.pk for row in rows})
-        for row in rows:
-            row.partnerships = links.get(row.pk, [])
+    points = [facts.point(council, shown[council.pk][0]) for council in facts.councils]
+    links = _partnership_links(facts, as_of, {council.pk for council in ordered}) if ordered else {}
+    rows = [_row(facts, council, shown[council.pk], links.get(council.pk, [])) for council in ordered]
     return {
         "rows": rows,
         "points": points,
@@ -231,6 +215,16 @@ def tracker_rows_html(environment, rows, link_target=None):
 
 
 def _tracker_row(environment, council, link_target):
+    drawn = getattr(council, "drawn", None)  # a kept TrackerRow holds its own HTML
+    if drawn is not None:
+        html = drawn.get((environment, link_target))
+        if html is None:
+            html = drawn[(environment, link_target)] = _draw_row(environment, council, link_target)
+        return html
+    return _draw_row(environment, council, link_target)
+
+
+def _draw_row(environment, council, link_target):
     key = (
         environment,
         link_target,

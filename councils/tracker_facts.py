@@ -147,7 +147,26 @@ class TrackerFacts:
         ]
         self._former_names = None
         self._care_boards = None
+        # Made from these facts, kept with them (councils.tracker): each distinct table row, each map point.
+        self.kept_rows = {}
+        self._points = {}
         self._lock = threading.Lock()
+
+    def point(self, council, status):
+        """The council on the map and in the counts with ``status`` (``selectors.map_point``'s dict; shared:
+        read, never changed)."""
+        key = (council.pk, status)
+        point = self._points.get(key)
+        if point is None:
+            point = self._points[key] = {
+                "pk": council.pk,
+                "name": council.short_name,
+                "slug": council.slug,
+                "latitude": council.latitude,
+                "longitude": council.longitude,
+                "status": status,
+            }
+        return point
 
     def change_on(self, council, as_of=None):
         """The change in force at the end of ``as_of`` (None: the latest of all), or None before the first."""
