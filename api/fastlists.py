@@ -14,8 +14,10 @@ A view opts in with ``plain_list = <function>`` (``PublicReadOnlyViewSet.list``)
 """
 
 import re
+from functools import lru_cache
 
-from django.urls import reverse
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from rest_framework import serializers
 
@@ -69,12 +71,18 @@ class SlugAddresses:
 
     def __init__(self, view_name):
         self.view_name = view_name
-        self.before, self.after = absolute_url(reverse(view_name, kwargs={"slug": _PLACEHOLDER})).split(_PLACEHOLDER)
+        self.before, self.after = _address_parts(view_name, get_script_prefix(), get_urlconf(), settings.SITE_URL)
 
     def __call__(self, slug):
         if _SLUG.fullmatch(slug):
             return f"{self.before}{slug}{self.after}"
         return absolute_url(reverse(self.view_name, kwargs={"slug": slug}))
+
+
+@lru_cache(maxsize=64)
+def _address_parts(view_name, _script_prefix, _urlconf, _site_url):
+    """The address of ``view_name`` for a slug, before and after the slug: reversed once per process."""
+    return tuple(absolute_url(reverse(view_name, kwargs={"slug": _PLACEHOLDER})).split(_PLACEHOLDER))
 
 
 # What ``council_list`` reads of each council (``council_rows``).

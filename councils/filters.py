@@ -37,10 +37,16 @@ class LightCopy:
     its own.
     """
 
+    # Whether the copies may share the declared filter's form field: a form deep-copies its fields when
+    # made, as Django's own declared fields are shared by every form. Not for a field built per request.
+    share_field = True
+
     def __deepcopy__(self, memo):
         copied = copy.copy(self)
         copied.extra = dict(self.extra)
         copied.__dict__.pop("_field", None)
+        if self.share_field and self._label is not None:
+            copied._field = self.field  # made once, on the declared filter
         if isinstance(self.__dict__.get("filter"), FilterMethod):
             copied.filter = FilterMethod(copied)
         memo[id(self)] = copied
@@ -141,6 +147,8 @@ class LazyModelChoiceField(forms.ModelChoiceField):
 class LazyModelChoiceFilter(LightCopy, django_filters.ModelChoiceFilter):
     """A ModelChoiceFilter whose queryset (a callable taking the request, as django-filter allows) is
     called only when the form draws its choices or checks a submitted value."""
+
+    share_field = False  # its choices are the partnerships formed by the request's date
 
     field_class = LazyModelChoiceField
 

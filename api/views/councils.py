@@ -106,7 +106,9 @@ class AsOfMixin:
 
     @property
     def as_of(self):
-        return as_of_from_query(self.request.query_params)[0]
+        if not hasattr(self, "_as_of"):  # read three times a request
+            self._as_of = as_of_from_query(self.request.query_params)[0]
+        return self._as_of
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "as_of": self.as_of}
