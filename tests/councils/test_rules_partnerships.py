@@ -746,3 +746,40 @@ def test_a_partnership_delete_that_fails_leaves_no_public_entry(deleting_fails):
 
     assert Partnership.objects.filter(pk=partnership.pk).exists()
     assert not PartnershipEvent.objects.exists()
+
+
+def test_a_partner_exactly_at_the_limit_is_not_flagged_only_one_beyond_it(monkeypatch):
+    """The warning says "more than" the limit: a partner at exactly that distance is close enough.
+
+    The limit is set to the two points' own distance, so the boundary is exact on any platform's maths.
+    """
+    from councils import partnerships
+
+    shared = IntegratedCareBoardFactory()
+    lead = CouncilFactory(short_name="Leadton", latitude=52.0, longitude=-2.0, care_boards=[shared])
+    partner = CouncilFactory(short_name="Edgeton", latitude=52.0, longitude=-0.83, care_boards=[shared])
+    nearby = CouncilFactory(latitude=52.0, longitude=-2.0, care_boards=[shared])
+    partnership = PartnershipFactory(leads=[lead], partners=[partner, nearby])
+    monkeypatch.setattr(partnerships, "FAR_APART_KM", distance_km(lead, partner))
+
+    assert partnership_warnings(partnership) == []
+
+    monkeypatch.setattr(partnerships, "FAR_APART_KM", distance_km(lead, partner) - 0.001)
+    [warning] = partnership_warnings(partnership)
+    assert warning.startswith("Edgeton is 80 km from the lead council, Leadton (more than ")
+
+
+def test_correcting_an_earlier_membership_leaves_a_later_leaving_on_the_same_day_as_it_was():
+    """A council that left, was added again and left again the same day: two public entries, each its own note."""
+    partnership, council = PartnershipFactory(), CouncilFactory()
+    first = add(partnership, council)
+    partnership_remove_member(membership=first, left_on=MARCH, note="Left after the vote.", by=None)
+    second = add(partnership, council, joined_on=MARCH)
+    partnership_remove_member(membership=second, left_on=MARCH, note="Left again: recorded in error.", by=None)
+
+    partnership_change_member(membership=first, role=MembershipRole.LEAD, note="Joined as lead.")
+
+    assert sorted(PartnershipEvent.objects.values_list("note", flat=True)) == [
+        "Left after the vote.",
+        "Left again: recorded in error.",
+    ]
