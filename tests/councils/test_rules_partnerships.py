@@ -783,3 +783,15 @@ def test_correcting_an_earlier_membership_leaves_a_later_leaving_on_the_same_day
         "Left after the vote.",
         "Left again: recorded in error.",
     ]
+
+
+def test_a_leaving_dated_before_the_council_joined_is_refused_in_words_and_saves_nothing():
+    membership = add(PartnershipFactory(), CouncilFactory(), joined_on=AUGUST)
+
+    with pytest.raises(ValidationError) as refused:
+        partnership_remove_member(membership=membership, left_on=datetime.date(2023, 1, 1), note="", by=None)
+
+    assert refused.value.messages == ["A council cannot leave a partnership before it joined."]
+    membership.refresh_from_db()
+    assert membership.left_on is None
+    assert not PartnershipEvent.objects.exists()
