@@ -633,3 +633,165 @@ def test_a_council_added_without_a_note_or_source_shows_none():
 
     membership.refresh_from_db()
     assert (membership.note, membership.source_url, membership.left_note) == ("", "", "")
+
+
+# --- the mutants the earlier run never reached (docs/testing.md) -------------------------------------
+
+
+@pytest.fixture
+def announcing_fails():
+    """From its call on, a change cannot be recorded for followers (the alerts app's write fails)."""
+
+    def receiver(sender, **kwargs):
+        raise RuntimeError("The change could not be recorded for followers.")
+
+    yield lambda: signals.changes_recorded.connect(receiver)
+    signals.changes_recorded.disconnect(receiver)
+
+
+@pytest.fixture
+def deleting_fails():
+    """The database refuses the delete itself, after the public entry saying so was written."""
+    from django.db.models.signals import pre_delete
+
+    def receiver(sender, **kwargs):
+        raise RuntimeError("The database refused the delete.")
+
+    pre_delete.connect(receiver, sender=Partnership)
+    pre_delete.connect(receiver, sender=PartnershipMembership)
+    yield
+    pre_delete.disconnect(receiver, sender=Partnership)
+    pre_delete.disconnect(receiver, sender=PartnershipMembership)
+
+
+def test_a_council_added_with_a_bad_web_address_is_refused_and_not_added():
+    partnership = PartnershipFactory()
+
+    with pytest.raises(ValidationError) as refused:
+        add(partnership, CouncilFactory(), source_url="not a link")
+
+    assert list(refused.value.message_dict) == ["source_url"]
+    assert not partnership.memberships.exists()
+
+
+def test_a_corrected_leaving_date_alone_is_corrected_on_the_public_entry():
+    membership = add(PartnershipFactory(), CouncilFactory())
+    partnership_remove_member(membership=membership, left_on=MARCH, note="Left.", by=None)
+
+    partnership_change_member(membership=membership, left_on=datetime.date(2024, 2, 1))
+
+    event = PartnershipEvent.objects.get()
+    assert (event.effective_on, event.note) == (datetime.date(2024, 2, 1), "Left.")
+
+
+@pytest.mark.parametrize("missing", ["latitude", "longitude"])
+@pytest.mark.parametrize("which", ["lead", "partner"])
+def test_a_council_with_half_a_map_point_has_no_distance_and_is_said_to_have_none(which, missing):
+    """A council with only its latitude or only its longitude recorded: no distance, and the warning says so."""
+    shared = IntegratedCareBoardFactory()
+    points = {
+        "lead": {"short_name": "Leadton", "latitude": 52.0, "longitude": -2.0},
+        "partner": {"short_name": "Farton", "latitude": 50.2, "longitude": -5.0},
+    }
+    points[which][missing] = None
+    lead, partner = (CouncilFactory(care_boards=[shared], **points[name]) for name in ("lead", "partner"))
+    other = CouncilFactory(short_name="Nearton", latitude=52.0, longitude=-2.0, care_boards=[shared])
+
+    assert distance_km(lead, partner) is None
+    assert partnership_warnings(PartnershipFactory(leads=[lead], partners=[partner, other])) == [
+        "No map point for Farton or a lead council: its distance was not checked."
+    ] + (["No map point for Nearton or a lead council: its distance was not checked."] if which == "lead" else [])
+
+
+def test_a_partnership_whose_announcement_fails_is_not_created(announcing_fails):
+    announcing_fails()
+
+    with pytest.raises(RuntimeError):
+        partnership_create(programme=ProgrammeFactory(), name="Unannounced", slug="unannounced")
+
+    assert not Partnership.objects.filter(slug="unannounced").exists()
+
+
+def test_a_membership_correction_whose_announcement_fails_changes_nothing(announcing_fails):
+    membership = add(PartnershipFactory(), CouncilFactory(), note="Joined in August.")
+    partnership_remove_member(membership=membership, left_on=MARCH, note="Left.", by=None)
+    announcing_fails()
+
+    with pytest.raises(RuntimeError):
+        partnership_change_member(membership=membership, note="Joined in September.", left_on=datetime.date(2024, 2, 1))
+
+    saved = PartnershipMembership.objects.get(pk=membership.pk)
+    assert (saved.note, saved.left_on) == ("Joined in August.", MARCH)
+    assert PartnershipEvent.objects.get().effective_on == MARCH
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_membership_delete_that_fails_leaves_no_public_entry(deleting_fails):
+    partner = CouncilFactory()
+    partnership = PartnershipFactory(leads=[CouncilFactory()], partners=[partner])
+
+    with pytest.raises(RuntimeError):
+        partnership_delete_member(membership=partnership.memberships.get(council=partner), public_note="Mistake.")
+
+    assert partnership.memberships.filter(council=partner).exists()
+    assert not PartnershipEvent.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_partnership_delete_that_fails_leaves_no_public_entry(deleting_fails):
+    partnership = PartnershipFactory(leads=[CouncilFactory()])
+
+    with pytest.raises(RuntimeError):
+        partnership_delete(partnership=partnership, public_note="Twice.")
+
+    assert Partnership.objects.filter(pk=partnership.pk).exists()
+    assert not PartnershipEvent.objects.exists()
+
+
+def test_a_partner_exactly_at_the_limit_is_not_flagged_only_one_beyond_it(monkeypatch):
+    """The warning says "more than" the limit: a partner at exactly that distance is close enough.
+
+    The limit is set to the two points' own distance, so the boundary is exact on any platform's maths.
+    """
+    from councils import partnerships
+
+    shared = IntegratedCareBoardFactory()
+    lead = CouncilFactory(short_name="Leadton", latitude=52.0, longitude=-2.0, care_boards=[shared])
+    partner = CouncilFactory(short_name="Edgeton", latitude=52.0, longitude=-0.83, care_boards=[shared])
+    nearby = CouncilFactory(latitude=52.0, longitude=-2.0, care_boards=[shared])
+    partnership = PartnershipFactory(leads=[lead], partners=[partner, nearby])
+    monkeypatch.setattr(partnerships, "FAR_APART_KM", distance_km(lead, partner))
+
+    assert partnership_warnings(partnership) == []
+
+    monkeypatch.setattr(partnerships, "FAR_APART_KM", distance_km(lead, partner) - 0.001)
+    [warning] = partnership_warnings(partnership)
+    assert warning.startswith("Edgeton is 80 km from the lead council, Leadton (more than ")
+
+
+def test_correcting_an_earlier_membership_leaves_a_later_leaving_on_the_same_day_as_it_was():
+    """A council that left, was added again and left again the same day: two public entries, each its own note."""
+    partnership, council = PartnershipFactory(), CouncilFactory()
+    first = add(partnership, council)
+    partnership_remove_member(membership=first, left_on=MARCH, note="Left after the vote.", by=None)
+    second = add(partnership, council, joined_on=MARCH)
+    partnership_remove_member(membership=second, left_on=MARCH, note="Left again: recorded in error.", by=None)
+
+    partnership_change_member(membership=first, role=MembershipRole.LEAD, note="Joined as lead.")
+
+    assert sorted(PartnershipEvent.objects.values_list("note", flat=True)) == [
+        "Left after the vote.",
+        "Left again: recorded in error.",
+    ]
+
+
+def test_a_leaving_dated_before_the_council_joined_is_refused_in_words_and_saves_nothing():
+    membership = add(PartnershipFactory(), CouncilFactory(), joined_on=AUGUST)
+
+    with pytest.raises(ValidationError) as refused:
+        partnership_remove_member(membership=membership, left_on=datetime.date(2023, 1, 1), note="", by=None)
+
+    assert refused.value.messages == ["A council cannot leave a partnership before it joined."]
+    membership.refresh_from_db()
+    assert membership.left_on is None
+    assert not PartnershipEvent.objects.exists()
