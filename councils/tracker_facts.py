@@ -133,8 +133,9 @@ class TrackerFacts:
             council.changes.append(Change(statuses[to_status], effective_on, note, source_url, source_title))
         self.memberships = [
             Membership(*values)
-            for values in PartnershipMembership.objects.order_by("partnership__name", "role", "council__short_name")
-            .values_list(
+            for values in PartnershipMembership.objects.order_by(
+                "partnership__name", "role", "council__short_name"
+            ).values_list(
                 "council_id",
                 "role",
                 "partnership_id",
@@ -143,7 +144,6 @@ class TrackerFacts:
                 "joined_on",
                 "left_on",
             )
-            .iterator()
         ]
         self._former_names = None
         self._care_boards = None
