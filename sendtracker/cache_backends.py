@@ -53,3 +53,17 @@ class TolerantRedisCache(RedisCache):
     delete_many = _on_outage(lambda keys, **kwargs: None)(RedisCache.delete_many)
     incr = _on_outage(_missing_key)(RedisCache.incr)
     clear = _on_outage(lambda: False)(RedisCache.clear)
+
+    @_on_outage(lambda key, value, timeout, delete_key: None)
+    def set_and_delete(self, key, value, timeout, delete_key):
+        """``set(key, value, timeout)`` and ``delete(delete_key)`` in one round trip (a pipeline, not a
+        transaction): the page cache stores a page and lets go of its render lock together."""
+        key, delete_key = self.make_and_validate_key(key), self.make_and_validate_key(delete_key)
+        timeout = self.get_backend_timeout(timeout)
+        pipeline = self._cache.get_client(key, write=True).pipeline(transaction=False)
+        if timeout == 0:
+            pipeline.delete(key)
+        else:
+            pipeline.set(key, self._cache._serializer.dumps(value), ex=timeout)
+        pipeline.delete(delete_key)
+        pipeline.execute()

@@ -142,9 +142,7 @@ class PageCacheMiddleware:
             return response
         entry = self.to_entry(response, render.tokens)
         self.local.put(render.digest, entry)
-        with contextlib.suppress(Exception):  # unreachable: served uncached, the next request tries again
-            cache.set(render.entry_key, entry, timeout=self.entry_timeout)
-        self.release(render)
+        self.store(render, entry)
         response["X-Page-Cache"] = "miss"
         return self.finish(request, response, entry, render.tokens)
 
@@ -212,6 +210,17 @@ class PageCacheMiddleware:
         if lock_key is not None:
             with contextlib.suppress(Exception):
                 cache.delete(lock_key)
+
+    def store(self, render, entry):
+        """Store the page, then let go of its render lock: one round trip where the cache can pipeline."""
+        with contextlib.suppress(Exception):  # unreachable: served uncached, the next request tries again
+            set_and_delete = getattr(cache, "set_and_delete", None)
+            if set_and_delete is not None and render.lock_key is not None:
+                set_and_delete(render.entry_key, entry, self.entry_timeout, render.lock_key)
+                render.lock_key = None
+            else:
+                cache.set(render.entry_key, entry, timeout=self.entry_timeout)
+        self.release(render)
 
     def release(self, render):
         if render is not None:
