@@ -158,6 +158,40 @@ def test_all_the_reasons_are_given_and_cut_to_fit(post_article):
     assert len(comment.held_reason) == 200
 
 
+def test_two_reasons_are_given_one_after_the_other(post_article):
+    ModerationWord.objects.create(word="scandal", action=ModerationWord.Action.SUSPECT)
+    comment = submit(post_article, body="A scandal in the pilot.")
+    assert comment.held_reason == "suspect words: scandal; first comment from this email address"
+
+
+def test_a_comment_the_model_refuses_for_two_reasons_gives_both(article):
+    with pytest.raises(CommentRefused) as refused:
+        submit(article, display_name="x" * 81, reader_role="councillor")
+    assert str(refused.value) == (
+        "Your comment could not be saved: Ensure this value has at most 80 characters (it has 81)."
+        " Value 'councillor' is not a valid choice."
+    )
+    assert not Comment.objects.exists()
+
+
+def test_a_comment_sent_through_the_form_is_stored_with_one_statement(article, django_assert_num_queries):
+    """What the database knew of the text and the reader was read with the article: nothing is asked again."""
+    found = services.article_for_comment(article.slug, body=BODY, email="sam@example.org")
+    with django_assert_num_queries(1):
+        comment = services.submit_comment(
+            article=found,
+            display_name="Sam",
+            email="sam@example.org",
+            reader_role="parent",
+            body=BODY,
+            parent=None,
+            ip_hash="hash",
+            user_agent="Browser",
+            suspect_words=[],
+        )
+    assert comment.status == Comment.Status.PENDING
+
+
 def test_a_moderator_writing_goes_live_and_is_named_as_staff(article, moderator, published):
     comment = submit(article, user=moderator)
     assert (comment.status, comment.author) == (Comment.Status.APPROVED, moderator)
@@ -289,11 +323,24 @@ def test_approving_nothing_publishes_nothing(moderator, published):
     assert published == []
 
 
+@pytest.mark.parametrize("reason", [{}, {"reason": None}], ids=["no reason given", "None"])
+def test_a_moderation_without_a_reason_records_none(article, moderator, reason):
+    comment = CommentFactory(article=article, status=Comment.Status.PENDING)
+    services.moderate_comments(
+        comments=Comment.objects.filter(pk=comment.pk), status=Comment.Status.REJECTED, by=moderator, **reason
+    )
+    comment.refresh_from_db()
+    assert (comment.status, comment.moderation_reason) == (Comment.Status.REJECTED, "")
+    [entry] = LogEntry.objects.filter(object_pk=str(comment.pk), actor=moderator)
+    assert entry.changes_dict["moderation_reason"] == ["", ""]
+
+
 @pytest.mark.parametrize("status", [Comment.Status.PENDING, "deleted"])
 def test_a_comment_cannot_be_moderated_back_to_waiting_or_to_a_made_up_status(article, moderator, status):
     comment = CommentFactory(article=article, status=Comment.Status.APPROVED)
-    with pytest.raises(ValueError, match="Cannot moderate a comment to"):
+    with pytest.raises(ValueError) as refused:
         services.moderate_comments(comments=Comment.objects.filter(pk=comment.pk), status=status, by=moderator)
+    assert str(refused.value) == f"Cannot moderate a comment to {status!r}"
     comment.refresh_from_db()
     assert comment.status == Comment.Status.APPROVED
     assert not LogEntry.objects.filter(object_pk=str(comment.pk), actor=moderator).exists()
