@@ -174,8 +174,10 @@ def test_a_comment_the_model_refuses_for_two_reasons_gives_both(article):
     assert not Comment.objects.exists()
 
 
-def test_a_comment_sent_through_the_form_is_stored_with_one_statement(article, django_assert_num_queries):
+@pytest.mark.parametrize("reply", [False, True], ids=["a comment", "a reply"])
+def test_a_comment_sent_through_the_form_is_stored_with_one_statement(article, django_assert_num_queries, reply):
     """What the database knew of the text and the reader was read with the article: nothing is asked again."""
+    parent = CommentFactory(article=article, status=Comment.Status.APPROVED) if reply else None
     found = services.article_for_comment(article.slug, body=BODY, email="sam@example.org")
     with django_assert_num_queries(1):
         comment = services.submit_comment(
@@ -184,12 +186,24 @@ def test_a_comment_sent_through_the_form_is_stored_with_one_statement(article, d
             email="sam@example.org",
             reader_role="parent",
             body=BODY,
-            parent=None,
+            parent=parent,
             ip_hash="hash",
             user_agent="Browser",
             suspect_words=[],
         )
-    assert comment.status == Comment.Status.PENDING
+    assert (comment.status, comment.parent) == (Comment.Status.PENDING, parent)
+
+
+def test_the_word_lists_are_the_moderators_banned_and_suspect_words():
+    assert services.moderation_words() == {ModerationWord.Action.BANNED: [], ModerationWord.Action.SUSPECT: []}
+    ModerationWord.objects.create(word="outrage", action=ModerationWord.Action.BANNED)
+    ModerationWord.objects.create(word="scandal", action=ModerationWord.Action.SUSPECT)
+    ModerationWord.objects.create(word="fiasco", action=ModerationWord.Action.SUSPECT)
+    words = services.moderation_words()
+    assert (sorted(words[ModerationWord.Action.BANNED]), sorted(words[ModerationWord.Action.SUSPECT])) == (
+        ["outrage"],
+        ["fiasco", "scandal"],
+    )
 
 
 def test_a_moderator_writing_goes_live_and_is_named_as_staff(article, moderator, published):
