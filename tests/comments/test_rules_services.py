@@ -115,6 +115,7 @@ def test_a_known_reader_goes_live_at_once_on_a_post_moderated_article(post_artic
     comment = submit(post_article, sent_comment_ids=[earlier.pk])
     assert (comment.status, comment.held_reason) == (Comment.Status.APPROVED, "")
     assert published == [[comment.pk]]
+    assert list(Comment.objects.filter(body=BODY).values_list("status", flat=True)) == [Comment.Status.APPROVED]
 
 
 def test_a_first_comment_on_a_post_moderated_article_is_held_and_says_why(post_article, published):
@@ -269,6 +270,14 @@ def test_the_same_words_after_the_duplicate_window_may_be_sent_again(article, se
     cache.clear()
     with pytest.raises(CommentRefused, match="already been sent"):
         submit(article)
+
+
+def test_the_same_words_on_this_article_from_another_address_are_refused_when_the_cache_forgot_them(article):
+    submit(article)
+    cache.clear()
+    with pytest.raises(CommentRefused, match="already been sent"):
+        submit(article, email="other@example.org")
+    assert Comment.objects.count() == 1
 
 
 def test_two_identical_comments_at_once_store_one(article):
@@ -670,6 +679,17 @@ def test_different_texts_to_one_article_and_one_text_to_two_articles_are_each_cl
         else:  # the second text again, as the form will clean it
             with pytest.raises(CommentRefused, match="already been sent"):
                 protection.claim_submission(**claim, duplicate_key=services.duplicate_key(article_pk, body))
+
+
+def test_a_claim_refused_as_a_duplicate_of_the_readers_own_words_elsewhere_leaves_the_text_to_others(article):
+    """Sam's words, already sent to another article, are refused here; Alex may still send the same words here."""
+    sent_earlier(ArticleFactory(), "sam@example.org")
+    key = services.duplicate_key(article.pk, BODY)
+    protection.claim_submission(nonce="sam", ip_hash="hash-1", email="sam@example.org", duplicate_key=key)
+    with pytest.raises(CommentRefused, match="already been sent"):
+        read_and_submit(article, duplicate_claimed=True)
+    protection.claim_submission(nonce="alex", ip_hash="hash-2", email="alex@example.org", duplicate_key=key)
+    assert read_and_submit(article, email="alex@example.org", duplicate_claimed=True).email == "alex@example.org"
 
 
 def test_a_reply_to_a_comment_deleted_meanwhile_is_refused_and_nothing_is_stored(article):
