@@ -10,6 +10,7 @@ import datetime
 import pytest
 from auditlog.models import LogEntry
 from django.core.cache import cache
+from django.db.models.sql.compiler import SQLCompiler
 from django.http import Http404
 from django.utils import timezone
 
@@ -730,9 +731,11 @@ def test_a_refusal_shows_the_article_and_reads_it_again_only_after_an_edit(
     article, refusal_articles, django_assert_num_queries
 ):
     other = ArticleFactory()
-    with django_assert_num_queries(2):
-        assert services.article_for_refusal(article.slug).headline == article.headline
-        assert services.article_for_refusal(other.slug).headline == other.headline
+    with django_assert_num_queries(2):  # everything the refusal page shows is in the one read
+        for shown in (article, other):
+            found = services.article_for_refusal(shown.slug)
+            assert (found.slug, found.headline, found.comments_closed_reason()) == (shown.slug, shown.headline, None)
+            assert found.comment_moderation == Article.Moderation.PRE
     with django_assert_num_queries(0):  # both kept
         assert services.article_for_refusal(article.slug).headline == article.headline
         assert services.article_for_refusal(other.slug).headline == other.headline
@@ -795,3 +798,92 @@ def test_a_process_keeps_at_most_512_articles_for_refusals(refusal_articles, dja
     with django_assert_num_queries(1):
         assert services.article_for_refusal(articles[1].slug).headline == "Update 1"
     assert len(refusal_articles) == 2
+
+
+# What is compiled once per process (issue 15), and what is all or nothing.
+
+
+@pytest.fixture
+def compiled(monkeypatch):
+    """The models of every query the ORM compiles from now on."""
+    models = []
+    original = SQLCompiler.as_sql
+
+    def as_sql(self, *args, **kwargs):
+        models.append(self.query.model)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(SQLCompiler, "as_sql", as_sql)
+    return models
+
+
+def test_the_word_lists_and_a_refusals_article_are_read_again_without_compiling_their_queries(
+    article, refusal_articles, compiled
+):
+    services.moderation_words()
+    services.article_for_refusal(article.slug)
+    ModerationWord.objects.create(word="scandal", action=ModerationWord.Action.SUSPECT)
+    Article.objects.filter(pk=article.pk).update(headline="A corrected headline")
+    compiled.clear()
+    assert services.moderation_words()[ModerationWord.Action.SUSPECT] == ["scandal"]
+    assert services.article_for_refusal(article.slug).headline == "A corrected headline"
+    assert compiled == []
+
+
+@pytest.fixture
+def failing_receiver():
+    """Connect a receiver to a signal that fails, as the alerts' receivers would if their write failed."""
+    connected = []
+
+    def connect(signal):
+        def receiver(sender, **kwargs):
+            raise RuntimeError("the alerts' write failed")
+
+        signal.connect(receiver)
+        connected.append((signal, receiver))
+
+    yield connect
+    for signal, receiver in connected:
+        signal.disconnect(receiver)
+
+
+def test_a_moderation_whose_publication_fails_changes_nothing(article, moderator, failing_receiver):
+    comment = CommentFactory(article=article, status=Comment.Status.PENDING)
+    failing_receiver(signals.comments_published)
+    with pytest.raises(RuntimeError):
+        services.moderate_comments(
+            comments=Comment.objects.filter(pk=comment.pk), status=Comment.Status.APPROVED, by=moderator
+        )
+    comment.refresh_from_db()
+    assert (comment.status, comment.moderated_by) == (Comment.Status.PENDING, None)
+    assert not LogEntry.objects.filter(object_pk=str(comment.pk), actor=moderator).exists()
+
+
+def test_an_erasure_whose_audit_entry_fails_erases_nothing(article, moderator, monkeypatch):
+    first = CommentFactory(article=article, email="sam@example.org")
+    second = CommentFactory(article=ArticleFactory(), email="sam@example.org")
+    real_log_create = LogEntry.objects.log_create
+    calls = []
+
+    def log_create(instance, **kwargs):
+        calls.append(instance.pk)
+        if len(calls) == 2:
+            raise RuntimeError("the audit log is full")
+        return real_log_create(instance, **kwargs)
+
+    monkeypatch.setattr(LogEntry.objects, "log_create", log_create)
+    with pytest.raises(RuntimeError):
+        services.erase_reader(comments=Comment.objects.filter(pk=first.pk), by=moderator)
+    assert sorted(calls) == sorted([first.pk, second.pk])
+    assert not LogEntry.objects.filter(actor=moderator).exists()
+    assert set(Comment.objects.values_list("email", flat=True)) == {"sam@example.org"}
+
+
+def test_a_purge_the_other_apps_fail_to_follow_clears_nothing(article, failing_receiver):
+    old = CommentFactory(article=article, email="sam@example.org")
+    Comment.objects.filter(pk=old.pk).update(created_at=timezone.now() - datetime.timedelta(days=31))
+    failing_receiver(signals.personal_data_purged)
+    with pytest.raises(RuntimeError):
+        services.purge_comment_pii(older_than_days=30)
+    old.refresh_from_db()
+    assert old.email == "sam@example.org"
