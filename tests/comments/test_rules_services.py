@@ -817,17 +817,29 @@ def compiled(monkeypatch):
     return models
 
 
-def test_the_word_lists_and_a_refusals_article_are_read_again_without_compiling_their_queries(
+def test_the_word_lists_and_an_articles_reads_are_read_again_without_compiling_their_queries(
     article, refusal_articles, compiled
 ):
+    earlier = [approved_by_moderator(ArticleFactory()) for _ in range(2)]
     services.moderation_words()
     services.article_for_refusal(article.slug)
+    services.article_for_comment(article.slug, body="A first thought.", email="alex@example.org")
+    services.article_for_comment(article.slug, body=BODY, email="", sent_comment_ids=[earlier[0].pk])
     ModerationWord.objects.create(word="scandal", action=ModerationWord.Action.SUSPECT)
     Article.objects.filter(pk=article.pk).update(headline="A corrected headline")
     compiled.clear()
     assert services.moderation_words()[ModerationWord.Action.SUSPECT] == ["scandal"]
     assert services.article_for_refusal(article.slug).headline == "A corrected headline"
+    # Another text and address, no address: the same two shapes of the article's query.
+    assert services.article_for_comment(article.slug, body=BODY, email="sam@example.org").pk == article.pk
+    assert services.article_for_comment(article.slug, body="Another.", email="").pk == article.pk
     assert compiled == []
+    ids = [c.pk for c in earlier]
+    known = services.article_for_comment(article.slug, body=BODY, email="sam@example.org", sent_comment_ids=ids)
+    assert known.comment_facts.known_reader is True  # two remembered comments: a new shape, compiled once
+    compiled.clear()
+    known = services.article_for_comment(article.slug, body=BODY, email="sam@example.org", sent_comment_ids=ids[::-1])
+    assert (known.comment_facts.known_reader, compiled) == (True, [])
 
 
 @pytest.fixture
