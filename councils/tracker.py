@@ -1,6 +1,7 @@
 """The tracker table: its rows (as they stand or stood) and its sortable columns."""
 
 from functools import lru_cache
+from urllib.parse import urlencode
 
 from django.urls import get_script_prefix, reverse
 from jinja2 import pass_environment
@@ -333,12 +334,21 @@ def filter_widget(field):
     return html
 
 
+@lru_cache(maxsize=4096)
+def _encoded(key, value):
+    """``key=value`` as ``QueryDict.urlencode`` writes it, once per process for each pair (most recur)."""
+    return urlencode({key.encode("utf-8"): value.encode("utf-8")})
+
+
+def _query_lists(query):
+    """The query's ``(key, values)`` but the page number, in order."""
+    return [(key, values) for key, values in query.lists() if key != "page"]
+
+
 def sort_columns(query, *, sortable=True):
     """Column headings with the link that sorts by each and its aria-sort value."""
     current = query.get("ordering") or DEFAULT_ORDERING
-    if sortable:  # one copy, each column's sort set in turn (a copy per column was a tenth of the page)
-        params = query.copy()
-        params.pop("page", None)
+    lists = _query_lists(query) if sortable else ()
     columns = []
     for heading, key in COLUMNS:
         column = {"heading": heading, "key": key, "aria_sort": None, "url": None, "next": None}
@@ -350,8 +360,17 @@ def sort_columns(query, *, sortable=True):
             else:
                 next_ordering = key
             if sortable:
-                params["ordering"] = next_ordering
-                column["url"] = "?" + params.urlencode()
+                # The query with this sort in place of the current one (or added last), as a copy of the
+                # QueryDict with ``ordering`` set would write it.
+                parts = []
+                for name, values in lists:
+                    if name == "ordering":
+                        parts.append(_encoded(name, next_ordering))
+                    else:
+                        parts.extend(_encoded(name, str(value)) for value in values)
+                if "ordering" not in query:
+                    parts.append(_encoded("ordering", next_ordering))
+                column["url"] = "?" + "&".join(parts)
                 column["next"] = "descending" if next_ordering.startswith("-") else "ascending"
         columns.append(column)
     return columns
@@ -366,18 +385,18 @@ def active_filters(form, query, path):
     data = form.cleaned_data
     active = []
 
+    lists = _query_lists(query)
+
     def without(name, value=None):
-        params = query.copy()
-        params.pop("page", None)
-        for key in list(params):  # fields the form sent empty say nothing
-            params.setlist(key, [v for v in params.getlist(key) if v])
-            if not params.getlist(key):
-                del params[key]
-        if value is None:
-            params.pop(name, None)
-        else:
-            params.setlist(name, [v for v in params.getlist(name) if v != value])
-        encoded = params.urlencode()
+        parts = []
+        for key, values in lists:
+            values = [v for v in values if v]  # fields the form sent empty say nothing
+            if key == name:
+                if value is None:
+                    continue
+                values = [v for v in values if v != value]
+            parts.extend(_encoded(key, str(v)) for v in values)
+        encoded = "&".join(parts)
         return f"{path}?{encoded}#results" if encoded else f"{path}#results"
 
     for name, field in form.fields.items():

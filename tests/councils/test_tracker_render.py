@@ -138,3 +138,55 @@ def test_only_all_councils_with_no_other_filter_skips_asking_which_are_listed(st
     assert lists_every_council(cleaned({"scope": "all", "as_of": "2023-09-01", "ordering": "-status", "q": " "}))
     assert not lists_every_council(cleaned({}))
     assert not lists_every_council(cleaned({"scope": "all", **extra}))
+
+
+QUERIES = [
+    "",
+    "ordering=-region",
+    "scope=all&as_of=2023-06-01&page=3",
+    "status=declined&status=shortlisted&ordering=status&region=South+East",
+    "q=St+Helen%27s+%26+Knowsley&ordering=name&ordering=-region",
+    "as_of=&q=&scope=all&page=2&in_safety_valve=true",
+    "utm_source=x&ordering=-updated&q=caf%C3%A9",
+]
+
+
+@pytest.mark.parametrize("raw", QUERIES)
+def test_sort_links_keep_the_query_as_written_with_only_the_sort_changed(raw):
+    from django.http import QueryDict
+
+    from councils.tracker import sort_columns
+
+    query = QueryDict(raw)
+    current = query.get("ordering") or "name"
+    for column in sort_columns(query):
+        if not column["key"]:
+            continue
+        key = column["key"]
+        expected_next = f"-{key}" if current == key else key
+        params = query.copy()
+        params["ordering"] = expected_next
+        params.pop("page", None)
+        assert column["url"] == "?" + params.urlencode()
+
+
+@pytest.mark.parametrize("raw", QUERIES)
+def test_each_active_filter_links_to_the_query_without_it(db, raw):
+    from django.http import QueryDict
+
+    from councils.filters import CouncilFilter
+    from councils.tracker import active_filters
+
+    query = QueryDict(raw)
+    council_filter = CouncilFilter(query)
+    assert council_filter.is_valid()
+    for active in active_filters(council_filter.form, query, "/tracker/"):
+        remove = QueryDict(active["remove_url"].removeprefix("/tracker/").removeprefix("?").removesuffix("#results"))
+        assert "page" not in remove
+        for key, values in query.lists():
+            if key == "page":
+                continue
+            kept = remove.getlist(key)
+            assert set(kept) <= {v for v in values if v}  # nothing added, empty fields dropped
+        removed = [(k, v) for k, vs in query.lists() for v in vs if v and k != "page" and v not in remove.getlist(k)]
+        assert len(removed) == 1 or (removed and all(k == removed[0][0] for k, _ in removed)), (active, removed)
