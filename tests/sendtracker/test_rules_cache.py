@@ -165,3 +165,35 @@ def test_a_change_announced_without_naming_a_database_replaces_the_version():
     before = read_at(time.time(), key="tracker").value
     sendtracker_cache.changed({"tracker"})
     assert read_at(time.time(), key="tracker").value != before
+
+
+# A refused comment reads the `articles` version inside its Redis script (comments/protection.py): the
+# name it reads and the token it makes of the bytes must be the ones a page would read.
+
+
+def test_a_script_reads_the_same_version_a_page_reads_under_its_stored_name(production_stores):
+    tokens, _found = versions.read(["articles"])
+    raw = production_stores.get(versions.stored_name("articles"))
+    assert isinstance(raw, bytes)
+    token = versions.token_from_stored(raw)
+    assert token is not None
+    assert token.value == tokens["articles"].value
+    assert versions.token_from_stored(raw).value == versions.read(["articles"])[0]["articles"].value
+
+
+def test_a_version_a_script_cannot_vouch_for_is_left_to_the_page_cache_read(production_stores, monkeypatch):
+    versions.read(["articles"])
+    name = versions.stored_name("articles")
+    assert versions.token_from_stored(None) is None  # missing
+    assert versions.token_from_stored(name) is None  # not bytes
+    assert versions.token_from_stored(b"not a pickled token") is None  # unreadable
+    cache.set(versions.PREFIX + "articles", "not a token", timeout=None)
+    assert versions.token_from_stored(production_stores.get(name)) is None  # readable, but no token
+    expired = versions.Token.new(time.time() - 1)
+    cache.set(versions.PREFIX + "articles", expired.as_value(), timeout=None)
+    assert versions.token_from_stored(production_stores.get(name)) is None  # expired: read() renews it
+    versions.read(["articles"])
+    fresh = production_stores.get(name)
+    assert versions.token_from_stored(fresh) is not None
+    monkeypatch.setattr(versions, "_failed_bumps", {"tracker"})  # a bump waiting to be retried
+    assert versions.token_from_stored(fresh) is None
