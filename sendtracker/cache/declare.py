@@ -3,7 +3,7 @@
 import functools
 from urllib.parse import urlencode
 
-from . import versions
+from .versions import read as read_versions
 
 # Never part of a key, whatever a view declares: added by social sites and mailers.
 TRACKING = ("utm_", "mc_")
@@ -97,7 +97,7 @@ def version_of(request, key):
     state = getattr(request, "_page_cache", None)
     if state is not None and key in state.tokens:
         return state.tokens[key].value
-    tokens, _found = versions.read([key])
+    tokens, _found = read_versions([key])
     return tokens[key].value if tokens else None
 
 

@@ -10,7 +10,6 @@ case, with no wildcard), a recent duplicate found by text or address.
 import datetime
 
 import pytest
-from django.db.models.sql.compiler import SQLCompiler
 from django.test import Client
 from django.utils import timezone
 
@@ -22,20 +21,6 @@ from tests.support.comments import post_comment
 from tests.support.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def compiled(monkeypatch):
-    """The models of every SELECT the ORM compiles (subqueries included)."""
-    models = []
-    original = SQLCompiler.as_sql
-
-    def as_sql(self, *args, **kwargs):
-        models.append(self.query.model)
-        return original(self, *args, **kwargs)
-
-    monkeypatch.setattr(SQLCompiler, "as_sql", as_sql)
-    return models
 
 
 def test_a_second_accepted_comment_compiles_no_select(client, compiled):

@@ -10,7 +10,6 @@ import datetime
 import pytest
 from auditlog.models import LogEntry
 from django.core.cache import cache
-from django.db.models.sql.compiler import SQLCompiler
 from django.http import Http404
 from django.utils import timezone
 
@@ -801,20 +800,6 @@ def test_a_process_keeps_at_most_512_articles_for_refusals(refusal_articles, dja
 
 
 # What is compiled once per process (issue 15), and what is all or nothing.
-
-
-@pytest.fixture
-def compiled(monkeypatch):
-    """The models of every query the ORM compiles from now on."""
-    models = []
-    original = SQLCompiler.as_sql
-
-    def as_sql(self, *args, **kwargs):
-        models.append(self.query.model)
-        return original(self, *args, **kwargs)
-
-    monkeypatch.setattr(SQLCompiler, "as_sql", as_sql)
-    return models
 
 
 def test_the_word_lists_and_an_articles_reads_are_read_again_without_compiling_their_queries(
