@@ -193,7 +193,52 @@ class CouncilOrderingFilter(LightCopy, django_filters.OrderingFilter):
         return qs.order_by(*ordering, "short_name")
 
 
-class CouncilFilter(django_filters.FilterSet):
+class _FieldsCopiedLightly(dict):
+    """A form class's ``base_fields`` whose deep copy (each form's ``fields``) copies each field shallowly.
+
+    A form deep-copies its class's fields so that changing one form's field leaves the others alone;
+    the fields shared here are never changed in place (see ``LightCopy``), and a shallow copy keeps
+    every form's attributes its own. Deep-copying their widgets and choices was a tenth of a tracker
+    page's cost.
+    """
+
+    def __deepcopy__(self, memo):
+        return {name: copy.copy(field) for name, field in self.items()}
+
+
+class LightFormFilterSet(django_filters.FilterSet):
+    """A FilterSet of ``LightCopy`` filters whose form class is made once per process.
+
+    django-filter makes a form class for every FilterSet instance. Here the class is made from the
+    declared filters' shared fields once, and a filter whose field is made per request (``share_field``
+    off: the partnership's, whose choices depend on the date) puts its field into each form as
+    the form is made, where the class holds a stand-in.
+    """
+
+    _form_classes = {}
+
+    def get_form_class(self):
+        shared = tuple((name, filter_.field if filter_.share_field else None) for name, filter_ in self.filters.items())
+        key = (type(self), shared)
+        form_class = self._form_classes.get(key)
+        if form_class is None:
+            fields = {name: forms.Field() if field is None else field for name, field in shared}
+            form_class = type(f"{type(self).__name__}Form", (self._meta.form,), fields)
+            form_class.base_fields = _FieldsCopiedLightly(form_class.base_fields)
+            self._form_classes[key] = form_class
+        return form_class
+
+    @property
+    def form(self):
+        if not hasattr(self, "_form"):
+            form = super().form
+            for name, filter_ in self.filters.items():
+                if not filter_.share_field:
+                    form.fields[name] = filter_.field  # made for this FilterSet: its own already
+        return self._form
+
+
+class CouncilFilter(LightFormFilterSet):
     """Filters for /tracker/, /tracker.csv and /api/councils/.
 
     With no ``status`` chosen, the list shows the councils in the pilot; ``scope=all``

@@ -206,3 +206,26 @@ def test_two_filters_at_once_each_read_their_own_values(awkward):
     assert list(early.form.fields["partnership"].queryset) == []
     assert len(today.form.fields["partnership"].queryset) == Partnership.objects.formed_by(None).count() > 0
     assert first.filters["status"].parent is first and second.filters["status"].parent is second
+
+
+def test_forms_made_from_one_class_keep_their_own_fields_and_errors(awkward):
+    """The filter's form class is made once per process (councils.filters.LightFormFilterSet) and its
+    fields copied lightly: each form still has its own fields, values, errors and partnership choices."""
+    bad = CouncilFilter({"as_of": "1999-01-01", "status": ["nonsense"]}, queryset=Council.objects.all())
+    good = CouncilFilter({"as_of": "2023-05-10", "status": ["declined"]}, queryset=Council.objects.all())
+    today = CouncilFilter({}, queryset=Council.objects.all())
+    assert type(bad.form) is type(good.form) is type(today.form)
+    assert not bad.is_valid() and good.is_valid()
+    assert set(bad.form.errors) == {"as_of", "status"} and not good.form.errors
+    assert good.form["status"].value() == ["declined"] and bad.form["status"].value() == ["nonsense"]
+    assert 'aria-invalid="true"' in str(bad.form["as_of"]) and 'aria-invalid="true"' not in str(good.form["as_of"])
+    bad.form.fields["q"].label = "Changed on one form"
+    assert good.form["q"].label == today.form["q"].label == "Council name or partnership"
+    assert CouncilFilter({}).form["q"].label == "Council name or partnership"
+    # The partnership's field is each filter's own, with the partnerships formed by its date.
+    assert good.form.fields["partnership"] is good.filters["partnership"].field
+    assert list(good.form.fields["partnership"].queryset) == []
+    assert len(today.form.fields["partnership"].queryset) == Partnership.objects.formed_by(None).count() > 0
+    assert list(good.form.fields) == [
+        "q", "status", "scope", "region", "ofsted_judgement", "in_safety_valve", "partnership", "as_of", "ordering"
+    ]  # fmt: skip
