@@ -1,10 +1,11 @@
 """The tracker table: its rows (as they stand or stood) and its sortable columns."""
 
+import re
 from functools import lru_cache
 from urllib.parse import urlencode
 
 from django.urls import get_script_prefix, reverse
-from jinja2 import pass_environment
+from jinja2 import pass_context, pass_environment
 from markupsafe import Markup
 
 from . import selectors
@@ -332,6 +333,57 @@ def filter_widget(field):
             _drawn_widgets.clear()
         _drawn_widgets[key] = html
     return html
+
+
+FILTER_FORM_TEMPLATE = "councils/_filter_form.html"
+# The field whose value differs between most requests (each date of the history is a valid page).
+DATE_FIELD = "as_of"
+# In a kept form, where the date's value goes: no character a form's markup can hold.
+_DATE_SLOT = "\x00"
+# A date as a reader types it, with no character that markup escapes: echoed into the input as it came.
+_PLAIN_DATE = re.compile(r"[0-9A-Za-z ,./-]{1,40}")
+_drawn_forms = {}
+
+
+@pass_context
+def filter_form(context, form):
+    """The tracker's filter form (``_filter_form.html``), drawn once per process for each set of values but the date's.
+
+    Only the date changes between most requests for the tracker's pages (each day of the history is a page),
+    so a form with no errors is kept with a slot where the date's value goes. A form with errors, or whose
+    partnership choices the view did not set, is drawn afresh.
+    """
+    environment = context.environment
+    template = environment.get_template(FILTER_FORM_TEMPLATE)
+    choices = getattr(form, "partnership_choices", None)
+    if choices is None or form.errors:
+        return Markup(template.render(context.get_all()))
+    values, date = [], None
+    for field in form:
+        value = field.value()
+        if field.name == DATE_FIELD:
+            date = value or None
+        else:
+            values.append((field.name, tuple(value) if isinstance(value, list | tuple) else value))
+    if date is not None and not _PLAIN_DATE.fullmatch(date):
+        return Markup(template.render(context.get_all()))
+    key = (environment, type(form.renderer), get_script_prefix(), tuple(values), choices, date is None)
+    try:
+        kept = _drawn_forms.get(key)
+    except TypeError:  # a value that cannot be a key
+        return Markup(template.render(context.get_all()))
+    if kept is None:
+        html = template.render(context.get_all())
+        kept = html
+        if date is not None:
+            attribute = f' value="{date}"'
+            if html.count(attribute) != 1:  # the date's value is not one attribute alone: never kept
+                return Markup(html)
+            kept = html.replace(attribute, f' value="{_DATE_SLOT}"')
+        if len(_drawn_forms) >= 1024:  # any values the form accepts are a key: keep the memo bounded
+            _drawn_forms.clear()
+        _drawn_forms[key] = kept
+    return Markup(kept if date is None else kept.replace(_DATE_SLOT, date))
 
 
 @lru_cache(maxsize=4096)

@@ -35,7 +35,7 @@ from markupsafe import Markup
 from markupsafe import escape as markupsafe_escape
 
 from councils.templatetags.tracker_tags import name_on, status_badge_html
-from councils.tracker import filter_widget, map_svg, tracker_rows_html
+from councils.tracker import filter_form, filter_widget, map_svg, tracker_rows_html
 
 
 def finalize(value):
@@ -140,6 +140,7 @@ def environment(**options):
             "format_html": format_html,
             "site_chrome": site_chrome,
             "status_badge": status_badge_html,
+            "filter_form": filter_form,
             "filter_widget": filter_widget,
             "tracker_rows_html": tracker_rows_html,
             "map_svg": map_svg,

@@ -96,6 +96,67 @@ def test_a_widget_with_an_error_is_drawn_with_its_error(client, story):
     assert checked(client.get("/tracker/", {"status": "declined"}), "status") == ["declined"]
 
 
+def filter_form_html(response):
+    html = response.content.decode()
+    return html[html.index('<form method="get" action="/tracker/#results"') : html.index("</form>")]
+
+
+def drawn_afresh(client, path, query):
+    """The page for ``query`` with no form kept from an earlier request (and not from the page cache)."""
+    from councils import tracker
+    from sendtracker import cache
+
+    tracker._drawn_forms.clear()
+    tracker._drawn_widgets.clear()
+    cache.changed({"tracker"})
+    return client.get(path, query)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"as_of": "2023-09-01", "ordering": "-status"},
+        {"as_of": "01/09/2023", "ordering": "-status"},  # as a reader may type it: echoed as typed
+        {"as_of": "2024-06-30", "status": ["declined", "partner"], "region": "London", "scope": "all"},
+        {"as_of": "2024-06-30", "partnership": "north-west"},
+        {"q": "kent", "in_safety_valve": "true", "ofsted_judgement": "good"},
+        {},
+    ],
+)
+def test_the_kept_filter_form_shows_each_requests_own_date_and_choices(client, story, query):
+    """The filter form is kept once per set of values but the date's: a reader asking for another day
+    with the same filters gets the form as it would be drawn afresh for that day."""
+    # Keeps the form for these filters, with a slot for the date.
+    client.get("/tracker/", {**query, "as_of": "2023-06-01"})
+    kept = client.get("/tracker/", query)
+    afresh = drawn_afresh(client, "/tracker/", query)
+
+    assert kept.status_code == afresh.status_code == 200
+    assert filter_form_html(kept) == filter_form_html(afresh)
+    if query.get("as_of"):
+        assert f'name="as_of" value="{query["as_of"]}"' in filter_form_html(kept)
+    else:
+        assert 'name="as_of" id="id_as_of"' in filter_form_html(kept)
+    assert 'name="as_of" value="2023-06-01"' not in filter_form_html(kept)
+
+
+def test_a_date_with_an_error_is_drawn_with_its_error_and_not_kept(client, story):
+    """A bad date is echoed escaped with its error; the next reader's good date is their own."""
+    client.get("/tracker/", {"as_of": "2023-09-01", "region": "London"})
+    bad = client.get("/tracker/", {"as_of": '2023-09-01"><b>x', "region": "London"})
+    good = client.get("/tracker/", {"as_of": "2023-09-02", "region": "London"})
+
+    assert bad.status_code == 400
+    assert 'value="2023-09-01&quot;&gt;&lt;b&gt;x"' in filter_form_html(bad)
+    assert "field-error" in filter_form_html(bad)
+    assert good.status_code == 200
+    assert 'name="as_of" value="2023-09-02"' in filter_form_html(good)
+    assert "field-error" not in filter_form_html(good)
+    assert filter_form_html(good) == filter_form_html(
+        drawn_afresh(client, "/tracker/", {"as_of": "2023-09-02", "region": "London"})
+    )
+
+
 def test_the_static_widgets_are_the_filters_code_defined_choices(db):
     """Only widgets whose choices the code defines are kept: the partnership's come from the database."""
     from councils.tracker import STATIC_WIDGETS
