@@ -45,9 +45,9 @@ def finalize(value):
     this returns; only a text with a quote is escaped here, as Django spells them (``&#x27;`` and ``&quot;``;
     markupsafe writes ``&#39;`` and ``&#34;``), and returned as safe.
     """
+    if hasattr(value, "__html__"):  # safe already (markup is a str too: never scanned, the rows are 130 KB)
+        return value
     if not isinstance(value, str):
-        if hasattr(value, "__html__"):
-            return value
         value = localize(template_localtime(value))
         if not isinstance(value, str):
             return value
