@@ -5,7 +5,7 @@
    ``--rebuild`` builds it again.
 2. Collects static files and starts gunicorn (gunicorn.conf.py, 2 workers) with
    bench/settings.py: the production settings (DJANGO_DEBUG off, a freshly generated
-   secret key, REDIS_URL, default DB 5 of the local Redis) plus /bench/ping and the
+   secret key, a redis-server of the run's own, or BENCH_REDIS_URL) plus /bench/ping and the
    X-Bench-No-Page-Cache header (bench/server.py).
 3. From separate processes, drives each scenario (bench/scenarios.py) with wrk
    (bench/wrk.lua; a Python keep-alive client, bench/pyload.py, when wrk is not
@@ -65,13 +65,17 @@ def main():
         rest = [arg for arg in sys.argv[1:] if arg != "--growth"]
         os.execv(sys.executable, [sys.executable, str(Path(__file__).with_name("growth.py")), *rest])
     args = parse_args()
-    env = server.bench_env(args)
+    report.RESULTS.mkdir(parents=True, exist_ok=True)
+    with server.own_redis(report.RESULTS / "redis.log") as redis_url:
+        run(args, server.bench_env(args, redis_url))
+
+
+def run(args, env):
     if not env["DATABASE_URL"].startswith("postgres"):
         raise SystemExit("The benchmark runs on PostgreSQL: set DATABASE_URL to a postgres:// URL.")
     server.ensure_database(env["DATABASE_URL"])
     paths = server.prepare_data(env, args.rebuild)
     drive, load_generator = load.driver(args.client)
-    report.RESULTS.mkdir(parents=True, exist_ok=True)
     started_at = datetime.now(UTC)
     process, log = server.start_server(env, args.port, report.RESULTS / "gunicorn.log")
     base_url = f"http://127.0.0.1:{args.port}"

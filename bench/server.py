@@ -1,12 +1,19 @@
 """The server a bench run measures: its environment, its PostgreSQL database and data set, and gunicorn.
 
-PostgreSQL and Redis are the local ones (or DATABASE_URL and REDIS_URL); the run uses a
-database of its own (created if missing) and a Redis database and key prefix of its own.
-gunicorn runs the production configuration (gunicorn.conf.py) with bench/settings.py.
+PostgreSQL is the local one (or DATABASE_URL); the run uses a database of its own (created if
+missing). Redis is a redis-server of the run's own (``own_redis``) on a spare port, configured as
+docs/deploy.md asks of the cache's Redis (no persistence, ``maxmemory`` with ``allkeys-lru``), and
+stopped at the end: the pages a run stores (thousands of distinct tracker pages of 180 KB each) are
+not left in the machine's Redis, and no run measures a Redis an earlier run filled. BENCH_REDIS_URL
+names an existing Redis to use instead. gunicorn runs the production configuration
+(gunicorn.conf.py) with bench/settings.py.
 """
 
+import contextlib
 import os
 import secrets
+import shutil
+import socket
 import subprocess
 import sys
 import time
@@ -26,12 +33,13 @@ BASE = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 SETTINGS_MODULE = "bench.settings"
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/sendtracker_bench"
-DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/5"
+# The bench's own Redis: as much memory as the cache's Redis is given in docs/deploy.md's example.
+REDIS_MAXMEMORY = "1gb"
 # The baseline (bench/urls.py): the whole middleware stack and nothing else.
 PING_PATH = "/bench/ping"
 
 
-def bench_env(args):
+def bench_env(args, redis_url):
     """The server's environment: production settings, bench URLs, and what the scenarios need."""
     env = dict(os.environ)
     env.update(
@@ -41,7 +49,7 @@ def bench_env(args):
             "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
             "DATABASE_URL": os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL),
-            "REDIS_URL": os.environ.get("REDIS_URL", DEFAULT_REDIS_URL),
+            "REDIS_URL": redis_url,
             "DJANGO_CACHE_PREFIX": "sendtracker-bench",
             "GUNICORN_BIND": f"127.0.0.1:{args.port}",
             "WEB_CONCURRENCY": str(args.workers),
@@ -71,6 +79,44 @@ def bench_env(args):
         key, _, value = item.partition("=")
         env[key] = value
     return env
+
+
+def spare_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def own_redis(log_path):
+    """The Redis URL the run uses: BENCH_REDIS_URL, or a redis-server of its own, stopped when the run ends."""
+    if os.environ.get("BENCH_REDIS_URL"):
+        yield os.environ["BENCH_REDIS_URL"]
+        return
+    if not shutil.which("redis-server"):
+        raise SystemExit("The benchmark starts its own Redis: install redis-server, or set BENCH_REDIS_URL.")
+    port = spare_port()
+    command = ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+    command += ["--maxmemory", REDIS_MAXMEMORY, "--maxmemory-policy", "allkeys-lru"]
+    with open(log_path, "w") as log:
+        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        try:
+            deadline = time.monotonic() + 15
+            while True:
+                try:
+                    with socket.create_connection(("127.0.0.1", port), timeout=1) as sock:
+                        sock.sendall(b"PING\r\n")
+                        if sock.recv(16).startswith(b"+PONG"):
+                            break
+                except OSError:
+                    pass
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise SystemExit(f"redis-server did not start on port {port}; see {log_path}")
+                time.sleep(0.1)
+            yield f"redis://127.0.0.1:{port}/0"
+        finally:
+            process.terminate()
+            process.wait(timeout=15)
 
 
 def ensure_database(url):
