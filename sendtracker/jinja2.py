@@ -14,6 +14,7 @@ The output is the Django template language's, byte for byte (tests/sendtracker/t
 """
 
 import datetime
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -28,7 +29,7 @@ from django.utils.formats import localize
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.utils.timezone import template_localtime
+from django.utils.timezone import get_current_timezone, template_localtime
 from django.utils.translation import get_language
 from jinja2 import Environment, pass_context
 from markupsafe import Markup
@@ -65,12 +66,21 @@ def date(value, arg=None):
     """
     if type(value) is datetime.date:
         return _day(value, arg, get_language())
+    if type(value) is datetime.datetime:
+        return _moment(value, arg, get_language(), get_current_timezone())
     return defaultfilters.date(template_localtime(value), arg)
 
 
 @lru_cache(maxsize=4096)
 def _day(value, arg, language):
     return defaultfilters.date(value, arg)
+
+
+@lru_cache(maxsize=1024)
+def _moment(value, arg, language, zone):
+    """A moment in the current time zone (``zone``): the tracker's "last updated" is the same on every page
+    until the next edit."""
+    return defaultfilters.date(template_localtime(value), arg)
 
 
 def truncatewords(value, arg):
@@ -105,6 +115,35 @@ def django_include(context, template_name, **extra):
     return mark_safe(render_to_string(template_name, extra, request=context.get("request")))  # noqa: S308
 
 
+META_TEMPLATE = "_meta.html"
+# A title a page's metadata can take into a kept copy as it is: nothing Django's escaping changes.
+_PLAIN_TITLE = re.compile(r"[\w ,.:;()/-]{1,200}")
+_TITLE_SLOT = "\x00"
+_kept_meta = {}
+
+
+@pass_context
+def page_meta(context, title, **extra):
+    """``django_include("_meta.html", title=title, **extra)``, kept once per process for each page address
+    and metadata but the title, with a slot for the title (the tracker's names its date: each day of the
+    history is another page). ``_meta.html`` reads nothing of the request but its path."""
+    request = context.get("request")
+    path = request.path if request is not None else None
+    if not (isinstance(title, str) and not hasattr(title, "__html__") and _PLAIN_TITLE.fullmatch(title)):
+        return django_include(context, META_TEMPLATE, title=title, **extra)
+    key = (path, tuple(sorted((name, type(value), value) for name, value in extra.items())))
+    try:
+        kept = _kept_meta.get(key)
+    except TypeError:  # a value that cannot be a key
+        return django_include(context, META_TEMPLATE, title=title, **extra)
+    if kept is None:
+        kept = str(django_include(context, META_TEMPLATE, title=_TITLE_SLOT, **extra))
+        if len(_kept_meta) >= 1024:
+            _kept_meta.clear()
+        _kept_meta[key] = kept
+    return mark_safe(kept.replace(_TITLE_SLOT, title))  # noqa: S308 (plain text, checked above)
+
+
 @lru_cache(maxsize=256)
 def site_chrome(part, path):
     """The site's header or footer (``_site_header.html``, ``_site_footer.html``), the same for every page
@@ -137,6 +176,7 @@ def environment(**options):
             "static": static,
             "url": url,
             "django_include": django_include,
+            "page_meta": page_meta,
             "format_html": format_html,
             "site_chrome": site_chrome,
             "status_badge": status_badge_html,
