@@ -7,9 +7,11 @@ the API today; a page that grows filters for one of them reuses its FilterSet.
 
 import copy
 import datetime
+import re
 from decimal import Decimal
 
 import django_filters
+import django_filters.fields
 from django import forms
 from django.db.models import Case, Q, Value, When
 from django.utils import timezone
@@ -53,16 +55,59 @@ class LightCopy:
         return copied
 
 
+class KnownChoices:
+    """A choice field whose choices the code declares, never changed once the field is made: a value is
+    checked against the set of them (Django's ``valid_value`` lists and normalises every choice per value)."""
+
+    def valid_value(self, value):
+        known = self.__dict__.get("_known_values")
+        if known is None:
+            known = set()
+            for key, label in self.choices:
+                if isinstance(label, list | tuple):  # a group of choices
+                    known.update(str(inner) for inner, _label in label)
+                else:
+                    known.add(str(key))
+            known = self._known_values = frozenset(known)
+        return str(value) in known
+
+
+class KnownChoiceField(KnownChoices, django_filters.fields.ChoiceField):
+    pass
+
+
+class KnownMultipleChoiceField(KnownChoices, django_filters.fields.MultipleChoiceField):
+    pass
+
+
+# A day written as ISO 8601 (what the tracker's date input sends): of the date formats a field takes, only
+# the ISO one, tried last, reads it.
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+class DayField(forms.DateField):
+    """A DateField that reads an ISO 8601 day at once; Django tries each of the locale's formats first, each
+    failure an exception."""
+
+    def to_python(self, value):
+        if isinstance(value, str) and ISO_DAY.fullmatch(value.strip()):
+            try:
+                return datetime.date.fromisoformat(value.strip())
+            except ValueError:
+                pass  # not a day (2023-02-30): Django's message
+        return super().to_python(value)
+
+
 class CharFilter(LightCopy, django_filters.CharFilter):
     pass
 
 
 class MultipleChoiceFilter(LightCopy, django_filters.MultipleChoiceFilter):
-    pass
+    field_class = KnownMultipleChoiceField
 
 
 class ChoiceFilter(LightCopy, django_filters.ChoiceFilter):
-    pass
+    field_class = KnownChoiceField
 
 
 class BooleanFilter(LightCopy, django_filters.BooleanFilter):
@@ -70,7 +115,7 @@ class BooleanFilter(LightCopy, django_filters.BooleanFilter):
 
 
 class DateFilter(LightCopy, django_filters.DateFilter):
-    pass
+    field_class = DayField
 
 
 def search(queryset, fields, value):
@@ -173,6 +218,8 @@ class CouncilOrderingFilter(LightCopy, django_filters.OrderingFilter):
 
     With ``as_of`` the status sort reads the rebuilt status.
     """
+
+    field_class = KnownChoiceField
 
     def filter(self, qs, value):
         if value in EMPTY_VALUES:
@@ -367,7 +414,7 @@ def as_of_from_query(query):
     """``(date, None)`` for a valid ``as_of`` in ``query``, ``(None, None)`` without one,
     ``(None, message)`` for one that is not a date the tracker's history covers."""
     try:
-        value = forms.DateField(required=False).clean(query.get("as_of") or None)
+        value = DayField(required=False).clean(query.get("as_of") or None)
         validate_as_of(value)
     except forms.ValidationError as error:
         return None, " ".join(error.messages)

@@ -23,7 +23,7 @@ from django.conf import settings
 from django.forms import renderers
 from django.template import defaultfilters
 from django.template.loader import render_to_string
-from django.templatetags.static import static
+from django.templatetags.static import static as django_static
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.formats import localize
 from django.utils.functional import cached_property
@@ -93,6 +93,13 @@ def truncatewords(value, arg):
 @lru_cache(maxsize=1024)
 def _truncated(value, arg):
     return defaultfilters.truncatewords(value, arg)
+
+
+@lru_cache(maxsize=256)
+def static(path):
+    """Django's ``static()``: a file's address, looked up in the storage's manifest once per process (the
+    manifest is written by ``collectstatic`` before the server starts; each page links a few files)."""
+    return django_static(path)
 
 
 def url(name, *args, **kwargs):
