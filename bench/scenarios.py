@@ -199,12 +199,13 @@ def find(base_url, paths):
         if api_ok
         else "/api/councils/ not available on this branch"
     )
-    # Issue 15: a valid as_of the page cache has not seen (``{date}``: a random day from 2019 to
-    # yesterday in each request, some 2,900 of them), so the list is built every time, with no
-    # bypass header. ``scope=all``: every council, rebuilt as of that day (the data set's
-    # history starts in autumn 2026, so the pilot alone would be empty on most days).
+    # Issue 15: a valid date and sort the page cache has not seen: the tracker's sequence (every day from
+    # 2019 to today × every sort), so no request repeats in a run. ``scope=all``: every council, rebuilt as
+    # of that day (the data set's history starts in autumn 2026, so the pilot alone would be empty on most
+    # days). A random day in each request (``{date}``) repeated more and more as a run went on: in five
+    # rounds, most of the later requests were answered by the page cache.
     found["API councils, distinct as_of"] = (
-        {"path": "/api/councils/?as_of={date}&scope=all", "vary_ip": True}
+        {"path": DISTINCT_API_PATH, "sequence": tracker_filter_sequence(), "vary_ip": True}
         if api_ok
         else "/api/councils/ not available on this branch"
     )
@@ -265,6 +266,8 @@ TRACKER_ORDERINGS = tuple(
 HISTORY_STARTS = datetime.date(2019, 1, 1)
 # "tracker with distinct valid filters": every request another valid date and sort, all 153 councils listed.
 DISTINCT_TRACKER_PATH = "/tracker/?scope=all&as_of={seq0}&ordering={seq1}"
+# "API councils, distinct as_of": the same dates and sorts through the API.
+DISTINCT_API_PATH = "/api/councils/?scope=all&as_of={seq0}&ordering={seq1}"
 
 
 def tracker_filter_sequence(today=None):
