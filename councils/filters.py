@@ -44,7 +44,8 @@ class LightCopy:
     share_field = True
 
     def __deepcopy__(self, memo):
-        copied = copy.copy(self)
+        copied = object.__new__(type(self))  # copy.copy, without its generic reduce and rebuild
+        copied.__dict__.update(self.__dict__)
         copied.extra = dict(self.extra)
         copied.__dict__.pop("_field", None)
         if self.share_field and self._label is not None:
