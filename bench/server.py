@@ -33,8 +33,8 @@ BASE = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 SETTINGS_MODULE = "bench.settings"
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/sendtracker_bench"
-# The bench's own Redis: room for every page a five-round run stores (about 3 GB), so none is evicted: the
-# single-use comment-form tokens share this cache, and an evicted token is a 400 (see docs/performance.md).
+# The bench's own Redis: room for every page a five-round run stores (about 3 GB), so nothing is evicted: the
+# comment checks keep their keys in this cache too (at 1 GB a run had 400s; docs/performance.md).
 REDIS_MAXMEMORY = "4gb"
 # The baseline (bench/urls.py): the whole middleware stack and nothing else.
 PING_PATH = "/bench/ping"
