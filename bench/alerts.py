@@ -19,7 +19,6 @@ import os
 import re
 import secrets
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -38,6 +37,7 @@ from aiosmtpd.controller import Controller
 BASE = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE))
 
+from bench.server import spare_port  # noqa: E402
 from tests.support.admin_forms import form_data  # noqa: E402 - the admin form as a browser submits it
 
 FOLLOWERS = 10_000
@@ -69,12 +69,6 @@ REPOINT = """
 from alerts.models import Subscription
 print(Subscription.objects.update(council_id={council}, topic="council:{council}"))
 """
-
-
-def spare_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Sink:
