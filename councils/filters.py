@@ -58,19 +58,34 @@ class LightCopy:
 
 class KnownChoices:
     """A choice field whose choices the code declares, never changed once the field is made: a value is
-    checked against the set of them (Django's ``valid_value`` lists and normalises every choice per value)."""
+    checked against the set of them (Django's ``valid_value`` lists and normalises every choice per value).
+
+    The set is made when the choices are set, on the declared field, so each form's shallow copy of
+    it (``_FieldsCopiedLightly``) shares it; choices set on a copy make that copy its own set.
+    """
+
+    @property
+    def choices(self):
+        return super().choices
+
+    @choices.setter
+    def choices(self, value):
+        super(KnownChoices, type(self)).choices.__set__(self, value)
+        self._known_values = _choice_values(self.choices)
 
     def valid_value(self, value):
-        known = self.__dict__.get("_known_values")
-        if known is None:
-            known = set()
-            for key, label in self.choices:
-                if isinstance(label, list | tuple):  # a group of choices
-                    known.update(str(inner) for inner, _label in label)
-                else:
-                    known.add(str(key))
-            known = self._known_values = frozenset(known)
-        return str(value) in known
+        return str(value) in self._known_values
+
+
+def _choice_values(choices):
+    """Every choice's value, as text (the values inside a group of choices, not the group's name)."""
+    known = set()
+    for key, label in choices:
+        if isinstance(label, list | tuple):  # a group of choices
+            known.update(str(inner) for inner, _label in label)
+        else:
+            known.add(str(key))
+    return frozenset(known)
 
 
 class KnownChoiceField(KnownChoices, django_filters.fields.ChoiceField):

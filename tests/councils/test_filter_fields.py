@@ -75,3 +75,13 @@ def test_no_other_format_the_site_takes_reads_an_iso_day():
             continue
         with pytest.raises(ValueError):
             datetime.datetime.strptime("2023-09-01", input_format)  # noqa: DTZ007
+
+
+def test_choices_changed_on_one_form_stay_on_that_form():
+    """The set of known values is made once, on the declared field, and shared by every form's copy of it:
+    a form that sets its own choices gets its own set, and the next form is unchanged."""
+    changed = CouncilFilter({"scope": "everything"})
+    changed.form.fields["scope"].choices = [("everything", "Everything")]
+    assert changed.is_valid()
+    assert not CouncilFilter({"scope": "everything"}).is_valid()
+    assert CouncilFilter({"scope": "all"}).is_valid()
