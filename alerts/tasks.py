@@ -14,13 +14,13 @@ from celery import shared_task
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import mail
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
 from comments.models import Comment
+from sendtracker import limits
 
 from . import delivery, emails, links, services
 from .models import Change, SentAlert, Subscription
@@ -138,13 +138,15 @@ def send_moderators_digest(self):
     perm |= Q(user_permissions__codename="change_comment", user_permissions__content_type__app_label="comments")
     recipients = sorted(set(users.filter(perm | Q(is_superuser=True)).values_list("email", flat=True)))
     hour = timezone.now().strftime("%Y-%m-%dT%H")
-    if not recipients or not cache.add(f"alerts:moderators-digest:{hour}", 1, timeout=2 * 60 * 60):
+    # In the store of limits, which does not evict: an hour's digest is sent once.
+    sent_mark = f"alerts:moderators-digest:{hour}"
+    if not recipients or not limits.store().add(sent_mark, 1, timeout=2 * 60 * 60):
         return 0
     queue_url = links.absolute(reverse("admin:comments_comment_changelist") + "?status__exact=pending")
     try:
         emails.moderators_digest(recipients, waiting, wait, queue_url).send()
     except MAIL_ERRORS:
-        cache.delete(f"alerts:moderators-digest:{hour}")
+        limits.store().delete(sent_mark)
         raise
     return len(waiting)
 

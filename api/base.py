@@ -11,6 +11,8 @@ from django.db.models import Max
 from django.http import Http404
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 from rest_framework import viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.negotiation import DefaultContentNegotiation
@@ -19,6 +21,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle
 
+from sendtracker import limits
 from sendtracker.cache import cache_page
 from sendtracker.client_address import client_address
 
@@ -50,14 +53,69 @@ class AnonymousThrottle(AnonRateThrottle):
     """Requests per client address, at the rate in ``REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["anon"]``.
 
     Reads the rate when the request arrives (DRF's own class reads it once, at import),
-    so a settings override takes effect at once.
+    so a settings override takes effect at once. Counts in the store of limits
+    (``sendtracker.limits``), which does not evict. On Redis, DRF's sliding window (the times
+    of the requests allowed in the last ``duration`` seconds, newest first) is a Redis list
+    that one script trims, counts and extends: one round trip where DRF's cache calls take
+    two, and two requests at once cannot both take the last place.
     """
+
+    cache_format = "throttle:%(scope)s:%(ident)s"
+
+    @property
+    def cache(self):
+        return limits.store()
 
     def get_rate(self):
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
 
     def get_ident(self, request):
         return client_address(request)
+
+    def allow_request(self, request, view):
+        if self.rate is None:
+            return True
+        self.key = self.get_cache_key(request, view)
+        if self.key is None:
+            return True
+        client = limits.redis_client(self.key)
+        if client is None:
+            return super().allow_request(request, view)
+        self.now = self.timer()
+        try:
+            allowed, count, oldest = client.eval(
+                _WINDOW_SCRIPT, 1, self.cache.make_key(self.key), repr(self.now), self.duration, self.num_requests
+            )
+        except (RedisConnectionError, RedisTimeoutError):
+            return True  # as DRF's throttle on the tolerant cache: while Redis is down, nobody is held back
+        if allowed:
+            return True
+        self.full_window = (count, float(oldest))
+        return self.throttle_failure()
+
+    def wait(self):
+        if not hasattr(self, "full_window"):
+            return super().wait()
+        count, oldest = self.full_window  # DRF's arithmetic, on the window the script read
+        available = self.num_requests - count + 1
+        return None if available <= 0 else (self.duration - (self.now - oldest)) / available
+
+
+# KEYS[1]: the window; ARGV: now, duration, the number of requests allowed in it. Returns
+# {1, count, ""} when this request is allowed (and recorded), {0, count, oldest time} when not.
+_WINDOW_SCRIPT = """
+local now, duration, allowed = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+while true do
+  local oldest = redis.call('LINDEX', KEYS[1], -1)
+  if not oldest or tonumber(oldest) > now - duration then break end
+  redis.call('RPOP', KEYS[1])
+end
+local count = redis.call('LLEN', KEYS[1])
+if count >= allowed then return {0, count, redis.call('LINDEX', KEYS[1], -1)} end
+redis.call('LPUSH', KEYS[1], ARGV[1])
+redis.call('EXPIRE', KEYS[1], math.ceil(duration))
+return {1, count + 1, ''}
+"""
 
 
 class ConditionalGetMixin:

@@ -2,7 +2,7 @@
 
 Readers are known only by salted hashes of their address (never the raw IP), the form
 carries a signed, single-use token with its start time, and rate limits count attempts in
-the shared cache.
+the shared store of limits (``sendtracker.limits``: a Redis that does not evict).
 """
 
 import contextlib
@@ -11,12 +11,11 @@ import time
 
 from django.conf import settings
 from django.core import signing
-from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
-from django.core.cache.backends.redis import RedisCache
 from django.utils.crypto import salted_hmac
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
+from sendtracker import limits
 from sendtracker.cache import fresh_value, versions
 from sendtracker.client_address import client_address
 
@@ -66,7 +65,7 @@ def trimmed_user_agent(request):
 #
 # Each rendered form (each response, through the page cache's fresh value) gets a new nonce,
 # signed with the rest, so only this site can make one. Sending the form uses the nonce up
-# in the shared cache (an ADD then an INCR, atomic across processes and servers), so a bot
+# in the store of limits (an ADD then an INCR, atomic across processes and servers), so a bot
 # that reads the form once cannot post it many times. A replay gets the page an expired
 # form gets: the text kept, a new form. Nothing is written when a form is rendered: the
 # article page, served from the page cache, costs no write per reader, and the cache holds
@@ -92,10 +91,10 @@ def _use_up(nonce):
     its token would otherwise be accepted. While the cache is unreachable ``incr`` raises
     (sendtracker.cache_backends), so no form is accepted twice: none is accepted at all.
     """
-    key = NONCE_KEY.format(nonce)
-    cache.add(key, 0, timeout=settings.COMMENTS_FORM_MAX_AGE_SECONDS + 60)
+    key, store = NONCE_KEY.format(nonce), limits.store()
+    store.add(key, 0, timeout=settings.COMMENTS_FORM_MAX_AGE_SECONDS + 60)
     try:
-        return cache.incr(key) == 1
+        return store.incr(key) == 1
     except ValueError:
         return False
 
@@ -235,7 +234,7 @@ def read_report_thanks_token(token, comment_pk):
     return data.get("a") if data.get("c") == comment_pk else None
 
 
-# Rate limits in the shared cache (Redis when REDIS_URL is set).
+# Rate limits in the shared store of limits (Redis when REDIS_URL is set).
 
 
 def over_rate_limit(scope, identity, limit):
@@ -246,12 +245,12 @@ def over_rate_limit(scope, identity, limit):
     processes and servers are all counted.
     """
     count, window = limit
-    key = f"comments:rate:{scope}:{identity}"
-    cache.add(key, 0, timeout=window)
+    key, store = f"comments:rate:{scope}:{identity}", limits.store()
+    store.add(key, 0, timeout=window)
     try:
-        current = cache.incr(key)
+        current = store.incr(key)
     except ValueError:  # the window expired between add and incr: this attempt starts a new one
-        cache.add(key, 1, timeout=window)
+        store.add(key, 1, timeout=window)
         current = 1
     return current > count
 
@@ -290,7 +289,7 @@ def check_report_rate_limit(*, ip_hash):
         raise CommentRefused("You have sent a lot of reports recently. Please wait a while and try again.", status=429)
 
 
-# A comment's claim on the shared cache, in one round trip.
+# A comment's claim on the store of limits, in one round trip.
 #
 # Sending a comment uses up the form's nonce, counts an attempt against the reader's address
 # and email address, and takes the duplicate key of its text (``services.duplicate_key``), in
@@ -298,7 +297,8 @@ def check_report_rate_limit(*, ip_hash):
 # script (atomic, one round trip); on another cache they are the separate calls. A refusal
 # also reads, in the same script, the version of the page cache key its page needs
 # (``version_key``: the articles', for the kept copy of the article), so the whole refusal
-# is that one round trip.
+# is that one round trip, where the limits live in the page cache's Redis. Where they have
+# a Redis of their own (``sendtracker.limits``), the page reads the version itself: two.
 
 DUPLICATE = "This comment has already been sent. You do not need to send it again."
 
@@ -337,10 +337,11 @@ class Claim:
 
         (The nonce stays used: the page that says what to correct carries a new form token.)
         """
+        store = limits.store()
         for key in self.rate_keys:
             with contextlib.suppress(ValueError):  # the window has ended meanwhile
-                cache.decr(key)
-        cache.delete(self.duplicate_key)
+                store.decr(key)
+        store.delete(self.duplicate_key)
 
 
 def claim_submission(*, nonce, ip_hash, email, duplicate_key, version_key=None):
@@ -356,7 +357,7 @@ def claim_submission(*, nonce, ip_hash, email, duplicate_key, version_key=None):
     ip_key = _rate_key("ip", ip_hash)
     email_key = _rate_key("email", _digest("email", email)) if email else None
     rate_keys = [ip_key] + ([email_key] if email_key else [])
-    client = _redis_client(duplicate_key)
+    client = limits.redis_client(duplicate_key)
     if client is None:
         _claim_step_by_step(nonce, ip_hash, email, duplicate_key)
         return Claim(rate_keys, duplicate_key)
@@ -364,8 +365,9 @@ def claim_submission(*, nonce, ip_hash, email, duplicate_key, version_key=None):
     email_count, email_window = settings.COMMENTS_RATE_LIMIT_PER_EMAIL
     # The keys as the cache names them (``make_key``: the memcached-portability warnings of
     # ``make_and_validate_key`` say nothing a Redis script needs).
-    keys = [cache.make_key(key) for key in (NONCE_KEY.format(nonce), ip_key, email_key or ip_key, duplicate_key)]
-    if version_key is not None:
+    make_key = limits.store().make_key
+    keys = [make_key(key) for key in (NONCE_KEY.format(nonce), ip_key, email_key or ip_key, duplicate_key)]
+    if version_key is not None and limits.shares_page_cache():
         keys.append(versions.stored_name(version_key))
     try:
         outcome, wait, *stored = client.eval(
@@ -404,13 +406,5 @@ def _claim_step_by_step(nonce, ip_hash, email, duplicate_key):
     if not _use_up(nonce):
         raise CommentRefused(REPLAYED)
     check_rate_limits(ip_hash=ip_hash, email=email)
-    if not cache.add(duplicate_key, 1, timeout=settings.COMMENTS_DUPLICATE_WINDOW_SECONDS):
+    if not limits.store().add(duplicate_key, 1, timeout=settings.COMMENTS_DUPLICATE_WINDOW_SECONDS):
         raise CommentRefused(DUPLICATE, status=400, field="body")
-
-
-def _redis_client(key):
-    """The Redis client behind Django's RedisCache (``TolerantRedisCache``), or None for another cache."""
-    backend = caches[DEFAULT_CACHE_ALIAS]
-    if not isinstance(backend, RedisCache):
-        return None
-    return backend._cache.get_client(backend.make_key(key), write=True)

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 
 from auditlog.models import LogEntry as AuditEntry
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connections, router, transaction
 from django.db.models import CharField, Exists, OuterRef, Q, Value
@@ -19,6 +18,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from articles.models import Article
+from sendtracker import limits
 from sendtracker.cache import versions
 
 from . import checks, signals
@@ -93,7 +93,7 @@ def _moderation_words_sql(alias):
 
 
 def duplicate_key(article_pk, body):
-    """The shared cache's key for this text under this article (taken by the first of two identical comments)."""
+    """The store of limits' key for this text under this article (taken by the first of two identical comments)."""
     return f"comments:dup:{article_pk}:{checks.fingerprint(checks.clean_text(body))}"
 
 
@@ -302,9 +302,10 @@ def _check_duplicate(*, article, fingerprint, email, facts=None, claimed=False):
         )
     # add() is atomic across processes: of two identical comments sent at once, one wins.
     key = f"comments:dup:{article.pk}:{fingerprint}"
+    store = limits.store()
     if duplicate and claimed:
-        cache.delete(key)
-    if duplicate or not (claimed or cache.add(key, 1, timeout=settings.COMMENTS_DUPLICATE_WINDOW_SECONDS)):
+        store.delete(key)
+    if duplicate or not (claimed or store.add(key, 1, timeout=settings.COMMENTS_DUPLICATE_WINDOW_SECONDS)):
         raise CommentRefused(DUPLICATE, status=400, field="body")
     return key
 
@@ -386,10 +387,10 @@ def submit_comment(
         else:
             comment.save()  # one INSERT, atomic by itself: nothing else is written with a held comment
     except ValidationError as error:
-        cache.delete(duplicate_key)
+        limits.store().delete(duplicate_key)
         raise CommentRefused("Your comment could not be saved: " + " ".join(error.messages)) from None
     except Exception:
-        cache.delete(duplicate_key)
+        limits.store().delete(duplicate_key)
         raise
     return comment
 

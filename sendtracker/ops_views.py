@@ -16,6 +16,8 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from . import limits
+
 logger = logging.getLogger("sendtracker.health")
 
 
@@ -29,29 +31,32 @@ def _database_ok(alias):
         return False
 
 
-def _cache_ok():
+def _cache_ok(store, name):
     key = f"healthz:{uuid.uuid4().hex}"
     try:
-        cache.set(key, "ok", timeout=10)
-        ok = cache.get(key) == "ok"
-        cache.delete(key)
+        store.set(key, "ok", timeout=10)
+        ok = store.get(key) == "ok"
+        store.delete(key)
     except Exception as error:  # any backend, any failure: report it, do not raise
-        logger.error("Health check: cache unreachable: %s", error)
+        logger.error("Health check: %s unreachable: %s", name, error)
         return False
     if not ok:
-        logger.error("Health check: cache did not return what was written")
+        logger.error("Health check: %s did not return what was written", name)
     return ok
 
 
 @never_cache
 @require_safe
 def healthz(request):
-    """200 when the database (and the shared cache, when REDIS_URL is set) answer; 503 naming what is down."""
+    """200 when the database (and the shared cache, when REDIS_URL is set, and the limits' own Redis, when
+    DJANGO_LIMITS_REDIS_URL names one) answer; 503 naming what is down."""
     checks = {"database": _database_ok("default")}
     if "replica" in settings.DATABASES:
         checks["replica"] = _database_ok("replica")
     if settings.REDIS_URL:
-        checks["cache"] = _cache_ok()
+        checks["cache"] = _cache_ok(cache, "cache")
+    if settings.LIMITS_REDIS_URL and settings.LIMITS_REDIS_URL != settings.REDIS_URL:
+        checks["limits"] = _cache_ok(limits.store(), "limits store")
     body = {name: "ok" if ok else "down" for name, ok in checks.items()}
     return JsonResponse(body, status=200 if all(checks.values()) else 503)
 

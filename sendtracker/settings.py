@@ -152,27 +152,36 @@ DATABASES = {
 }
 
 # Cache: Redis when REDIS_URL is set (shared by every app server), local memory otherwise.
+# Two stores. "default" holds what can be rebuilt (pages, their versions, the session cache)
+# and may evict under memory pressure. "limits" holds what must last its whole window: the
+# comment forms already sent, the rate-limit counters, the marks of text already sent, the
+# API throttle's windows. Evicted early, they would let a replayed form through and start the
+# limits again; distinct valid filters, which anyone can send, fill the page store. Give
+# "limits" its own Redis with ``maxmemory-policy noeviction`` (DJANGO_LIMITS_REDIS_URL; docs/deploy.md).
+# Without one, both are REDIS_URL, as before.
 REDIS_URL = env("REDIS_URL", "")
+LIMITS_REDIS_URL = env("DJANGO_LIMITS_REDIS_URL", "") or REDIS_URL
 if REDIS_URL:
+    _redis_cache = {
+        # Django's RedisCache, reusing its client, that logs and answers "miss" while Redis
+        # is down, so pages are served uncached (sendtracker/cache_backends.py).
+        "BACKEND": "sendtracker.cache_backends.TolerantRedisCache",
+        "KEY_PREFIX": env("DJANGO_CACHE_PREFIX", "sendtracker"),
+        "TIMEOUT": None,
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+    }
     CACHES = {
-        "default": {
-            # Django's RedisCache, reusing its client, that logs and answers "miss" while Redis
-            # is down, so pages are served uncached (sendtracker/cache_backends.py).
-            "BACKEND": "sendtracker.cache_backends.TolerantRedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": env("DJANGO_CACHE_PREFIX", "sendtracker"),
-            "TIMEOUT": None,
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
-        }
+        "default": {**_redis_cache, "LOCATION": REDIS_URL},
+        "limits": {**_redis_cache, "LOCATION": LIMITS_REDIS_URL},
     }
 else:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "sendtracker",
-            "TIMEOUT": None,
-        }
+    # One store in this process's memory: the same LOCATION makes both aliases one dictionary.
+    _memory_cache = {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "sendtracker",
+        "TIMEOUT": None,
     }
+    CACHES = {"default": _memory_cache, "limits": dict(_memory_cache)}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -282,7 +291,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Readers' email alerts (alerts/) on Celery (sendtracker/celery.py). ---
 # Redis is the broker when REDIS_URL is set; without it tasks run in-process (make run needs no worker).
-CELERY_BROKER_URL = env("CELERY_BROKER_URL", REDIS_URL) or "memory://"
+# The limits' Redis by default: it does not evict, so no queued task is lost to a full page cache.
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", LIMITS_REDIS_URL) or "memory://"
 CELERY_TASK_ALWAYS_EAGER = env_bool("DJANGO_TASKS_EAGER", CELERY_BROKER_URL == "memory://")
 CELERY_TASK_IGNORE_RESULT = True
 # A task is acknowledged when it has finished, so a worker that dies mid-send leaves it queued.

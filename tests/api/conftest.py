@@ -29,7 +29,7 @@ PRIVATE_IP_HASH = "f00dfacecafe0123456789abcdef0123456789abcdef0123456789abcdef0
 PRIVATE_USER_AGENT = "PlantedBrowser/9.9 (private)"
 
 # DRF's anonymous throttle keeps its count under this key for the test clients' address.
-THROTTLE_KEY = "throttle_anon_127.0.0.1"
+THROTTLE_KEY = "throttle:anon:127.0.0.1"
 
 
 @pytest.fixture(autouse=True)

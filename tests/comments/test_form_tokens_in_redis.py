@@ -80,9 +80,7 @@ def test_the_used_form_is_remembered_as_long_as_the_form_could_be_sent(productio
 def test_no_form_is_accepted_while_redis_is_down(production_stores, article, settings, redis_server):
     """Fails closed: without the shared cache no one can tell a first sending from a replay."""
     token = protection.form_token(article, now=time.time() - 30)
-    settings.CACHES = {**settings.CACHES, "default": {**settings.CACHES["default"]}}
-    settings.CACHES["default"]["LOCATION"] = "redis://127.0.0.1:9/0"  # nothing listens on port 9
-    settings.CACHES["default"]["OPTIONS"] = {"socket_connect_timeout": 0.2, "socket_timeout": 0.2}
+    redis_down(settings)
     with pytest.raises(CommentRefused, match="already been sent"):
         protection.check_form_token(token, article)
 
@@ -127,9 +125,7 @@ def test_readers_without_an_email_address_share_no_email_limit(production_stores
 
 def test_no_comment_is_claimed_while_redis_is_down(production_stores, settings):
     """The claim script fails closed as the form token does: the reader is asked to send again."""
-    settings.CACHES = {**settings.CACHES, "default": {**settings.CACHES["default"]}}
-    settings.CACHES["default"]["LOCATION"] = "redis://127.0.0.1:9/0"  # nothing listens on port 9
-    settings.CACHES["default"]["OPTIONS"] = {"socket_connect_timeout": 0.2, "socket_timeout": 0.2}
+    redis_down(settings)
     with pytest.raises(CommentRefused, match="already been sent"):
         protection.claim_submission(nonce="form", ip_hash="reader", email="sam@example.org", duplicate_key="text")
 
@@ -140,3 +136,9 @@ def test_the_same_text_sent_again_on_redis_is_refused_on_its_field_with_400(prod
         protection.claim_submission(nonce="second", ip_hash="another", email="kim@example.org", duplicate_key="text")
     assert (refused.value.status, refused.value.field) == (400, "body")
     assert refused.value.message == "This comment has already been sent. You do not need to send it again."
+
+
+def redis_down(settings):
+    """The page cache and the store of limits pointed at a Redis that is not there."""
+    dead = {"LOCATION": "redis://127.0.0.1:9/0", "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2}}
+    settings.CACHES = {alias: {**configured, **dead} for alias, configured in settings.CACHES.items()}

@@ -241,7 +241,8 @@ class WindowEndsOnce:
 
 @pytest.mark.parametrize("count", [0, 1, 2])
 def test_an_attempt_as_the_window_ends_starts_a_new_window_and_is_counted(monkeypatch, count):
-    monkeypatch.setattr(protection, "cache", WindowEndsOnce())
+    window = WindowEndsOnce()
+    monkeypatch.setattr(protection.limits, "store", lambda: window)
     over = [protection.over_rate_limit("ip", "reader", (count, 600)) for _ in range(count + 2)]
     # The attempt that found its window gone is the new window's first.
     assert over == [attempt > count for attempt in range(1, count + 3)]
@@ -314,7 +315,7 @@ class ScriptAnswers:
 def test_the_wait_a_rate_limited_reader_is_told_is_what_redis_says_is_left(settings, monkeypatch, answer, retry_after):
     settings.COMMENTS_RATE_LIMIT_PER_IP = (1, 600)
     settings.COMMENTS_RATE_LIMIT_PER_EMAIL = (1, 600)
-    monkeypatch.setattr(protection, "_redis_client", lambda key: ScriptAnswers(answer))
+    monkeypatch.setattr(protection.limits, "redis_client", lambda key: ScriptAnswers(answer))
     with pytest.raises(CommentRefused) as refused:
         protection.claim_submission(nonce="form", ip_hash="reader", email="sam@example.org", duplicate_key="text")
     assert (refused.value.status, refused.value.retry_after) == (429, retry_after)
@@ -421,7 +422,7 @@ class RedisFails:
 @pytest.mark.parametrize("error", [RedisConnectionError, RedisTimeoutError])
 def test_a_redis_that_refuses_or_times_out_accepts_no_form(monkeypatch, error):
     # Fails closed, as the form token does: no one can tell a first sending from a replay.
-    monkeypatch.setattr(protection, "_redis_client", lambda key: RedisFails(error))
+    monkeypatch.setattr(protection.limits, "redis_client", lambda key: RedisFails(error))
     with pytest.raises(CommentRefused) as refused:
         protection.claim_submission(nonce="form", ip_hash="reader", email="sam@example.org", duplicate_key="text")
     assert (refused.value.status, refused.value.message) == (400, protection.REPLAYED)

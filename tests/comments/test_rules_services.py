@@ -291,13 +291,13 @@ def test_two_identical_comments_at_once_store_one(article):
 def test_the_duplicate_key_lasts_the_window(article, settings, monkeypatch):
     settings.COMMENTS_DUPLICATE_WINDOW_SECONDS = 1234
     timeouts = {}
-    real_add = cache.add
+    real_add = services.limits.store().add
 
     def add(key, value, timeout):
         timeouts[key] = timeout
         return real_add(key, value, timeout=timeout)
 
-    monkeypatch.setattr(services.cache, "add", add)
+    monkeypatch.setattr(services.limits.store(), "add", add)
     submit(article)
     assert list(timeouts.values()) == [1234]
 

@@ -5,6 +5,7 @@ Tests that count the Redis commands a request makes, or that need Redis's own be
 available everywhere; the server starts only for a module that asks).
 """
 
+import contextlib
 import shutil
 import socket
 import subprocess
@@ -20,14 +21,14 @@ def _free_port():
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def redis_server():
-    """``(client, port)`` of a redis-server started for the module (no persistence)."""
+@contextlib.contextmanager
+def running_redis(*options):
+    """``(client, port)`` of a redis-server of its own (no persistence, ``options`` added), stopped at the end."""
     if not shutil.which("redis-server"):
         pytest.fail("redis-server is not installed; these tests run against a real Redis")
     port = _free_port()
     process = subprocess.Popen(
-        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", *options],
         stdout=subprocess.DEVNULL,
     )
     client = redis.Redis(port=port)
@@ -47,19 +48,26 @@ def redis_server():
         process.wait(timeout=30)
 
 
+@pytest.fixture(scope="module")
+def redis_server():
+    """``(client, port)`` of a redis-server started for the module (no persistence)."""
+    with running_redis() as server:
+        yield server
+
+
 @pytest.fixture
 def production_stores(redis_server, settings):
     """The production cache backend and session store, on the module's Redis, emptied for each test."""
     client, port = redis_server
     client.flushdb()
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "sendtracker.cache_backends.TolerantRedisCache",
-            "LOCATION": f"redis://127.0.0.1:{port}/0",
-            "KEY_PREFIX": "test",
-            "TIMEOUT": None,
-        }
+    store = {
+        "BACKEND": "sendtracker.cache_backends.TolerantRedisCache",
+        "LOCATION": f"redis://127.0.0.1:{port}/0",
+        "KEY_PREFIX": "test",
+        "TIMEOUT": None,
     }
+    # One Redis for the pages and the limits, as with REDIS_URL alone.
+    settings.CACHES = {"default": store, "limits": dict(store)}
     settings.SESSION_ENGINE = "sendtracker.sessions.cached_db"
     return client
 
