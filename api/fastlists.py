@@ -74,9 +74,21 @@ class SlugAddresses:
         self.before, self.after = _address_parts(view_name, get_script_prefix(), get_urlconf(), settings.SITE_URL)
 
     def __call__(self, slug):
-        if _SLUG.fullmatch(slug):
+        if slug in _matching_slugs or _matches(slug):
             return f"{self.before}{slug}{self.after}"
         return absolute_url(reverse(self.view_name, kwargs={"slug": slug}))
+
+
+_matching_slugs = set()  # slugs seen to match a URL pattern's: a set lookup instead of a regex per address
+
+
+def _matches(slug):
+    if not _SLUG.fullmatch(slug):
+        return False
+    if len(_matching_slugs) >= 8192:
+        _matching_slugs.clear()
+    _matching_slugs.add(slug)
+    return True
 
 
 @lru_cache(maxsize=64)
@@ -131,11 +143,7 @@ def council_list(councils, *, facts, as_of=None):
     tracker's facts held in memory (``facts``: councils.tracker_facts), as plain values.
     """
     councils = list(councils)
-    boards = {}
-    for council_id, name, code, position, share_note in _care_board_rows(facts):
-        boards.setdefault(council_id, []).append(
-            {"name": name, "code": code, "is_main": position == 0, "share_note": share_note}
-        )
+    boards = _care_boards(facts)
     memberships = {}
     api_partnership = SlugAddresses("api:partnership-detail")
     for council_id, slug, name, role, lead_count, joined_on in _membership_rows(facts, as_of):
@@ -190,6 +198,24 @@ def council_list(councils, *, facts, as_of=None):
             }
         )
     return rows
+
+
+_boards_of = (None, None)  # (facts, their care boards as the list shows them): made once per set of facts
+
+
+def _care_boards(facts):
+    """``{council pk: [care board dict, ...]}``: the same for every date, so made once for each set of facts
+    (a write gives the tracker new facts). The dicts are shared by the lists that read them, which only read."""
+    global _boards_of
+    kept_for, boards = _boards_of
+    if kept_for is not facts:
+        boards = {}
+        for council_id, name, code, position, share_note in _care_board_rows(facts):
+            boards.setdefault(council_id, []).append(
+                {"name": name, "code": code, "is_main": position == 0, "share_note": share_note}
+            )
+        _boards_of = (facts, boards)
+    return boards
 
 
 def _care_board_rows(facts):

@@ -12,7 +12,6 @@ with an apostrophe so a spreadsheet shows it rather than running it as a formula
 
 import csv
 import io
-import re
 from decimal import Decimal
 
 import orjson
@@ -129,12 +128,30 @@ class FastJSONRenderer(JSONRenderer):
             out = orjson.dumps(data, default=_ENCODER.default, option=_ORJSON_OPTIONS)
         except (orjson.JSONEncodeError, TypeError, ValueError):
             return super().render(data, accepted_media_type, renderer_context)
-        if _SHORT_NEGATIVE_EXPONENT.search(out):
+        if _has_short_negative_exponent(out):
             return super().render(data, accepted_media_type, renderer_context)
-        return out.replace(b"\xe2\x80\xa8", b"\\u2028").replace(b"\xe2\x80\xa9", b"\\u2029")
+        if b"\xe2\x80" in out:  # U+2028 and U+2029 begin so; a 40 KB page rarely holds either
+            out = out.replace(b"\xe2\x80\xa8", b"\\u2028").replace(b"\xe2\x80\xa9", b"\\u2029")
+        return out
 
 
 _ENCODER = encoders.JSONEncoder()
 # Dates, times, dataclasses and non-dict/list subclasses go to DRF's encoder, as json.dumps would send them.
 _ORJSON_OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_NON_STR_KEYS
-_SHORT_NEGATIVE_EXPONENT = re.compile(rb"[0-9]e-[0-9](?![0-9])")
+_DIGITS = frozenset(b"0123456789")
+_NUMERALS = tuple(bytes([digit]) for digit in b"0123456789")  # one byte each, as out[i : i + 1] reads it
+
+
+def _has_short_negative_exponent(out):
+    """Whether ``out`` holds a digit, ``e-``, then exactly one digit: ``1e-7``, which Python writes ``1e-07``.
+
+    Looks only where ``e-`` is (a fast substring search): a regular expression starting with a
+    class of digits tried every byte of a 40 KB page, a tenth of the list's time.
+    """
+    at = out.find(b"e-")
+    while at != -1:
+        one_digit_after = at + 2 < len(out) and out[at + 2] in _DIGITS and out[at + 3 : at + 4] not in _NUMERALS
+        if one_digit_after and at > 0 and out[at - 1] in _DIGITS:
+            return True
+        at = out.find(b"e-", at + 2)
+    return False

@@ -5,7 +5,7 @@
    ``--rebuild`` builds it again.
 2. Collects static files and starts gunicorn (gunicorn.conf.py, 2 workers) with
    bench/settings.py: the production settings (DJANGO_DEBUG off, a freshly generated
-   secret key, a redis-server of the run's own, or BENCH_REDIS_URL) plus /bench/ping and the
+   secret key, two redis-servers of the run's own (the page cache's and the limits'), or BENCH_REDIS_URL) plus /bench/ping and the
    X-Bench-No-Page-Cache header (bench/server.py).
 3. From separate processes, drives each scenario (bench/scenarios.py) with wrk
    (bench/wrk.lua; a Python keep-alive client, bench/pyload.py, when wrk is not
@@ -66,8 +66,8 @@ def main():
         os.execv(sys.executable, [sys.executable, str(Path(__file__).with_name("growth.py")), *rest])
     args = parse_args()
     report.RESULTS.mkdir(parents=True, exist_ok=True)
-    with server.own_redis(report.RESULTS / "redis.log") as redis_url:
-        run(args, server.bench_env(args, redis_url))
+    with server.own_redis(report.RESULTS / "redis.log") as redises:
+        run(args, server.bench_env(args, redises))
 
 
 def run(args, env):

@@ -1,9 +1,9 @@
 """The server a bench run measures: its environment, its PostgreSQL database and data set, and gunicorn.
 
 PostgreSQL is the local one (or DATABASE_URL); the run uses a database of its own (created if
-missing). Redis is a redis-server of the run's own (``own_redis``) on a spare port, configured as
-docs/deploy.md asks of the cache's Redis (no persistence, ``maxmemory`` with ``allkeys-lru``), and
-stopped at the end: the pages a run stores (thousands of distinct tracker pages of 180 KB each) are
+missing). Redis is two redis-servers of the run's own (``own_redis``) on spare ports, configured as
+docs/deploy.md asks (no persistence; the page cache's with ``maxmemory`` and ``allkeys-lru``, the
+limits' with ``noeviction``), and stopped at the end: the pages a run stores (thousands of distinct tracker pages of 180 KB each) are
 not left in the machine's Redis, and no run measures a Redis an earlier run filled. BENCH_REDIS_URL
 names an existing Redis to use instead. gunicorn runs the production configuration
 (gunicorn.conf.py) with bench/settings.py.
@@ -17,6 +17,7 @@ import socket
 import subprocess
 import sys
 import time
+import typing
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -40,7 +41,7 @@ REDIS_MAXMEMORY = "4gb"
 PING_PATH = "/bench/ping"
 
 
-def bench_env(args, redis_url):
+def bench_env(args, redises):
     """The server's environment: production settings, bench URLs, and what the scenarios need."""
     env = dict(os.environ)
     env.update(
@@ -50,7 +51,8 @@ def bench_env(args, redis_url):
             "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
             "DATABASE_URL": os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL),
-            "REDIS_URL": redis_url,
+            "REDIS_URL": redises.pages,
+            "DJANGO_LIMITS_REDIS_URL": redises.limits,
             "DJANGO_CACHE_PREFIX": "sendtracker-bench",
             "GUNICORN_BIND": f"127.0.0.1:{args.port}",
             "WEB_CONCURRENCY": str(args.workers),
@@ -88,19 +90,38 @@ def spare_port():
         return sock.getsockname()[1]
 
 
+class Redises(typing.NamedTuple):
+    """The run's two Redis URLs, as docs/deploy.md lays them out: the page cache's, and the limits'."""
+
+    pages: str
+    limits: str
+
+
 @contextlib.contextmanager
 def own_redis(log_path):
-    """The Redis URL the run uses: BENCH_REDIS_URL, or a redis-server of its own, stopped when the run ends."""
+    """The Redises the run uses (``Redises``): BENCH_REDIS_URL for both, or two redis-servers of its own,
+    stopped when the run ends: the page cache's evicts (``allkeys-lru``), the limits' does not."""
     if os.environ.get("BENCH_REDIS_URL"):
-        yield os.environ["BENCH_REDIS_URL"]
+        yield Redises(os.environ["BENCH_REDIS_URL"], os.environ["BENCH_REDIS_URL"])
         return
     if not shutil.which("redis-server"):
         raise SystemExit("The benchmark starts its own Redis: install redis-server, or set BENCH_REDIS_URL.")
+    with contextlib.ExitStack() as running:
+        pages = running.enter_context(
+            _redis_server(log_path, "--maxmemory", REDIS_MAXMEMORY, "--maxmemory-policy", "allkeys-lru")
+        )
+        limits = running.enter_context(
+            _redis_server(log_path.with_name(f"limits-{log_path.name}"), "--maxmemory-policy", "noeviction")
+        )
+        yield Redises(pages, limits)
+
+
+@contextlib.contextmanager
+def _redis_server(log_path, *options):
     port = spare_port()
     command = ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
-    command += ["--maxmemory", REDIS_MAXMEMORY, "--maxmemory-policy", "allkeys-lru"]
     with open(log_path, "w") as log:
-        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        process = subprocess.Popen([*command, *options], stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         try:
             deadline = time.monotonic() + 15
             while True:

@@ -43,24 +43,32 @@ def test_bench_settings_change_only_the_urls_and_the_page_cache():
 
 def test_the_bench_runs_the_server_with_the_bench_settings():
     args = argparse.Namespace(port=8500, workers=2, threads=4, db="pool", env=[])
-    assert server.bench_env(args, "redis://127.0.0.1:1/0")["DJANGO_SETTINGS_MODULE"] == "bench.settings"
+    redises = server.Redises("redis://127.0.0.1:1/0", "redis://127.0.0.1:2/0")
+    env = server.bench_env(args, redises)
+    assert env["DJANGO_SETTINGS_MODULE"] == "bench.settings"
+    assert (env["REDIS_URL"], env["DJANGO_LIMITS_REDIS_URL"]) == redises
 
 
 def test_the_bench_stores_its_pages_in_a_redis_of_its_own_and_stops_it(tmp_path, monkeypatch):
     """A run stores thousands of distinct 180 KB tracker pages: they must not be left in the machine's Redis
-    (one day's runs had left 15 GB there), and the bench's Redis evicts as the cache's Redis must."""
+    (one day's runs had left 15 GB there). The bench's Redises are laid out as docs/deploy.md asks: the
+    page cache's evicts, the limits' does not."""
     import redis
 
     monkeypatch.delenv("BENCH_REDIS_URL", raising=False)
-    with server.own_redis(tmp_path / "redis.log") as url:
-        client = redis.Redis.from_url(url)
-        assert url != os.environ.get("REDIS_URL")
-        assert client.config_get("maxmemory-policy") == {"maxmemory-policy": "allkeys-lru"}
-        assert int(client.config_get("maxmemory")["maxmemory"]) > 0
-        assert client.config_get("save") == {"save": ""}
-        client.set("page", b"x" * 1000)
-    with pytest.raises(redis.ConnectionError):
-        client.ping()
+    with server.own_redis(tmp_path / "redis.log") as redises:
+        pages, limits = redis.Redis.from_url(redises.pages), redis.Redis.from_url(redises.limits)
+        assert os.environ.get("REDIS_URL") not in redises
+        assert redises.pages != redises.limits
+        assert pages.config_get("maxmemory-policy") == {"maxmemory-policy": "allkeys-lru"}
+        assert int(pages.config_get("maxmemory")["maxmemory"]) > 0
+        assert limits.config_get("maxmemory-policy") == {"maxmemory-policy": "noeviction"}
+        for client in (pages, limits):
+            assert client.config_get("save") == {"save": ""}
+            client.set("page", b"x" * 1000)
+    for client in (pages, limits):
+        with pytest.raises(redis.ConnectionError):
+            client.ping()
 
 
 def test_production_has_no_bench_code(settings):
