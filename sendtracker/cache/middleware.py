@@ -13,7 +13,7 @@ served only while each is still current. Each process keeps recently served entr
 memory, so a hit is one read of the tokens from the shared cache.
 
 One render per page and versions: a miss takes a lock named by the key and the declared
-keys' tokens (``add``); other requests that miss the same page meanwhile wait for its entry
+keys' tokens (``add``; on Redis, in the script that read the tokens); other requests that miss the same page meanwhile wait for its entry
 (up to ``RENDER_WAIT_SECONDS``) instead of rendering it again, and serve it only if every
 token it was built from is still current when they read it, as a hit would. A write during
 the wait replaces a token, so they render themselves; so do they when the renderer stores
@@ -58,7 +58,7 @@ KEPT_ATTRIBUTES = re.compile(r"^(xframe_options_exempt|_csp_\w+)$")
 FRESH_ETAG_SECONDS = 3600
 MAX_PROXY_TTL = 3600  # a proxy that missed a purge serves a page at most this long
 SIGNED_IN_COOKIE = "signedin"  # tells caching proxies to pass (see deploy/varnish/default.vcl)
-RENDER_LOCK_KEY = "page-render:{digest}:{versions}"
+RENDER_LOCK_KEY = "page-render:{digest}:"  # and the digest of the declared keys' versions (versions.lock_name)
 RENDER_LOCK_SECONDS = 30  # a renderer that died frees its page after this
 RENDER_WAIT_SECONDS = 2.0  # how long a miss waits for another request's render, then renders itself
 RENDER_POLL_SECONDS = 0.01
@@ -160,10 +160,14 @@ class PageCacheMiddleware:
         entry_key = ENTRY_KEY.format(digest=digest)
         declared = versions.expand(policy.keys_for(request, view_args, view_kwargs))
 
-        # One round trip: the tokens, and the entry unless this process holds a copy.
+        # One round trip: the tokens, and the entry unless this process holds a copy (on Redis, with the
+        # render lock taken in the same script if the entry is missing).
         local = self.local.get(digest)
         wanted = set(declared) | set(local["tokens"] if local else ())
-        tokens, found = versions.read(sorted(wanted), () if local else (entry_key,))
+        lock = (
+            None if local else versions.RenderLock(RENDER_LOCK_KEY.format(digest=digest), declared, RENDER_LOCK_SECONDS)
+        )
+        tokens, found = versions.read(sorted(wanted), () if local else (entry_key,), lock)
         if tokens is None:  # cache unreachable: served uncached
             return None
         entry = local if local is not None and _current(local, tokens) else None
@@ -176,8 +180,12 @@ class PageCacheMiddleware:
                 self.local.put(digest, entry)
         lock_key = None
         if entry is None:
-            lock_key = self.render_lock(digest, declared, tokens)
-            if not self.take(lock_key):  # another request is rendering this page under these versions
+            if lock is not None and lock.taken is not None:  # tried in the read
+                lock_key, mine = lock.name, lock.taken
+            else:
+                lock_key = self.render_lock(digest, declared, tokens)
+                mine = self.take(lock_key)
+            if not mine:  # another request is rendering this page under these versions
                 waited, lock_key = self.wait_for_render(entry_key, lock_key), None
                 if waited is not None:
                     entry, tokens = waited
@@ -196,8 +204,7 @@ class PageCacheMiddleware:
     # -- one render per page and versions -----------------------------------------------
 
     def render_lock(self, digest, declared, tokens):
-        names = hashlib.blake2b(":".join(tokens[key].value for key in declared).encode(), digest_size=12)
-        return RENDER_LOCK_KEY.format(digest=digest, versions=names.hexdigest())
+        return versions.lock_name(RENDER_LOCK_KEY.format(digest=digest), declared, tokens)
 
     def take(self, lock_key):
         """Whether this request renders the page (True also when the lock cannot be reached)."""

@@ -14,6 +14,8 @@ still current. A write replaces the tokens of the keys it changed (``bump``).
   pages stored under the old one are never served again.
 """
 
+import contextlib
+import hashlib
 import logging
 import math
 import secrets
@@ -21,7 +23,8 @@ import threading
 import time
 from datetime import timedelta
 
-from django.core.cache import cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
+from django.core.cache.backends.redis import RedisCache
 from django.utils import timezone
 
 logger = logging.getLogger(__name__)
@@ -124,8 +127,84 @@ def bump(keys):
     return tokens
 
 
-def read(keys, extra=()):
-    """``({key: Token}, {extra cache key: value})`` in one round trip; ``(None, {})`` if the cache is unusable."""
+class RenderLock:
+    """A render lock ``read`` may take in its own round trip: asked for with the keys its name is made from.
+
+    On Redis, when the entry ``read`` fetches (the last of ``extra``) is missing and every key of
+    ``declared`` has a stored token, the read's script takes the lock named ``lock_name(prefix,
+    those tokens)`` (SET NX) and ``taken`` says whether it did; otherwise ``taken`` stays None
+    and the caller takes the lock itself, by the same name.
+    """
+
+    def __init__(self, prefix, declared, seconds):
+        self.prefix, self.declared, self.seconds = prefix, declared, seconds
+        self.taken = None
+        self.name = None
+
+
+def lock_name(prefix, declared, tokens):
+    """The render lock for ``declared`` at ``tokens``: their stored bytes' SHA-1, as the read's script makes it."""
+    dumps = _stored_bytes()
+    digest = hashlib.sha1(usedforsecurity=False)
+    for key in declared:
+        digest.update(dumps(tokens[key].as_value()))
+    return prefix + digest.hexdigest()
+
+
+def _stored_bytes():
+    serializer = getattr(getattr(cache, "_cache", None), "_serializer", None)
+    if serializer is not None:
+        return serializer.dumps
+    return lambda value: repr(value).encode()  # another cache: any name the same tokens always make
+
+
+# KEYS: the versions (``declared`` first), then the entry. ARGV: how many versions, how many declared,
+# the lock's name up to its digest, its lifetime. Returns the values MGET read and 1 (the lock taken),
+# 2 (another request holds it) or 0 (not tried: the entry is there, or a declared version is missing).
+_READ_AND_LOCK = """
+local values = redis.call('MGET', unpack(KEYS))
+local versions, declared = tonumber(ARGV[1]), tonumber(ARGV[2])
+if values[versions + 1] then return {values, 0} end
+local stored = {}
+for position = 1, declared do
+  if not values[position] then return {values, 0} end
+  stored[position] = values[position]
+end
+local name = ARGV[3] .. redis.sha1hex(table.concat(stored))
+if redis.call('SET', name, '1', 'NX', 'EX', ARGV[4]) then return {values, 1} end
+return {values, 2}
+"""
+
+
+def _read_and_lock(keys, extra, lock):
+    """``cache.get_many`` of the versions and ``extra``, and ``lock`` tried, in one script; None off Redis."""
+    backend = caches[DEFAULT_CACHE_ALIAS]
+    if lock is None or not extra or not isinstance(backend, RedisCache):
+        return None
+    declared = [PREFIX + key for key in lock.declared]
+    names = declared + [PREFIX + key for key in keys if key not in lock.declared] + list(extra)
+    made = [cache.make_key(name) for name in names]
+    values, outcome = backend._cache.get_client(made[0], write=True).eval(
+        _READ_AND_LOCK,
+        len(made),
+        *made,
+        len(names) - len(extra),
+        len(declared),
+        cache.make_key(lock.prefix),
+        lock.seconds,
+    )
+    loads = backend._cache._serializer.loads
+    found = {name: loads(value) for name, value in zip(names, values, strict=True) if value is not None}
+    if outcome:
+        lock.taken = outcome == 1
+    return found
+
+
+def read(keys, extra=(), lock=None):
+    """``({key: Token}, {extra cache key: value})`` in one round trip; ``(None, {})`` if the cache is unusable.
+
+    ``lock``: a ``RenderLock`` to take in the same round trip if the last of ``extra`` is missing (on Redis).
+    """
     if _failed_bumps:
         with _retry_lock:
             pending = set(_failed_bumps)
@@ -133,7 +212,9 @@ def read(keys, extra=()):
             if pending and bump(pending) is None:
                 return None, {}
     try:
-        found = cache.get_many([PREFIX + key for key in keys] + list(extra))
+        found = _read_and_lock(keys, extra, lock)
+        if found is None:
+            found = cache.get_many([PREFIX + key for key in keys] + list(extra))
     except Exception:
         logger.warning("Cache unreachable: pages are served uncached.", exc_info=True)
         return None, {}
@@ -147,6 +228,13 @@ def read(keys, extra=()):
         elif token.expired():
             expired.append(key)
         tokens[key] = token
+    if lock is not None and lock.taken is not None:
+        lock.name = lock_name(lock.prefix, lock.declared, tokens)  # as the script named it, from what it read
+        if expired:  # taken under tokens about to be replaced: let go, and the caller takes its own
+            if lock.taken:
+                with contextlib.suppress(Exception):
+                    cache.delete(lock.name)
+            lock.taken = lock.name = None
     if expired:
         renewed = bump(expired)
         if renewed is None:
