@@ -265,13 +265,19 @@ def partnership_change_member(*, membership, by=None, **fields):
     locked.full_clean()
     locked.save()
     if left_before and {"left_on", "left_note"} & set(changed):
-        # A corrected leaving date or note: its public entry says the same.
-        PartnershipEvent.objects.filter(
-            kind=PartnershipEvent.Kind.MEMBER_LEFT,
-            partnership=locked.partnership,
-            councils=locked.council,
-            effective_on=left_before,
-        ).update(effective_on=locked.left_on, note=locked.left_note)
+        # A corrected leaving date or note: its public entry says the same, and no other entry changes
+        # (a council that left twice the same day has two).
+        entries = PartnershipEvent.objects.filter(kind=PartnershipEvent.Kind.MEMBER_LEFT, membership=locked)
+        if not entries.exists():  # recorded before leavings named their membership: that day's one entry
+            entries = PartnershipEvent.objects.filter(
+                kind=PartnershipEvent.Kind.MEMBER_LEFT,
+                membership=None,
+                partnership=locked.partnership,
+                councils=locked.council,
+                effective_on=left_before,
+            )
+            entries = entries if entries.count() == 1 else entries.none()
+        entries.update(effective_on=locked.left_on, note=locked.left_note)
     for name in EDITABLE_MEMBERSHIP_FIELDS:
         setattr(membership, name, getattr(locked, name))
     if changed:
@@ -317,6 +323,7 @@ def partnership_remove_member(
         note=note,
         source_url=status_source_url,
         by=by,
+        membership=locked,
     )
     signals.send_change(signals.MEMBER_LEFT, locked)
     if new_status:
@@ -379,11 +386,14 @@ def partnership_delete(*, partnership, by=None, public_note="", public_source_ur
     locked.delete()
 
 
-def _record_event(kind, *, partnership, councils, effective_on=None, note="", source_url="", by=None, **names):
+def _record_event(
+    kind, *, partnership, councils, effective_on=None, note="", source_url="", by=None, membership=None, **names
+):
     """One public PartnershipEvent: councils' names are kept, so it reads after any deletion."""
     event = PartnershipEvent(
         kind=kind,
         partnership=partnership,
+        membership=membership,
         partnership_name=names.get("partnership_name") or partnership.name,
         council_name=councils[0].short_name if kind in _MEMBER_KINDS else "",
         effective_on=effective_on or timezone.localdate(),

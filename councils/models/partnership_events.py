@@ -12,7 +12,7 @@ from django.db import models
 from django.urls import reverse
 
 from .councils import Council
-from .partnerships import Partnership
+from .partnerships import Partnership, PartnershipMembership
 
 
 class PartnershipEventQuerySet(models.QuerySet):
@@ -55,6 +55,14 @@ class PartnershipEvent(models.Model):
     )
     councils = models.ManyToManyField(
         Council, related_name="partnership_events", help_text="The councils whose pages show this event."
+    )
+    membership = models.ForeignKey(
+        PartnershipMembership,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The membership a council's leaving ended: a correction to it corrects this entry, and no other.",
     )
     effective_on = models.DateField(help_text="When it happened, as reported.")
     note = models.TextField("public note", blank=True)

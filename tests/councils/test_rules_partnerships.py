@@ -785,6 +785,55 @@ def test_correcting_an_earlier_membership_leaves_a_later_leaving_on_the_same_day
     ]
 
 
+def council_left_twice_on_one_day():
+    partnership, council = PartnershipFactory(), CouncilFactory()
+    first = add(partnership, council)
+    partnership_remove_member(membership=first, left_on=MARCH, note="Left after the vote.", by=None)
+    second = add(partnership, council, joined_on=MARCH)
+    partnership_remove_member(membership=second, left_on=MARCH, note="Left again the same afternoon.", by=None)
+    return first, second
+
+
+def public_leavings():
+    return sorted(PartnershipEvent.objects.values_list("effective_on", "note"))
+
+
+def test_correcting_the_note_of_the_first_of_two_leavings_on_one_day_changes_its_entry_only():
+    first, _second = council_left_twice_on_one_day()
+
+    partnership_change_member(membership=first, left_note="Left after the council's vote.")
+
+    assert public_leavings() == [(MARCH, "Left after the council's vote."), (MARCH, "Left again the same afternoon.")]
+
+
+def test_correcting_the_date_of_the_second_of_two_leavings_on_one_day_moves_its_entry_only():
+    _first, second = council_left_twice_on_one_day()
+    later = MARCH + datetime.timedelta(days=2)
+
+    partnership_change_member(membership=second, left_on=later)
+
+    assert public_leavings() == [(MARCH, "Left after the vote."), (later, "Left again the same afternoon.")]
+
+
+def test_a_leaving_recorded_before_entries_named_their_membership_is_still_corrected():
+    membership = add(PartnershipFactory(), CouncilFactory())
+    partnership_remove_member(membership=membership, left_on=MARCH, note="Left.", by=None)
+    PartnershipEvent.objects.update(membership=None)  # as the entries recorded before migration 0009 were
+
+    partnership_change_member(membership=membership, left_note="Left after the vote.")
+
+    assert public_leavings() == [(MARCH, "Left after the vote.")]
+
+
+def test_two_unnamed_leavings_on_one_day_are_left_as_they_were_rather_than_both_rewritten():
+    first, _second = council_left_twice_on_one_day()
+    PartnershipEvent.objects.update(membership=None)
+
+    partnership_change_member(membership=first, left_note="A correction that names no entry.")
+
+    assert public_leavings() == [(MARCH, "Left after the vote."), (MARCH, "Left again the same afternoon.")]
+
+
 def test_a_leaving_dated_before_the_council_joined_is_refused_in_words_and_saves_nothing():
     membership = add(PartnershipFactory(), CouncilFactory(), joined_on=AUGUST)
 
