@@ -475,6 +475,10 @@ LOGGING = {
         "django.server": {"level": "WARNING"},
         # django-axes: failures and lockouts are warnings; its INFO chatter is not needed.
         "axes": {"level": "WARNING"},
+        # Each 4xx answer is already one sendtracker.requests line (method, path, status, request id);
+        # Django's own warning for it would be a second line per refused request, and in a flood
+        # of refusals, half the log. Its 5xx errors, with their tracebacks, are kept.
+        "django.request": {"level": "ERROR"},
     },
 }
 

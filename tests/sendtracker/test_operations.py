@@ -182,6 +182,19 @@ def test_django_request_lines_for_4xx_answers_carry_the_request_id(client, caplo
     assert record.request_id == "trace-4xx" == response["X-Request-ID"]
 
 
+def test_a_refused_request_is_one_log_line_and_a_server_error_is_still_logged_with_its_traceback(client, caplog):
+    """A flood of refusals (a 429 per request) writes one line per request, not two: Django's own 4xx
+    warning repeated what the request line says. A 500 is still logged, with its traceback."""
+    assert logging.getLogger("django.request").getEffectiveLevel() == logging.ERROR
+    with caplog.at_level(logging.INFO, logger="sendtracker.requests"):
+        response = client.get("/tracker/?status=bogus", HTTP_X_REQUEST_ID="refused-once")
+    assert response.status_code == 400
+    lines = [record for record in caplog.records if getattr(record, "request_id", None) == "refused-once"]
+    lines += [record for record in caplog.records if record.name == "django.request"]
+    assert [(record.name, record.levelname) for record in lines] == [("sendtracker.requests", "INFO")]
+    assert logging.getLogger("django.request").isEnabledFor(logging.ERROR)
+
+
 def test_a_line_outside_any_request_says_so_with_a_null_id():
     record = logging.LogRecord("app", logging.INFO, __file__, 1, "outside a request", None, None)
     RequestIdFilter().filter(record)
