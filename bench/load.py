@@ -8,6 +8,7 @@ import json
 import os
 import random
 import re
+import secrets
 import shutil
 import statistics
 import subprocess
@@ -50,9 +51,13 @@ def wrk_threads(connections):
     return 1 if connections < 8 else 2
 
 
-def run_wrk(base_url, scenario, connections, duration):
-    threads = wrk_threads(connections)
-    scenario = concrete(scenario, TOKENS_PER_SECOND * duration)
+def wrk_config(scenario, threads):
+    """What bench/wrk.lua reads as ``config`` for one round of ``scenario`` (``concrete``: with its tokens).
+
+    ``salt`` is new in each round and begins every "{n}": the database keeps the comments of every
+    earlier run, and wrk's own random numbers repeat from run to run (it seeds them from the clock),
+    so a round could send the very texts an earlier one had, and be refused as duplicates.
+    """
     config = {
         "method": scenario.get("method", "GET"),
         "path": scenario["path"],
@@ -61,9 +66,16 @@ def run_wrk(base_url, scenario, connections, duration):
         "vary_ip": scenario.get("vary_ip", False),
         "tokens": scenario.get("tokens", []),
         "threads": threads,
+        "salt": secrets.token_hex(8),
     }
     if scenario.get("sequence"):
         config.update(sequence=scenario["sequence"], start=scenario["start"])
+    return config
+
+
+def run_wrk(base_url, scenario, connections, duration):
+    threads = wrk_threads(connections)
+    config = wrk_config(concrete(scenario, TOKENS_PER_SECOND * duration), threads)
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(f"local config = {lua_table(config)}\n")
         script.write(WRK_SCRIPT.read_text())

@@ -1,7 +1,7 @@
 -- wrk script for `make bench` (bench/load.py): sends one scenario's request and counts the
 -- answers by status. bench/load.py runs it with a first line prepended that defines
--- `config`: {method, path, headers, body, vary_ip, tokens, threads}. "{n}" in the path, a header or the body
--- becomes a new value in each request; "{date}" in the path a random day from 2019-01-01 to
+-- `config`: {method, path, headers, body, vary_ip, tokens, threads, salt}. "{n}" in the path, a header or the body
+-- becomes a new value in each request (the round's salt, the thread, a count, a random number); "{date}" in the path a random day from 2019-01-01 to
 -- yesterday; "{token}" in the body the next unused form token of `tokens` (each thread takes
 -- every `threads`-th, so no two requests share one); vary_ip sends each request from another
 -- X-Forwarded-For address.
@@ -42,7 +42,8 @@ end
 
 function request()
   n = n + 1
-  local unique = tostring(n) .. "-" .. tostring(math.random(1, 1000000000))
+  -- The round's salt first (bench/load.py wrk_config): wrk's random numbers repeat from one run to another.
+  local unique = (config.salt or "") .. "-" .. tostring(thread_index or 1) .. "-" .. tostring(n) .. "-" .. tostring(math.random(1, 1000000000))
   local headers = {}
   for k, v in pairs(config.headers) do headers[k] = string.gsub(v, "{n}", unique) end
   local path = string.gsub(config.path, "{n}", unique)

@@ -137,3 +137,16 @@ def test_the_scenarios_no_cache_can_answer_never_repeat_a_request():
         sent = [scenarios.sequence_path(path, sequence, n) for n in range(20000)]
         assert len(set(sent)) == len(sent)
         assert all("{" not in url and "as_of=" in url and "ordering=" in url for url in sent)
+
+
+def test_each_round_of_wrk_makes_its_texts_new_not_only_new_in_the_run():
+    """The database keeps every run's comments, and wrk seeds its random numbers from the clock, so two
+    runs could send the same "A benchmark comment {n}" texts: one round of "comment POST valid" was
+    answered 400 ("already been sent") 325 times. Each round now begins every "{n}" with a salt of its own."""
+    from bench import load
+
+    scenario = {"method": "POST", "path": "/articles/a/comments/", "body": "text={n}&started={token}", "tokens": []}
+    salts = {load.wrk_config(scenario, threads=1)["salt"] for _ in range(50)}
+    assert len(salts) == 50 and all(len(salt) == 16 for salt in salts)
+    script = load.WRK_SCRIPT.read_text()
+    assert 'local unique = (config.salt or "") ..' in script
