@@ -97,41 +97,20 @@ def _address_parts(view_name, _script_prefix, _urlconf, _site_url):
     return tuple(absolute_url(reverse(view_name, kwargs={"slug": _PLACEHOLDER})).split(_PLACEHOLDER))
 
 
-# What ``council_list`` reads of each council (``council_rows``).
-COUNCIL_FIELDS = (
-    "id",
-    "slug",
-    "short_name",
-    "gss_code",
-    "la_number",
-    "name",
-    "code",
-    "region",
-    "council_type",
-    "population",
-    "latitude",
-    "longitude",
-    "status",
-    "status_effective_on",
-    "ofsted_judgement",
-    "ofsted_judgement_on",
-    "in_safety_valve",
-    "safety_valve_amount",
-    "updated_at",
-)
-
-
 def council_rows(councils, shown, *, as_of=None):
-    """The rows ``council_list`` reads (``COUNCIL_FIELDS``, and ``status_as_of`` and ``status_effective_as_of``
+    """The rows ``council_list`` reads (each council's columns, and ``status_as_of`` and ``status_effective_as_of``
     with a date) for ``councils`` (``tracker_facts.CouncilFacts``, as ``TrackerFacts.listed`` lists them),
-    with the status as ``shown`` on ``as_of`` (``{pk: (status, since, change)}``)."""
+    with the status as ``shown`` on ``as_of`` (``{pk: (status, since, change)}``).
+
+    Each row is the council's own values (read, never changed: ``council_list`` only reads them), or
+    with a date a copy of them with the day's status added, made at C speed rather than field by field.
+    """
+    if not as_of:
+        return [council.values for council in councils]
     rows = []
     for council in councils:
-        row = {field: council.values[field] for field in COUNCIL_FIELDS}
-        if as_of:
-            status, since, _change = shown[council.pk]
-            row["status_as_of"], row["status_effective_as_of"] = status.value, since
-        rows.append(row)
+        status, since, _change = shown[council.pk]
+        rows.append({**council.values, "status_as_of": status.value, "status_effective_as_of": since})
     return rows
 
 
