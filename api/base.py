@@ -90,15 +90,16 @@ class AnonymousThrottle(AnonRateThrottle):
             return True  # as DRF's throttle on the tolerant cache: while Redis is down, nobody is held back
         if allowed:
             return True
-        self.full_window = (count, float(oldest))
+        self.full_window = (count, float(oldest) if oldest else None)  # None: a rate of none at all
         return self.throttle_failure()
 
     def wait(self):
         if not hasattr(self, "full_window"):
             return super().wait()
         count, oldest = self.full_window  # DRF's arithmetic, on the window the script read
+        remaining = self.duration if oldest is None else self.duration - (self.now - oldest)
         available = self.num_requests - count + 1
-        return None if available <= 0 else (self.duration - (self.now - oldest)) / available
+        return None if available <= 0 else remaining / available
 
 
 # KEYS[1]: the window; ARGV: now, duration, the number of requests allowed in it. Returns

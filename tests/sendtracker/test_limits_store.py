@@ -169,6 +169,13 @@ def test_the_throttle_costs_one_round_trip_and_answers_as_drf_does(stores, setti
     assert not allowed_at(1_000_061.0)[0]
 
 
+def test_a_rate_of_none_at_all_refuses_every_request_and_says_how_long_to_wait(stores, settings):
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": "0/minute"}}
+    throttled = Client().get("/api/key-figures/")
+    assert throttled.status_code == 429
+    assert int(throttled["Retry-After"]) == 60
+
+
 def test_readers_at_once_never_get_more_than_the_rate(stores, settings, rf):
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": "10/minute"}}
     request = rf.get("/api/key-figures/", REMOTE_ADDR="192.0.2.45")
