@@ -20,6 +20,7 @@ from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from rest_framework import serializers
+from rest_framework.settings import api_settings
 
 from councils.choices import MembershipRole
 from councils.models import Council, PartnershipMembership
@@ -72,6 +73,9 @@ class SlugAddresses:
     def __init__(self, view_name):
         self.view_name = view_name
         self.before, self.after = _address_parts(view_name, get_script_prefix(), get_urlconf(), settings.SITE_URL)
+
+    def parts(self):
+        return self.before, self.after
 
     def __call__(self, slug):
         if slug in _matching_slugs or _matches(slug):
@@ -139,44 +143,78 @@ def council_list(councils, *, facts, as_of=None):
     api_council = SlugAddresses("api:council-detail")
     council_page = SlugAddresses("councils:detail")
     zone = timezone.get_current_timezone_name()
+    drawn = _drawn_rows(facts, (zone, api_council.parts(), council_page.parts(), *_drf_formats()))
     rows = []
     for council in councils:
-        links = boards.get(council["id"], [])
-        status_effective_as_of = council.get("status_effective_as_of")
-        slug = council["slug"]
-        rows.append(
-            {
-                "slug": slug,
-                "name": council["short_name"],
-                "gss_code": council["gss_code"],
-                "la_number": council["la_number"],
-                "url": api_council(slug),
-                "page_url": council_page(slug),
-                "official_name": council["name"],
-                "code": council["code"],
-                "region": council["region"],
-                "council_type": council["council_type"],
-                "council_type_label": COUNCIL_TYPE_LABELS.get(council["council_type"], council["council_type"]),
-                "population": council["population"],
-                "latitude": council["latitude"],
-                "longitude": council["longitude"],
-                "status": council["status"],
-                "status_label": STATUS_LABELS.get(council["status"], council["status"]),
-                "status_effective_on": _date(council["status_effective_on"]),
-                "status_as_of": council.get("status_as_of"),
-                "status_effective_as_of": status_effective_as_of.isoformat() if status_effective_as_of else None,
-                "ofsted_judgement": council["ofsted_judgement"],
-                "ofsted_judgement_label": OFSTED_LABELS.get(council["ofsted_judgement"], council["ofsted_judgement"]),
-                "ofsted_judgement_on": _date(council["ofsted_judgement_on"]),
-                "in_safety_valve": council["in_safety_valve"],
-                "safety_valve_amount": _money(council["safety_valve_amount"]),
-                "icb": {"name": links[0]["name"], "code": links[0]["code"]} if links else None,
-                "care_boards": links,
-                "partnerships": memberships.get(council["id"], []),
-                "updated_at": None if council["updated_at"] is None else _updated_at(council["updated_at"], zone),
-            }
+        partnerships = memberships.get(council["id"], [])
+        key = (
+            council["id"],
+            council.get("status_as_of"),
+            council.get("status_effective_as_of"),
+            tuple(tuple(membership.values()) for membership in partnerships),
         )
+        row = drawn.get(key)
+        if row is None:
+            row = drawn[key] = _council_row(council, boards, partnerships, api_council, council_page, zone)
+        rows.append(row)
     return rows
+
+
+_rows_of = (None, None, None)  # (facts, what else a row depends on, {council and its day: row})
+ROWS_KEPT = 8192  # about 2 KB each: some 16 MB at most per process
+
+
+def _drawn_rows(facts, context):
+    """The rows already drawn for these facts and ``context`` (time zone, addresses, DRF's formats): a row
+    depends on nothing else but its council, its status on the day and its partnerships then, so each
+    is drawn once per process and shared by the lists that show it, which only read it."""
+    global _rows_of
+    kept_for, kept_context, drawn = _rows_of
+    if kept_for is not facts or kept_context != context or len(drawn) >= ROWS_KEPT:
+        drawn = {}
+        _rows_of = (facts, context, drawn)
+    return drawn
+
+
+def _drf_formats():
+    return (api_settings.DATE_FORMAT, api_settings.DATETIME_FORMAT)
+
+
+def _council_row(council, boards, partnerships, api_council, council_page, zone):
+    """One council's dict, as ``CouncilSerializer`` makes it."""
+    links = boards.get(council["id"], [])
+    status_effective_as_of = council.get("status_effective_as_of")
+    slug = council["slug"]
+    return {
+        "slug": slug,
+        "name": council["short_name"],
+        "gss_code": council["gss_code"],
+        "la_number": council["la_number"],
+        "url": api_council(slug),
+        "page_url": council_page(slug),
+        "official_name": council["name"],
+        "code": council["code"],
+        "region": council["region"],
+        "council_type": council["council_type"],
+        "council_type_label": COUNCIL_TYPE_LABELS.get(council["council_type"], council["council_type"]),
+        "population": council["population"],
+        "latitude": council["latitude"],
+        "longitude": council["longitude"],
+        "status": council["status"],
+        "status_label": STATUS_LABELS.get(council["status"], council["status"]),
+        "status_effective_on": _date(council["status_effective_on"]),
+        "status_as_of": council.get("status_as_of"),
+        "status_effective_as_of": status_effective_as_of.isoformat() if status_effective_as_of else None,
+        "ofsted_judgement": council["ofsted_judgement"],
+        "ofsted_judgement_label": OFSTED_LABELS.get(council["ofsted_judgement"], council["ofsted_judgement"]),
+        "ofsted_judgement_on": _date(council["ofsted_judgement_on"]),
+        "in_safety_valve": council["in_safety_valve"],
+        "safety_valve_amount": _money(council["safety_valve_amount"]),
+        "icb": {"name": links[0]["name"], "code": links[0]["code"]} if links else None,
+        "care_boards": links,
+        "partnerships": partnerships,
+        "updated_at": None if council["updated_at"] is None else _updated_at(council["updated_at"], zone),
+    }
 
 
 _boards_of = (None, None)  # (facts, their care boards as the list shows them): made once per set of facts

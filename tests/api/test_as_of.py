@@ -1,5 +1,7 @@
 """The API as it stood on a date, as the public pages show it: partnerships and memberships in force then."""
 
+import datetime
+
 import pytest
 from django.core.management import call_command
 
@@ -75,3 +77,26 @@ def test_the_council_list_says_what_each_councils_own_page_says_on_the_day(clien
         assert "West Midlands regional expert partnership" in names
     elif members:
         assert "West Midlands Change Programme Partnership" in names
+
+
+def test_a_council_list_drawn_once_still_shows_each_change_at_once(client, story):
+    """The list's rows are drawn once per process (api/fastlists.py): an edit must show on the next list."""
+    from councils.models import Council, Partnership
+    from councils.partnerships import partnership_change_member
+    from councils.services import council_set_status
+
+    def herefordshire(**params):
+        rows = client.get("/api/councils/", {"scope": "all", "q": "Herefordshire", **params}).json()["results"]
+        return next(row for row in rows if row["slug"] == "herefordshire")
+
+    before = herefordshire(as_of="2024-06-01")
+    council = Council.objects.get(slug="herefordshire")
+    council_set_status(council=council, status="withdrawn", effective_on=datetime.date(2024, 5, 1), note="Withdrew.")
+    assert herefordshire(as_of="2024-06-01")["status_as_of"] == "withdrawn" != before["status_as_of"]
+
+    membership = Partnership.objects.get(slug="west-midlands").memberships.get(council=council)
+    partnership_change_member(membership=membership, joined_on=datetime.date(2023, 9, 2))
+    assert [entry["joined_on"] for entry in herefordshire(as_of="2024-06-01")["partnerships"]] == ["2023-09-02"]
+
+    Council.objects.filter(pk=council.pk).update(population=123_456)  # a bulk write, no row named
+    assert herefordshire(as_of="2024-06-01")["population"] == 123_456
