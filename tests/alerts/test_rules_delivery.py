@@ -154,6 +154,15 @@ def test_a_weekly_reply_follower_hears_of_replies_to_their_comment_only(smtp, mo
     assert listed(smtp, reader.email) == [[f"Ann replied on “{article.headline}”"]]
 
 
+def start_of_next_week():
+    """Monday 00:00 UTC of the next ISO week: a later week's digest, never 7 days after anything done now.
+
+    (Six days on, which these tests used, is the same ISO week when the tests run on a Monday.)
+    """
+    now = timezone.now()
+    return (now + datetime.timedelta(days=7 - now.weekday())).replace(hour=0, minute=0, second=0, microsecond=0)
+
+
 def test_a_digest_starts_after_the_last_one_and_after_confirmation(smtp, councils):
     here, shrop, _powys = councils
     reader = weekly("tracker@example.org", "tracker", confirmed_days_ago=3)
@@ -170,7 +179,7 @@ def test_a_digest_starts_after_the_last_one_and_after_confirmation(smtp, council
 
     # The next week: only what happened since, under the next week's name.
     council_set_status(council=shrop, status=PilotStatus.EOI_SUBMITTED)
-    next_week = timezone.now() + datetime.timedelta(days=6)
+    next_week = start_of_next_week()
     assert delivery.send_digest(reader, next_week, mail.get_connection())
     assert listed(smtp, reader.email)[1] == ["Shropshire: Considering → Expression of interest submitted"]
     assert reader.sent.filter(key=f"digest:{delivery.digest_week(next_week)}").exists()
@@ -236,7 +245,7 @@ def test_a_correction_reaches_a_weekly_reader_only_if_told_of_the_change(smtp, c
     status_change_correct(change=earlier, by=editor, reason="Minutes", note="Cabinet decided.")
     status_change_correct(change=untold, by=editor, reason="Minutes", note="Later.")
     reader.refresh_from_db()
-    assert delivery.send_digest(reader, timezone.now() + datetime.timedelta(days=6), mail.get_connection())
+    assert delivery.send_digest(reader, start_of_next_week(), mail.get_connection())
     (corrections,) = listed(smtp, reader.email)[1:]
     assert len(corrections) == 1 and corrections[0].startswith("Correction: Herefordshire")
 
