@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 
 from sendtracker import cache
+from sendtracker.cache import copies
 
 from . import protection
 
@@ -27,3 +28,7 @@ class CommentsConfig(AppConfig):
             exclude=("CommentReport", "ModerationWord"),
         )
         cache.register_fresh_value("comment_form_started", protection.fresh_form_token)
+        from .services import ARTICLES_KEY  # models are loaded by now
+
+        # A refused comment's claim reads, in the limits' own Redis, whether the articles changed.
+        copies.keep(ARTICLES_KEY)

@@ -4,7 +4,7 @@
 class CommentRefused(Exception):
     """A submission or report that is turned away, with the reason a reader is shown and its status code."""
 
-    # The page cache version a refusal read with its claim, for its page (protection.claim_submission).
+    # What a refusal read with its claim of the page cache's version, for its page (protection.claim_submission).
     version = None
 
     def __init__(self, message, *, status=400, field=None, retry_after=None):

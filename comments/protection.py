@@ -16,7 +16,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from sendtracker import limits
-from sendtracker.cache import fresh_value, versions
+from sendtracker.cache import copies, fresh_value, versions
 from sendtracker.client_address import client_address
 
 from . import checks
@@ -297,8 +297,9 @@ def check_report_rate_limit(*, ip_hash):
 # script (atomic, one round trip); on another cache they are the separate calls. A refusal
 # also reads, in the same script, the version of the page cache key its page needs
 # (``version_key``: the articles', for the kept copy of the article), so the whole refusal
-# is that one round trip, where the limits live in the page cache's Redis. Where they have
-# a Redis of their own (``sendtracker.limits``), the page reads the version itself: two.
+# is that one round trip: where the limits live in the page cache's Redis, the version itself;
+# where they have a Redis of their own (``sendtracker.limits``), the copy of it kept there
+# (sendtracker/cache/copies.py).
 
 DUPLICATE = "This comment has already been sent. You do not need to send it again."
 
@@ -349,9 +350,10 @@ def claim_submission(*, nonce, ip_hash, email, duplicate_key, version_key=None):
 
     Refuses, in this order: a form already sent (400), the address over its limit (429), the
     email address over its limit (429), the same text already sent to this article (400).
-    On Redis the refusal carries, as ``version``, the token of the page cache key ``version_key``
-    read in the same round trip (None when only ``versions.read`` can tell it: see
-    ``versions.token_from_stored``).
+    On Redis the refusal carries, as ``version``, what the same round trip read of the page cache
+    key ``version_key``: ``("page", its token's value)``, or with the limits in a Redis of their
+    own ``("copy", its copy's value)``; None when only ``versions.read`` can tell (see
+    ``versions.token_from_stored`` and ``copies.value_from_stored``).
     """
     email = checks.normalise_email(email)
     ip_key = _rate_key("ip", ip_hash)
@@ -367,8 +369,12 @@ def claim_submission(*, nonce, ip_hash, email, duplicate_key, version_key=None):
     # ``make_and_validate_key`` say nothing a Redis script needs).
     make_key = limits.store().make_key
     keys = [make_key(key) for key in (NONCE_KEY.format(nonce), ip_key, email_key or ip_key, duplicate_key)]
+    copied = False
     if version_key is not None and limits.shares_page_cache():
         keys.append(versions.stored_name(version_key))
+    elif version_key is not None and copies.active(version_key):
+        keys.append(copies.stored_name(version_key))  # its copy in the limits' own Redis
+        copied = True
     try:
         outcome, wait, *stored = client.eval(
             _CLAIM_SCRIPT,
@@ -398,8 +404,17 @@ def claim_submission(*, nonce, ip_hash, email, duplicate_key, version_key=None):
     else:
         return Claim(rate_keys, duplicate_key)
     if stored:
-        refusal.version = versions.token_from_stored(stored[0])
+        refusal.version = _version_read(stored[0], version_key, copied)
     raise refusal
+
+
+def _version_read(raw, key, copied):
+    """What a refusal's page is told of ``key``'s version from ``raw``, the bytes the claim's script read."""
+    if copied:
+        value = copies.value_from_stored(raw, key)
+        return None if value is None else ("copy", value)
+    token = versions.token_from_stored(raw)
+    return None if token is None else ("page", token.value)
 
 
 def _claim_step_by_step(nonce, ip_hash, email, duplicate_key):

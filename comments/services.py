@@ -6,7 +6,9 @@ before, in comments/protection.py; what the words say, in comments/checks.py.
 
 import datetime
 import functools
+import time
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from auditlog.models import LogEntry as AuditEntry
 from django.conf import settings
@@ -19,7 +21,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from sendtracker import limits
-from sendtracker.cache import versions
+from sendtracker.cache import copies, versions
 
 from . import checks, signals
 from .exceptions import CommentRefused
@@ -239,7 +241,7 @@ REFUSAL_FIELDS = ("slug", "headline", "status", "published_at", "comment_moderat
 # The page cache's dependency key that every write to an articles table replaces (articles/apps.py).
 ARTICLES_KEY = "articles"
 REFUSAL_ARTICLES_KEPT = 512
-_refusal_articles = {}  # slug -> (the articles key's version when read, the article or None)
+_refusal_articles = {}  # slug -> _KeptArticle
 
 
 @functools.cache
@@ -256,7 +258,7 @@ def _article_by_slug(slug):
     return found[0] if found else None
 
 
-def article_for_refusal(slug, token=None):
+def article_for_refusal(slug, version=None):
     """The published article ``slug`` (404 if none) with what a refusal page shows, usually without a query.
 
     A refused comment is answered before the expensive work (docs/performance.md, issue 15).
@@ -269,23 +271,49 @@ def article_for_refusal(slug, token=None):
     the model's rule, applied to the copy (``Article.is_published``), so a scheduled article
     opens on time.
 
-    ``token``: the ``articles`` key's version when the refusal's claim read it in its own round
-    trip (``protection.claim_submission``), so the refusal makes no other; without it the shared
-    cache is read here.
+    ``version``: what the refusal's claim read in its own round trip (``protection.claim_submission``),
+    so the refusal makes no other: ``("page", the articles key's version)``, or, with the limits in a
+    Redis of their own, ``("copy", the copy of it kept there)`` (sendtracker/cache/copies.py). A copy
+    is believed for ``copies.CHECK_SECONDS``; then the page cache's version is read as well, and
+    if that moved while the copy did not (the copy missed a bump), the copy is replaced and the
+    article read again. Without ``version`` the page cache's is read here.
     """
-    if token is None:
-        tokens, _ = versions.read([ARTICLES_KEY])
-        token = tokens[ARTICLES_KEY] if tokens else None
-    version = token.value if token is not None else None
+    page = None
+    if version is None:
+        version = page = _articles_version()
     kept = _refusal_articles.get(slug)
-    if version is not None and kept is not None and kept[0] == version:
-        article = kept[1]
-    else:
-        article = _article_by_slug(slug)
-        if version is not None:
-            if len(_refusal_articles) >= REFUSAL_ARTICLES_KEPT:
-                _refusal_articles.clear()
-            _refusal_articles[slug] = (version, article)
+    if version is not None and kept is not None and kept.version == version:
+        if version[0] == "page" or time.monotonic() - kept.checked < copies.CHECK_SECONDS:
+            return _published(kept.article)
+        page = _articles_version()
+        if page is not None and page == kept.page:
+            _refusal_articles[slug] = kept._replace(checked=time.monotonic())
+            return _published(kept.article)
+        replaced = copies.replace(ARTICLES_KEY) if page is not None else None
+        version = None if replaced is None else ("copy", replaced)
+    elif version is not None and page is None:
+        page = version if version[0] == "page" else _articles_version()  # for a copy: to check it against
+    article = _article_by_slug(slug)
+    if version is not None and page is not None:
+        if len(_refusal_articles) >= REFUSAL_ARTICLES_KEPT:
+            _refusal_articles.clear()
+        _refusal_articles[slug] = _KeptArticle(version, page, time.monotonic(), article)
+    return _published(article)
+
+
+class _KeptArticle(NamedTuple):
+    version: tuple  # what a refusal's claim reads: ("page", value) or ("copy", value)
+    page: tuple  # ("page", the articles key's version) just before the article was read
+    checked: float  # time.monotonic() when ``page`` was last found current
+    article: Article | None
+
+
+def _articles_version():
+    tokens, _ = versions.read([ARTICLES_KEY])
+    return ("page", tokens[ARTICLES_KEY].value) if tokens else None
+
+
+def _published(article):
     if article is None or not article.is_published:
         raise Http404("No Article matches the given query.")
     return article
