@@ -28,7 +28,5 @@ class CommentsConfig(AppConfig):
             exclude=("CommentReport", "ModerationWord"),
         )
         cache.register_fresh_value("comment_form_started", protection.fresh_form_token)
-        from .services import ARTICLES_KEY  # models are loaded by now
-
         # A refused comment's claim reads, in the limits' own Redis, whether the articles changed.
-        copies.keep(ARTICLES_KEY)
+        copies.keep(protection.ARTICLES_KEY)

@@ -302,6 +302,9 @@ def check_report_rate_limit(*, ip_hash):
 # (sendtracker/cache/copies.py).
 
 DUPLICATE = "This comment has already been sent. You do not need to send it again."
+# The page cache's dependency key that every write to an articles table replaces (articles/apps.py):
+# what a refusal's page shows of its article is kept while it holds (services.article_for_refusal).
+ARTICLES_KEY = "articles"
 
 _CLAIM_SCRIPT = """
 local function refused(reason, wait)

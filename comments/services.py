@@ -26,7 +26,7 @@ from sendtracker.cache import copies, versions
 from . import checks, signals
 from .exceptions import CommentRefused
 from .models import Comment, CommentReport, ModerationWord
-from .protection import DUPLICATE
+from .protection import ARTICLES_KEY, DUPLICATE
 
 MODERATE_PERMISSION = "comments.change_comment"
 
@@ -238,8 +238,6 @@ def article_for_comment(slug, *, body, email, sent_comment_ids=()):
 
 # What the short page a refused comment gets shows of its article (comments/views.py ``_refused``).
 REFUSAL_FIELDS = ("slug", "headline", "status", "published_at", "comment_moderation", "comments_close_at")
-# The page cache's dependency key that every write to an articles table replaces (articles/apps.py).
-ARTICLES_KEY = "articles"
 REFUSAL_ARTICLES_KEPT = 512
 _refusal_articles = {}  # slug -> _KeptArticle
 

@@ -65,7 +65,7 @@ def submit(request, slug):
             ip_hash=ip_hash,
             email=email,
             duplicate_key=services.duplicate_key(token.article_pk, body),
-            version_key=services.ARTICLES_KEY,  # read with the claim: a refusal is one round trip
+            version_key=protection.ARTICLES_KEY,  # read with the claim: a refusal is one round trip
         )
     except CommentRefused as refusal:
         article = services.article_for_refusal(slug, refusal.version)

@@ -8,7 +8,7 @@ from django.db import connections
 
 from sendtracker.cache import versions
 from tests.support.factories import UserFactory
-from tests.support.redis_server import production_stores, redis_server  # noqa: F401 (fixtures for every module)
+from tests.support.redis_server import production_stores, redis_server, round_trips  # noqa: F401 (fixtures for every module)
 
 
 @pytest.fixture(scope="session")

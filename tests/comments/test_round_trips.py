@@ -26,6 +26,7 @@ from comments.services import moderate_comments
 from sendtracker.cache import versions
 from tests.support.comments import comment_data, post_comment
 from tests.support.factories import ArticleFactory
+from tests.support.redis_server import RoundTrips
 
 pytestmark = pytest.mark.django_db
 
@@ -69,22 +70,6 @@ def real_redis(redis_url, settings):
     caches["default"].clear()
     yield caches["default"]
     caches["default"].clear()
-
-
-class RoundTrips:
-    """Counts what redis-py sends: one ``send_packed_command`` is one round trip."""
-
-    def __init__(self, monkeypatch):
-        self.count = 0
-        self.sent = []
-        original = redis.connection.AbstractConnection.send_packed_command
-
-        def counted(connection, *args, **kwargs):
-            self.count += 1
-            self.sent.append(bytes(args[0][0] if isinstance(args[0], list | tuple) else args[0])[:80])
-            return original(connection, *args, **kwargs)
-
-        monkeypatch.setattr(redis.connection.AbstractConnection, "send_packed_command", counted)
 
 
 @pytest.fixture

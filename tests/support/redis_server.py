@@ -78,3 +78,30 @@ def redis_commands(client):
     client.config_resetstat()
     counts = {name.removeprefix("cmdstat_"): value["calls"] for name, value in stats.items()}
     return {name: calls for name, calls in counts.items() if name not in ("info", "config|resetstat")}
+
+
+class RoundTrips:
+    """What redis-py sends from now on: one ``send_packed_command`` (a command, a pipeline or a script) is one
+    round trip. ``count`` in all, ``by_port``: how many to each redis-server."""
+
+    def __init__(self, monkeypatch):
+        self.count = 0
+        self.by_port = {}
+        original = redis.connection.AbstractConnection.send_packed_command
+
+        def counted(connection, *args, **kwargs):
+            self.count += 1
+            self.by_port[connection.port] = self.by_port.get(connection.port, 0) + 1
+            return original(connection, *args, **kwargs)
+
+        monkeypatch.setattr(redis.connection.AbstractConnection, "send_packed_command", counted)
+
+    def reset(self):
+        self.count = 0
+        self.by_port = {}
+
+
+@pytest.fixture
+def round_trips(monkeypatch):
+    """A ``RoundTrips`` counting from the start of the test."""
+    return RoundTrips(monkeypatch)
