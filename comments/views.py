@@ -6,7 +6,7 @@ closed, 409 for a second report, 429 when a rate limit is hit. Nothing is stored
 
 A comment is checked cheapest first, so a refusal costs little: the form's signed token (no
 I/O), then its single-use nonce, the rate limits and the duplicate key (one round trip to the
-shared cache, which also reads the articles' version). A refusal then reads only what its page
+store of limits, which also reads the articles' version, or its copy there). A refusal then reads only what its page
 shows of the article (a copy kept in the process while that version holds, else one query) and
 gets the short refusal page (comments/refusals.py: no form built, no comments read). Only a comment that passed all that
 reads the article with what the database knows of its text and reader (one query), the form's
@@ -53,7 +53,7 @@ def submit(request, slug):
     body, email = posted.get("body", ""), posted.get("email", "")
     if posted.get("website", "").strip():
         return _honeypot_filled(request, slug)
-    # The form's token (no I/O), then the claim on the shared cache (one round trip, which also
+    # The form's token (no I/O), then the claim on the store of limits (one round trip, which also
     # reads the articles' version): a refusal reads only what its page shows of the article.
     token = None
     try:
