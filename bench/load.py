@@ -73,36 +73,51 @@ def wrk_config(scenario, threads):
     return config
 
 
-def run_wrk(base_url, scenario, connections, duration):
+# A round's connections all in one gunicorn worker leave the other idle: measured on /bench/ping with
+# 4 connections (30 November), 1,373 to 1,449 req/s when one worker held all four, 2,971 to 3,642
+# when both held some, in 4 of 10 rounds. A ratio of two rounds then said which of them was
+# unlucky. So a round whose connections leave a worker short (``spread_ok``) is stopped at once
+# and started again, up to SPREAD_ATTEMPTS times in all.
+SPREAD_ATTEMPTS = 8
+# What a stopped round may have sent, per second it ran: more than any sequence scenario's rate.
+SEQUENCE_SKIP_PER_SECOND = 2000
+
+
+def run_wrk(base_url, scenario, connections, duration, workers=None, threads_per_worker=None):
+    """One round of ``scenario`` with wrk: its measurement, with ``spread`` (connections held by each worker,
+    most first; None when ``ss`` cannot tell) and ``restarts`` (rounds stopped for a poor spread)."""
     threads = wrk_threads(connections)
-    config = wrk_config(concrete(scenario, TOKENS_PER_SECOND * duration), threads)
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write(f"local config = {lua_table(config)}\n")
-        script.write(WRK_SCRIPT.read_text())
-    try:
-        output = subprocess.run(
-            [
-                "wrk",
-                "-t",
-                str(threads),
-                "-c",
-                str(connections),
-                "-d",
-                f"{duration}s",
-                "--timeout",
-                "10s",
-                "-s",
-                script.name,
-                base_url,
-            ],
-            capture_output=True,
-            text=True,
-        )
-    finally:
-        os.unlink(script.name)
-    if output.returncode != 0:
-        raise SystemExit(f"wrk failed: {output.stderr or output.stdout}")
-    match = re.search(r"^BENCHJSON (.*)$", output.stdout, re.M)
+    port = int(base_url.rsplit(":", 1)[1].split("/")[0])
+    skipped = 0
+    for attempt in range(SPREAD_ATTEMPTS):
+        started = {**scenario, "start": scenario["start"] + skipped} if scenario.get("sequence") else scenario
+        config = wrk_config(concrete(started, TOKENS_PER_SECOND * duration), threads)
+        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+            script.write(f"local config = {lua_table(config)}\n")
+            script.write(WRK_SCRIPT.read_text())
+        try:
+            command = ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{duration}s"]
+            began = time.monotonic()
+            process = subprocess.Popen(
+                [*command, "--timeout", "10s", "-s", script.name, base_url],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            spread = connection_spread(port, connections)
+            last = attempt == SPREAD_ATTEMPTS - 1
+            if last or spread_ok(spread, connections, workers, threads_per_worker):
+                stdout, stderr = process.communicate()
+                break
+            process.kill()
+            process.communicate()
+            skipped += int(SEQUENCE_SKIP_PER_SECOND * (time.monotonic() - began)) + 64
+            settle(base_url)
+        finally:
+            os.unlink(script.name)
+    if process.returncode != 0:
+        raise SystemExit(f"wrk failed: {stderr or stdout}")
+    match = re.search(r"^BENCHJSON (.*)$", stdout, re.M)
     raw = json.loads(match.group(1))
     return {
         "requests": raw["requests"],
@@ -112,10 +127,44 @@ def run_wrk(base_url, scenario, connections, duration):
         "socket_errors": raw["socket_errors"],
         "statuses": {int(k): v for k, v in raw["statuses"].items()},
         "page_cache": raw.get("page_cache", {}),
+        "spread": spread,
+        "restarts": attempt,
+        "sequence_skipped": skipped,
     }
 
 
-def run_python_client(base_url, scenario, connections, duration):
+def connection_spread(port, connections, wait=1.0):
+    """How many of the round's connections each server process holds, most first, once all are accepted
+    (``ss``); None when ``ss`` is missing or not all were accepted within ``wait`` seconds."""
+    if not shutil.which("ss"):
+        return None
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        listing = subprocess.run(
+            ["ss", "-tnpH", "state", "established", f"( sport = :{port} )"], capture_output=True, text=True
+        ).stdout
+        owners = re.findall(r"pid=(\d+)", listing)
+        if len(owners) >= connections:
+            held = {}
+            for pid in owners:
+                held[pid] = held.get(pid, 0) + 1
+            return sorted(held.values(), reverse=True)
+        time.sleep(0.01)
+    return None
+
+
+def spread_ok(spread, connections, workers, threads_per_worker):
+    """Whether every worker holds enough of the connections to be kept busy: one of 4, ``threads`` of 32.
+
+    Unknown (no ``ss``, or the server's shape not given) counts as fine: the round is measured as it comes.
+    """
+    if spread is None or not workers:
+        return True
+    enough = min(threads_per_worker or 1, max(1, connections // (2 * workers)))
+    return len(spread) >= min(workers, connections) and min(spread) >= enough
+
+
+def run_python_client(base_url, scenario, connections, duration, workers=None, threads_per_worker=None):
     scenario = concrete(scenario, TOKENS_PER_SECOND * duration)
     spec = json.dumps({"base_url": base_url, "scenario": scenario, "connections": connections, "duration": duration})
     output = subprocess.run(
@@ -184,7 +233,7 @@ def combine(name, scenario, connections, rounds):
         "socket_errors": sum(r["socket_errors"] for r in rounds),
         "statuses": statuses,
         "page_cache": page_cache,  # answers by X-Page-Cache (hit, miss, not-modified, none)
-        "rounds": [{k: r[k] for k in ("rps", "p50_ms", "p99_ms")} for r in rounds],
+        "rounds": [{k: r[k] for k in ("rps", "p50_ms", "p99_ms", "spread", "restarts") if k in r} for r in rounds],
     }
 
 
@@ -259,7 +308,8 @@ def next_in_sequence(name, scenario):
 def used_sequence(name, scenario, measured):
     """Move the scenario's sequence past the numbers a round may have used (wrk threads interleave them)."""
     if scenario.get("sequence"):
-        _sequence_start[name] = _sequence_start.get(name, 0) + 2 * measured["requests"] + 64
+        skipped = measured.get("sequence_skipped", 0)  # by rounds stopped for a poor spread (run_wrk)
+        _sequence_start[name] = _sequence_start.get(name, 0) + skipped + 2 * measured["requests"] + 64
 
 
 def measure(drive, base_url, baseline, name, scenario, connections, rounds, duration, env=None):
@@ -274,16 +324,17 @@ def measure(drive, base_url, baseline, name, scenario, connections, rounds, dura
     if scenario.get("method", "GET") == "GET" and "{" not in scenario["path"]:
         available(base_url, scenario["path"], scenario.get("headers"))  # warm the page cache
     base_rounds, scenario_rounds, writers = [], [], []
+    shape = server_shape(env)
     for _ in range(rounds):
         settle(base_url)
-        base_rounds.append(drive(base_url, baseline, connections, duration))
+        base_rounds.append(drive(base_url, baseline, connections, duration, **shape))
         settle(base_url)
         if background:
             with Background(background, base_url, env) as writer:
-                scenario_rounds.append(drive(base_url, scenario, connections, duration))
+                scenario_rounds.append(drive(base_url, scenario, connections, duration, **shape))
             writers.append(writer)
         else:
-            measured = drive(base_url, next_in_sequence(name, scenario), connections, duration)
+            measured = drive(base_url, next_in_sequence(name, scenario), connections, duration, **shape)
             used_sequence(name, scenario, measured)
             scenario_rounds.append(measured)
         drain(scenario_rounds[-1])
@@ -308,6 +359,19 @@ def measure(drive, base_url, baseline, name, scenario, connections, rounds, dura
     ratios = [r["rps"] / b["rps"] for r, b in zip(scenario_rounds, base_rounds, strict=True) if b["rps"]]
     result["ratio"] = statistics.median(ratios) if ratios else None
     return paired, result
+
+
+def restarted(*measurements):
+    """ ", rounds started again for a poor spread: 3" (baseline and scenario), or nothing."""
+    count = sum(r.get("restarts", 0) for m in measurements for r in m["rounds"])
+    return f", rounds started again for a poor spread: {count}" if count else ""
+
+
+def server_shape(env):
+    """The server's workers and threads per worker (bench/server.py's environment), for ``spread_ok``."""
+    if not env or "WEB_CONCURRENCY" not in env:
+        return {}
+    return {"workers": int(env["WEB_CONCURRENCY"]), "threads_per_worker": int(env.get("GUNICORN_THREADS", "1"))}
 
 
 def run_all(drive, base_url, found, *, only, rounds, duration, env=None):
@@ -336,7 +400,8 @@ def run_all(drive, base_url, found, *, only, rounds, duration, env=None):
                     if writes and writes.get("cpu_ms_per_write")
                     else ""
                 )
-                + (f", page cache {result['page_cache']}" if set(result["page_cache"]) - {"none"} else ""),
+                + (f", page cache {result['page_cache']}" if set(result["page_cache"]) - {"none"} else "")
+                + restarted(paired, result),
                 flush=True,
             )
     return results
