@@ -81,6 +81,7 @@ def wrk_config(scenario, threads):
 SPREAD_ATTEMPTS = 8
 # What a stopped round may have sent, per second it ran: more than any sequence scenario's rate.
 SEQUENCE_SKIP_PER_SECOND = 2000
+RESTART_PAUSE = 0.25  # s: longer than the slowest scenario's requests take (an uncached council page, ~0.1 s)
 
 
 def run_wrk(base_url, scenario, connections, duration, workers=None, threads_per_worker=None):
@@ -112,6 +113,9 @@ def run_wrk(base_url, scenario, connections, duration, workers=None, threads_per
             process.kill()
             process.communicate()
             skipped += int(SEQUENCE_SKIP_PER_SECOND * (time.monotonic() - began)) + 64
+            # The stopped round's last requests may still hold a worker (a slow render): while one is
+            # busy, the other accepts every new connection, and the next attempt would be as lopsided.
+            time.sleep(RESTART_PAUSE)
             settle(base_url)
         finally:
             os.unlink(script.name)
