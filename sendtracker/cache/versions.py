@@ -27,7 +27,8 @@ from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
 from django.core.cache.backends.redis import RedisCache
 from django.utils import timezone
 
-from . import copies
+from .copies import retry as retry_copies
+from .copies import write as write_copies
 
 logger = logging.getLogger(__name__)
 
@@ -116,7 +117,7 @@ def bump(keys):
     tokens = {key: Token.new(_expiry(key)) for key in set(keys)}
     if not tokens:
         return tokens
-    copies.write(tokens)  # on its own: a failure of either write never holds back the other
+    write_copies(tokens)  # on its own: a failure of either write never holds back the other
     try:
         # Names the keys it could not store: the tolerant Redis backend drops them while Redis is down.
         refused = cache.set_many({PREFIX + key: token.as_value() for key, token in tokens.items()}, timeout=None)
@@ -208,7 +209,7 @@ def read(keys, extra=(), lock=None):
 
     ``lock``: a ``RenderLock`` to take in the same round trip if the last of ``extra`` is missing (on Redis).
     """
-    copies.retry()
+    retry_copies()
     if _failed_bumps:
         with _retry_lock:
             pending = set(_failed_bumps)
