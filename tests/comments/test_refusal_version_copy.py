@@ -65,18 +65,21 @@ def refused(article):
     return next(headline for headline in (HEADLINE, CORRECTED) if f"“{headline}”" in html)
 
 
-def copy_value(settings):
+def copy_value():
     return caches["limits"].get(copies.PREFIX + services.ARTICLES_KEY)
-
-
-def unreachable(settings, alias):
-    """``alias``'s Redis is unreachable from here on (until ``reachable``)."""
-    settings.CACHES = {**settings.CACHES, alias: {**settings.CACHES[alias], "LOCATION": NOWHERE}}
 
 
 def edit_headline(article):
     article.headline = CORRECTED
     article.save()  # each write to an articles table bumps the ``articles`` version
+
+
+def edit_while_unreachable(settings, alias, article):
+    """The headline edited while ``alias``'s Redis cannot be reached (its version's write fails), then reachable again."""
+    reachable = settings.CACHES[alias]
+    settings.CACHES = {**settings.CACHES, alias: {**reachable, "LOCATION": NOWHERE}}
+    edit_headline(article)
+    settings.CACHES = {**settings.CACHES, alias: reachable}
 
 
 def test_a_refusal_is_one_round_trip_to_the_limits_redis_and_no_query_while_the_article_is_unchanged(
@@ -109,19 +112,16 @@ def test_a_copy_that_missed_a_bump_is_believed_five_seconds_at_most_then_replace
 ):
     article = ArticleFactory(headline=HEADLINE)
     assert refused(article) == HEADLINE
-    before = copy_value(settings)
-    limits = settings.CACHES["limits"]
-    unreachable(settings, "limits")
-    edit_headline(article)  # the page cache's version replaced; its copy not
-    settings.CACHES = {**settings.CACHES, "limits": limits}
-    assert copy_value(settings) == before
+    before = copy_value()
+    edit_while_unreachable(settings, "limits", article)  # the page cache's version replaced; its copy not
+    assert copy_value() == before
     monkeypatch.setattr(copies, "_failed", set())  # another process: it never saw the failed write
 
     assert refused(article) == HEADLINE  # within the five seconds: the copy is believed
     kept = services._refusal_articles[article.slug]
     services._refusal_articles[article.slug] = kept._replace(checked=kept.checked - copies.CHECK_SECONDS)
     assert refused(article) == CORRECTED  # five seconds on: checked against the page cache's version
-    replaced = copy_value(settings)
+    replaced = copy_value()
     assert replaced not in (None, before)  # so every other process reads its article again too
     assert refused(article) == CORRECTED
 
@@ -129,30 +129,24 @@ def test_a_copy_that_missed_a_bump_is_believed_five_seconds_at_most_then_replace
 def test_the_process_whose_copy_write_failed_shows_the_edit_and_writes_the_copy_again(stores, settings):
     article = ArticleFactory(headline=HEADLINE)
     assert refused(article) == HEADLINE
-    before = copy_value(settings)
-    limits = settings.CACHES["limits"]
-    unreachable(settings, "limits")
-    edit_headline(article)
-    settings.CACHES = {**settings.CACHES, "limits": limits}
+    before = copy_value()
+    edit_while_unreachable(settings, "limits", article)
     # Until its copy is written again, this process does not believe the copy (the old value): it
     # reads the page cache's version, and so the article again.
     assert refused(article) == CORRECTED
     # Its next read of the versions (any page it serves) writes the copy.
     versions.read([services.ARTICLES_KEY])
-    assert copy_value(settings) not in (None, before)
+    assert copy_value() not in (None, before)
     assert copies._failed == set()
 
 
 def test_when_the_page_cache_write_fails_the_copy_still_changes(stores, settings, monkeypatch):
     article = ArticleFactory(headline=HEADLINE)
     assert refused(article) == HEADLINE
-    before = copy_value(settings)
-    pages = settings.CACHES["default"]
-    unreachable(settings, "default")
-    edit_headline(article)
-    settings.CACHES = {**settings.CACHES, "default": pages}
+    before = copy_value()
+    edit_while_unreachable(settings, "default", article)
     monkeypatch.setattr(versions, "_failed_bumps", set())  # another process: its page cache version is the old one
-    assert copy_value(settings) not in (None, before)
+    assert copy_value() not in (None, before)
     assert refused(article) == CORRECTED
 
 
@@ -164,7 +158,7 @@ def test_a_missing_copy_is_written_again_and_the_refusal_is_still_right(stores, 
     (_pages, _), (kept, _) = two_redises
     kept.flushall()  # then a new limits Redis: the copy is gone (and the counters, but the limit is 0)
     assert refused(article) == CORRECTED
-    assert copy_value(settings) is not None
+    assert copy_value() is not None
     trips = RoundTrips(monkeypatch)
     assert refused(article) == CORRECTED
     assert trips.by_port == {kept_port: 1}
