@@ -20,7 +20,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from bench.scenarios import available, concrete, post_once
+from bench.scenarios import available, concrete, post_once, put_over_limit
 from bench.server import PING_PATH
 
 HERE = Path(__file__).resolve().parent
@@ -332,6 +332,8 @@ def measure(drive, base_url, baseline, name, scenario, connections, rounds, dura
     for _ in range(rounds):
         settle(base_url)
         base_rounds.append(drive(base_url, baseline, connections, duration, **shape))
+        if scenario.get("over_limit"):
+            put_over_limit(base_url, scenario)  # untimed: a limit that lapsed lets its first posts through
         settle(base_url)
         if background:
             with Background(background, base_url, env) as writer:

@@ -91,6 +91,20 @@ def comment_form(base_url, article_path):
     return {"path": action, "body": urllib.parse.urlencode(data, safe="{}"), "cookie": cookie}
 
 
+def comment_post(base_url, article_path):
+    """The comment scenarios' request: the article's form filled in, a fresh form token in each; or None."""
+    form = comment_form(base_url, article_path)
+    if form is None:
+        return None
+    return {
+        "method": "POST",
+        "path": form["path"],
+        "headers": {"Content-Type": "application/x-www-form-urlencoded", "Cookie": form["cookie"]},
+        "body": form["body"],
+        "tokens": FormTokens(article_path.rstrip("/").rsplit("/", 1)[-1]),
+    }
+
+
 def available(base_url, path, headers=None):
     """Whether a GET of ``path`` answers 200, and the response's headers."""
     request = urllib.request.Request(base_url + path, headers=headers or {})
@@ -209,19 +223,12 @@ def find(base_url, paths):
         if api_ok
         else "/api/councils/ not available on this branch"
     )
-    form = comment_form(base_url, paths["article"])
-    if form is None:
+    post = comment_post(base_url, paths["article"])
+    if post is None:
         reason = "no comment form on the article page on this branch"
         found["comment POST valid"] = found["comment POST rate-limited"] = reason
         found["tracker, 5 comments/s posted"] = reason
         return with_tracker_etag(base_url, found)
-    post = {
-        "method": "POST",
-        "path": form["path"],
-        "headers": {"Content-Type": "application/x-www-form-urlencoded", "Cookie": form["cookie"]},
-        "body": form["body"],
-        "tokens": FormTokens(slug),
-    }
     # A valid comment: each request from a different reader address (X-Forwarded-For), so no limit applies.
     status = post_once(base_url, post, ip="10.9.9.9")
     if status in POST_OK:
@@ -229,15 +236,29 @@ def find(base_url, paths):
         found["tracker, 5 comments/s posted"] = {"path": "/tracker/", "background": {"comments": post, "rate": 5}}
     else:
         found["comment POST valid"] = found["tracker, 5 comments/s posted"] = f"a valid comment POST answered {status}"
-    # Rate-limited: one address posts until refused, then keeps posting.
-    for _ in range(100):
-        status = post_once(base_url, post)
-        if status == 429:
-            found["comment POST rate-limited"] = {**post, "ok": (429,)}
-            break
-    else:
-        found["comment POST rate-limited"] = f"no 429 after 100 POSTs from one address (last answered {status})"
+    # Rate-limited: one address posts until refused, then keeps posting (and is put over the limit again
+    # before each round: the limit counts 10 minutes, and a full run reaches this scenario later than that).
+    rate_limited = {**post, "ok": (429,), "over_limit": True}
+    status = put_over_limit(base_url, rate_limited)
+    found["comment POST rate-limited"] = (
+        rate_limited if status == 429 else f"no 429 after 100 POSTs from one address (last answered {status})"
+    )
     return with_tracker_etag(base_url, found)
+
+
+def put_over_limit(base_url, scenario, tries=100):
+    """POST the scenario from its one address until it is refused for the rate (429): the last status.
+
+    The per-address limit (5 comments in 10 minutes) forgets a window once it has passed, so a
+    "rate-limited" round that began more than 10 minutes after the address was last put over the
+    limit would have its first requests accepted: comments posted, and counted as errors.
+    """
+    status = None
+    for _ in range(tries):
+        status = post_once(base_url, scenario)
+        if status == 429:
+            break
+    return status
 
 
 def forget_tracker_pages():
