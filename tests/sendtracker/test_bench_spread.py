@@ -6,6 +6,8 @@ and starts it again. ``connection_spread`` reads who holds the connections from 
 """
 
 import socket
+import subprocess
+import sys
 
 import pytest
 
@@ -60,3 +62,32 @@ def test_the_spread_is_unknown_while_connections_wait_to_be_accepted(listening):
     accepted.append(server.accept()[0])
     clients.append(socket.create_connection(("127.0.0.1", port)))  # in the queue, held by no process yet
     assert connection_spread(port, 2, wait=0.2) is None
+
+
+def test_only_the_load_generators_connections_count(listening):
+    """A background writer's connection is not one of wrk's: with wrk's 4 in one worker and the writer's
+    in the other, the spread read [4, 1] and the round, at half speed, was kept."""
+    server, clients, accepted = listening
+    port = server.getsockname()[1]
+    generator = subprocess.Popen(
+        [sys.executable, "-c", CONNECT_AND_WAIT, str(port), "2"], stdin=subprocess.PIPE, stdout=subprocess.PIPE
+    )
+    try:
+        assert generator.stdout.readline().strip() == b"connected"
+        accepted += [server.accept()[0] for _ in range(2)]
+        clients.append(socket.create_connection(("127.0.0.1", port)))  # the writer's, from this process
+        accepted.append(server.accept()[0])
+
+        assert connection_spread(port, 2, client=generator.pid) == [2]
+        assert connection_spread(port, 3) == [3]  # counted without the client: all three
+    finally:
+        generator.communicate(b"")
+
+
+CONNECT_AND_WAIT = """
+import socket, sys
+port, count = int(sys.argv[1]), int(sys.argv[2])
+held = [socket.create_connection(("127.0.0.1", port)) for _ in range(count)]
+print("connected", flush=True)
+sys.stdin.read()
+"""
