@@ -68,6 +68,9 @@ def submit(request, slug):
             version_key=protection.ARTICLES_KEY,  # read with the claim: a refusal is one round trip
         )
     except CommentRefused as refusal:
+        # An answer, not an error: its traceback would hold this frame (the request, the page), and
+        # this frame the refusal, in a loop only the garbage collector frees.
+        refusal.__traceback__ = None
         article = services.article_for_refusal(slug, refusal.version)
         foreign = token is not None and token.article_pk != article.pk
         return refused_page(request, article, protection.foreign_form() if foreign else refusal)
@@ -103,6 +106,7 @@ def submit(request, slug):
             duplicate_claimed=True,
         )
     except CommentRefused as refusal:
+        refusal.__traceback__ = None  # as above: nothing left for the garbage collector
         if refusal.field:
             form.add_error(refusal.field, refusal.message)
         return _refuse(request, article, form, refusal.message, refusal.status)
