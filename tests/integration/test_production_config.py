@@ -1,10 +1,12 @@
 """Production configuration the benchmark relies on: compiled templates kept, gthread gunicorn, the DB pool."""
 
 import ast
+import gc
 import os
 import runpy
 import subprocess
 import sys
+import weakref
 from pathlib import Path
 
 from django.template import engines
@@ -26,6 +28,28 @@ def test_gunicorn_runs_threaded_workers_logging_to_stdout(monkeypatch):
     assert config["bind"] == "0.0.0.0:8123"
     assert config["accesslog"] == "-"
     assert config["wsgi_app"] == "sendtracker.wsgi:application"
+
+
+def test_a_worker_keeps_what_loading_the_app_made_out_of_full_collections():
+    """The objects a loaded app holds for good (here this test process's: Django, the project, the
+    test libraries) are frozen, so a full collection no longer walks them; garbage is not frozen."""
+    config = runpy.run_path(str(BASE / "gunicorn.conf.py"))
+    loop = []
+    loop.append(loop)
+    garbage = weakref.ref(Tracked(loop))
+    del loop
+    try:
+        config["post_worker_init"](worker=None)
+        assert gc.get_freeze_count() > 10_000
+        assert garbage() is None  # collected before the freeze, not kept for good
+    finally:
+        gc.unfreeze()
+
+
+class Tracked:
+    def __init__(self, loop):
+        self.loop = loop
+        loop.append(self)
 
 
 def read_production_database_settings(**env):
