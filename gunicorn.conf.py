@@ -37,7 +37,7 @@ else:
 def post_worker_init(worker):
     """Keep what loading the app made (modules, classes, URL patterns: about 100,000 objects, which
     live as long as the worker) out of the garbage collector's full collections. Each full collection
-    walked them all while every thread of the worker waited: 80 to 96 ms, about every other second per
+    walked them all while every thread of the worker waited: up to 96 ms, several times a minute per
     worker under load, where an API answer takes 6 ms. Collected first, so no garbage is kept for good.
     docs/performance.md, "Collector pauses"."""
     gc.collect()

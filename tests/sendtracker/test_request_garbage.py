@@ -4,8 +4,8 @@ Django's request is tied in loops to its parts (the lazy user's closure, the mes
 nonce), an API view to its DRF request and response, and a refused comment's exception to the
 frames that held it. None of it was freed when the answer had gone: it waited for the collector,
 and what was still running at a young collection aged into the oldest generation, whose full
-collections walk the whole heap while every thread of the worker waits (80 to 96 ms, about every
-other second per gunicorn worker under load). ``sendtracker.wsgi`` now lets go of each request
+collections walk the whole heap while every thread of the worker waits (up to 96 ms, several times
+a minute per gunicorn worker under load). ``sendtracker.wsgi`` now lets go of each request
 once its answer is sent (docs/performance.md, "Collector pauses").
 """
 
@@ -23,6 +23,7 @@ from django.db import close_old_connections
 from bench.scenarios import FormFinder
 from comments.protection import form_token
 from sendtracker.wsgi import application
+from tests.support.comments import comment_data
 from tests.support.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
@@ -127,17 +128,9 @@ def test_a_refused_comment_leaves_nothing(article):
     cookie = "; ".join(v.split(";", 1)[0] for k, v in page["headers"] if k == "Set-Cookie")
 
     def too_soon():
-        body = urllib.parse.urlencode(
-            {
-                "csrfmiddlewaretoken": csrf,
-                "display_name": "Sam",
-                "email": "sam@example.org",
-                "reader_role": "parent",
-                "body": "The pilot needs to reach families sooner.",
-                "started": form_token(article, now=time.time()),  # sent at once: refused as too fast
-                "website": "",
-            }
-        ).encode()
+        # Sent at once: refused as too fast.
+        data = comment_data(article, started=form_token(article, now=time.time()), csrfmiddlewaretoken=csrf)
+        body = urllib.parse.urlencode(data).encode()
         answer = serve(
             f"{article.get_absolute_url()}comments/",
             "POST",
